@@ -1,0 +1,56 @@
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.db import connection
+from django.urls import reverse
+from django_tenants.utils import get_public_schema_name
+
+from portal.accounts.roles import Role
+from portal.tasks import queue_email
+
+
+def in_collectivite():
+    return connection.schema_name != get_public_schema_name()
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def is_open_for_signup(self, request):
+        # Families sign up with their collectivité; the platform has operators only.
+        return in_collectivite()
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        user.roles = [Role.PARENT]
+        if commit:
+            user.save()
+        return user
+
+    def send_mail(self, template_prefix, email, context):
+        message = self.render_mail(template_prefix, email, context)
+        html_body = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None)
+        queue_email(subject=message.subject, body=message.body, to=message.to, html_body=html_body)
+
+    def get_login_redirect_url(self, request):
+        return reverse("home") if in_collectivite() else reverse("admin:index")
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    def get_totp_label(self, user):
+        return user.email
+
+    def get_totp_issuer(self):
+        tenant = getattr(connection, "tenant", None)
+        name = getattr(tenant, "name", None)
+        return f"Guichet petite enfance — {name}" if name and in_collectivite() else "Guichet petite enfance"
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def is_open_for_signup(self, request, sociallogin):
+        return in_collectivite()
+
+    def save_user(self, request, sociallogin, form=None):
+        user = super().save_user(request, sociallogin, form)
+        if not user.roles:
+            user.roles = [Role.PARENT]
+            user.save(update_fields=["roles"])
+        return user

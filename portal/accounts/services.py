@@ -1,0 +1,54 @@
+from allauth.account.forms import default_token_generator
+from allauth.account.models import EmailAddress
+from allauth.account.utils import user_pk_to_url_str
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from portal.accounts.models import RoleChange, User
+from portal.tasks import queue_email
+
+
+def user_set_roles(*, user, roles, changed_by):
+    """Give `user` exactly `roles`, logging what changed. Returns the log entry, or None."""
+    roles = sorted(set(roles))
+    added = sorted(set(roles) - set(user.roles))
+    removed = sorted(set(user.roles) - set(roles))
+    if not added and not removed:
+        return None
+    with transaction.atomic():
+        user.roles = roles
+        user.save(update_fields=["roles"])
+        return RoleChange.objects.create(user=user, changed_by=changed_by, added=added, removed=removed)
+
+
+def password_setup_url(request, user):
+    key = default_token_generator.make_token(user)
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+    return request.build_absolute_uri(path)
+
+
+@transaction.atomic
+def user_invite(*, request, email, first_name, last_name, roles, invited_by):
+    """Create an account for a colleague and email them a link to choose their password.
+
+    The address is taken as verified: the administrator vouches for it, and only its owner
+    receives the link.
+    """
+    user = User.objects.create_user(email=email, first_name=first_name, last_name=last_name)
+    user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    user_set_roles(user=user, roles=roles, changed_by=invited_by)
+    context = {
+        "user": user,
+        "invited_by": invited_by,
+        "collectivite": request.tenant,
+        "setup_url": password_setup_url(request, user),
+    }
+    queue_email(
+        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
+        body=render_to_string("accounts/email/invitation_body.txt", context),
+        to=[user.email],
+    )
+    return user

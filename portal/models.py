@@ -1,0 +1,90 @@
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_tenants.models import DomainMixin, TenantMixin
+
+from portal.enums import CollectiviteKind
+
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Indiquez une couleur au format #RRGGBB."))
+
+
+def relative_luminance(hex_colour):
+    """WCAG 2.1 relative luminance of a #RRGGBB colour."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast_with_white(hex_colour):
+    return 1.05 / (relative_luminance(hex_colour) + 0.05)
+
+
+def validate_contrast_with_white(value):
+    # The main colour is a background for white text: it must meet WCAG AA (4.5:1).
+    if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") and contrast_with_white(value) < 4.5:
+        raise ValidationError(
+            _("Cette couleur est trop claire : le texte blanc posé dessus ne serait pas lisible (contraste %(ratio)s:1, 4,5:1 requis)."),
+            params={"ratio": f"{contrast_with_white(value):.1f}".replace(".", ",")},
+        )
+
+
+def validate_communes(value):
+    if not isinstance(value, list) or not value:
+        raise ValidationError(_("Indiquez au moins une commune."))
+    for commune in value:
+        if (
+            not isinstance(commune, dict)
+            or not re.fullmatch(r"(\d{5}|2[AB]\d{3})", str(commune.get("code_insee", "")))
+            or not str(commune.get("nom", "")).strip()
+        ):
+            raise ValidationError(_("Chaque commune a un code INSEE à 5 caractères et un nom."))
+
+
+class Collectivite(TenantMixin):
+    """A collectivité (commune or intercommunalité): one PostgreSQL schema of its own."""
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("identifiant"), max_length=63, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=CollectiviteKind.choices)
+    communes = models.JSONField(
+        _("communes"), default=list, validators=[validate_communes], help_text=_("Code INSEE et nom de chaque commune.")
+    )
+    contact_email = models.EmailField(_("courriel de contact"), blank=True)
+    contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
+    contact_address = models.TextField(_("adresse du service petite enfance"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
+    main_colour = models.CharField(
+        _("couleur principale"),
+        max_length=7,
+        default="#000091",
+        validators=[HEX_COLOUR, validate_contrast_with_white],
+    )
+    is_demo = models.BooleanField(_("données fictives"), default=False)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    auto_create_schema = True
+    auto_drop_schema = True
+
+    class Meta:
+        verbose_name = _("collectivité")
+        verbose_name_plural = _("collectivités")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def commune_names(self):
+        return [commune["nom"] for commune in self.communes]
+
+
+class Domain(DomainMixin):
+    class Meta:
+        verbose_name = _("domaine")
+        verbose_name_plural = _("domaines")
+
+    def __str__(self):
+        return self.domain

@@ -1,0 +1,47 @@
+"""The navigation a person sees, by role: each entry is shown only if its predicate holds."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts.roles import HOME_ORDER, Role
+from portal.perms import can_manage_users, has_role
+
+ROLE_HOME_SLUGS = {
+    Role.PARENT: "famille",
+    Role.ASSISTANT_MATERNEL: "assistant-maternel",
+    Role.ANIMATRICE_RPE: "relais",
+    Role.AGENT: "agent",
+    Role.DIRECTEUR: "etablissement",
+    Role.MEMBRE_COMMISSION: "commission",
+    Role.ELU: "elu",
+    Role.ADMINISTRATEUR: "administration",
+}
+ROLE_HOME_TITLES = {
+    Role.PARENT: _("Espace famille"),
+    Role.ASSISTANT_MATERNEL: _("Espace assistant·e maternel·le"),
+    Role.ANIMATRICE_RPE: _("Espace relais petite enfance"),
+    Role.AGENT: _("Espace agent petite enfance"),
+    Role.DIRECTEUR: _("Espace établissement"),
+    Role.MEMBRE_COMMISSION: _("Espace commission d'attribution"),
+    Role.ELU: _("Espace élu·e"),
+    Role.ADMINISTRATEUR: _("Administration de la collectivité"),
+}
+
+
+def role_home_url(role):
+    return reverse("role_home", kwargs={"slug": ROLE_HOME_SLUGS[role]})
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def navigation_for(user):
+    items = [NavItem(ROLE_HOME_TITLES[role], role_home_url(role)) for role in HOME_ORDER if has_role(user, role)]
+    if can_manage_users(user):
+        items.append(NavItem(_("Utilisateurs et rôles"), reverse("accounts:user_list")))
+    return items

@@ -1,0 +1,25 @@
+"""URLs of the platform itself (public schema): the list of collectivités and the operators' admin."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required, login_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from portal import views
+
+# Operators sign in through allauth (and its TOTP step), never through the admin's own form.
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Guichet unique petite enfance — plateforme"
+
+urlpatterns = [
+    path("", views.platform_index, name="platform_index"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", views.healthz, name="healthz"),
+    path("theme.css", views.theme_css, name="theme_css"),
+]
+
+handler403 = "portal.errors.permission_denied"
+handler404 = "portal.errors.page_not_found"
+handler500 = "portal.errors.server_error"
