@@ -111,10 +111,18 @@ def account_ensure(*, email, roles, first_name="", last_name="", staff_totp=Fals
 @transaction.atomic
 def collectivite_seed(spec):
     collectivite = Collectivite.objects.filter(slug=spec["slug"]).first()
-    fields = {key: spec[key] for key in ("kind", "communes", "main_colour", "contact_email", "contact_phone", "contact_address")}
+    fields = {
+        key: spec[key]
+        for key in ("kind", "communes", "main_colour", "contact_email", "contact_phone", "contact_address")
+    }
     if collectivite is None:
         collectivite = collectivite_create(
-            schema=spec["schema"], name=spec["name"], domain=demo_domain(spec["slug"]), slug=spec["slug"], is_demo=True, **fields
+            schema=spec["schema"],
+            name=spec["name"],
+            domain=demo_domain(spec["slug"]),
+            slug=spec["slug"],
+            is_demo=True,
+            **fields,
         )
     else:
         Collectivite.objects.filter(pk=collectivite.pk).update(name=spec["name"], is_demo=True, **fields)

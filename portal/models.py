@@ -26,7 +26,9 @@ def validate_contrast_with_white(value):
     # The main colour is a background for white text: it must meet WCAG AA (4.5:1).
     if re.fullmatch(r"#[0-9a-fA-F]{6}", value or "") and contrast_with_white(value) < 4.5:
         raise ValidationError(
-            _("Cette couleur est trop claire : le texte blanc posé dessus ne serait pas lisible (contraste %(ratio)s:1, 4,5:1 requis)."),
+            _(
+                "Cette couleur est trop claire : le texte blanc posé dessus ne serait pas lisible (contraste %(ratio)s:1, 4,5:1 requis)."
+            ),
             params={"ratio": f"{contrast_with_white(value):.1f}".replace(".", ",")},
         )
 
@@ -50,7 +52,10 @@ class Collectivite(TenantMixin):
     slug = models.SlugField(_("identifiant"), max_length=63, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=CollectiviteKind.choices)
     communes = models.JSONField(
-        _("communes"), default=list, validators=[validate_communes], help_text=_("Code INSEE et nom de chaque commune.")
+        _("communes"),
+        default=list,
+        validators=[validate_communes],
+        help_text=_("Code INSEE et nom de chaque commune."),
     )
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)

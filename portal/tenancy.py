@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, schema_exists, schema_context
+from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
 
 from portal.enums import CollectiviteKind
 from portal.models import Collectivite, Domain, validate_communes
@@ -47,9 +47,7 @@ def template_sync(verbosity=0):
     if not schema_exists(TEMPLATE_SCHEMA):
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
-    call_command(
-        "migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=verbosity
-    )
+    call_command("migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=verbosity)
     connection.set_schema_to_public()
 
 
@@ -117,10 +115,11 @@ def collectivite_create(*, schema, name, domain, slug=None, kind=CollectiviteKin
     connection.set_schema_to_public()
     if not template_is_current():
         template_sync()
-    collectivite = Collectivite(schema_name=schema, slug=slug, name=name.strip(), kind=kind, communes=communes, **fields)
+    collectivite = Collectivite(
+        schema_name=schema, slug=slug, name=name.strip(), kind=kind, communes=communes, **fields
+    )
     collectivite.full_clean(exclude=["schema_name"])
     collectivite.save(verbosity=0)
     Domain.objects.create(domain=domain.lower(), tenant=collectivite, is_primary=True)
     connection.set_schema_to_public()
     return collectivite
-

@@ -1,10 +1,20 @@
 """URLs of a collectivité's portal (every tenant schema)."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
 
 from portal import views
+from portal.api import MeView
+from portal.sitemaps import PublicPagesSitemap
+
+# The API answers 403 itself (DRF permissions) rather than redirecting to the login page.
+api_v1 = [
+    path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("moi/", login_not_required(MeView.as_view()), name="me"),
+]
 
 urlpatterns = [
     path("", views.welcome, name="welcome"),
@@ -14,7 +24,13 @@ urlpatterns = [
     path("compte/mes-donnees/", views.my_data, name="my_data"),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
-    path("i18n/js/", login_not_required(JavaScriptCatalog.as_view()), name="javascript_catalog"),
+    path("api/v1/", include((api_v1, "api"))),
+    path(
+        "sitemap.xml",
+        login_not_required(sitemap),
+        {"sitemaps": {"pages": PublicPagesSitemap}},
+        name="sitemap",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("theme.css", views.theme_css, name="theme_css"),
     path("logo", views.logo, name="logo"),

@@ -27,7 +27,9 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def send_mail(self, template_prefix, email, context):
         message = self.render_mail(template_prefix, email, context)
-        html_body = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None)
+        html_body = next(
+            (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None
+        )
         queue_email(subject=message.subject, body=message.body, to=message.to, html_body=html_body)
 
     def get_login_redirect_url(self, request):

@@ -19,7 +19,9 @@ def user_list(request):
     users = User.objects.order_by("last_name", "first_name", "email")
     if form.is_valid():
         if query := form.cleaned_data["q"].strip():
-            users = users.filter(Q(email__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query))
+            users = users.filter(
+                Q(email__icontains=query) | Q(first_name__icontains=query) | Q(last_name__icontains=query)
+            )
         if role := form.cleaned_data["role"]:
             users = users.with_role(role)
     page = Paginator(users, 25).get_page(request.GET.get("page"))

@@ -22,7 +22,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not settings.DEBUG and not options["allow_demo"]:
-            raise CommandError("seed_demo crée des comptes au mot de passe connu : refusé hors DEBUG sans --allow-demo.")
+            raise CommandError(
+                "seed_demo crée des comptes au mot de passe connu : refusé hors DEBUG sans --allow-demo."
+            )
         platform_operator_seed()
         for spec in DEMO_COLLECTIVITES:
             collectivite_seed(spec)

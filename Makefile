@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` and `make test`. Everything else is for developers.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+WITH_SERVICES := $(PY) -m portal.devserver exec --
+
+.PHONY: install run test quality fix migrate seed bench messages clean
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+run: install
+	$(PY) -m portal.devserver run
+
+quality: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+	$(WITH_SERVICES) $(PY) manage.py makemigrations --check --dry-run
+
+test: quality
+	$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
+
+fix: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/djlint templates --reformat --quiet || true
+
+migrate: install
+	$(WITH_SERVICES) $(PY) manage.py migrate_schemas --noinput
+
+seed: install
+	$(WITH_SERVICES) env DEBUG=1 $(PY) manage.py seed_demo
+
+bench: install
+	$(WITH_SERVICES) $(PY) bench/run.py
+
+messages: install
+	DEBUG=1 $(PY) manage.py makemessages --locale en --ignore ".venv/*" --ignore ".local/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --locale en --ignore ".venv/*"
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -1,0 +1,22 @@
+"""Settings for the test suite: the real services, with what makes tests fast and deterministic."""
+
+import os
+
+os.environ.setdefault("DEBUG", "0")
+
+from portal.settings import *  # noqa: E402, F403
+from portal.settings import CACHES
+
+# Fast hashing: the suite creates many accounts; production keeps Django's default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tasks run in-process, through the same tenant-aware task class as in the worker.
+CELERY_TASK_ALWAYS_EAGER = True
+CACHES["default"]["KEY_PREFIX"] = "guichet-test"
+ALLOWED_HOSTS = [".localhost", "localhost", "testserver"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
+# Static files straight from the source folders, as in development (no collectstatic in tests).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

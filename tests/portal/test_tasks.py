@@ -1,0 +1,56 @@
+from datetime import timedelta
+
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from portal.tasks import clear_expired_sessions, queue_email, run_for_every_collectivite
+
+
+def expired_session():
+    store = SessionStore()
+    store["x"] = 1
+    store.create()
+    Session.objects.filter(session_key=store.session_key).update(expire_date=timezone.now() - timedelta(days=1))
+    return store.session_key
+
+
+def test_periodic_jobs_run_inside_every_collectivite(alpha, beta):
+    keys = {}
+    for collectivite in (alpha, beta):
+        with tenant_context(collectivite):
+            keys[collectivite.slug] = expired_session()
+    connection.set_schema_to_public()
+    run_for_every_collectivite.delay(clear_expired_sessions.name)
+    for collectivite in (alpha, beta):
+        with tenant_context(collectivite):
+            assert not Session.objects.filter(session_key=keys[collectivite.slug]).exists()
+
+
+def test_emails_are_sent_by_a_task_inside_the_right_collectivite(alpha, mailoutbox, django_capture_on_commit_callbacks):
+    seen = []
+    from portal import tasks
+
+    original = tasks.EmailMultiAlternatives.send
+
+    def record_schema(message, *args, **kwargs):
+        seen.append(connection.schema_name)
+        return original(message, *args, **kwargs)
+
+    tasks.EmailMultiAlternatives.send = record_schema
+    try:
+        with tenant_context(alpha), django_capture_on_commit_callbacks(execute=True):
+            queue_email(subject="Objet", body="Corps", to=["a@b.fr"])
+    finally:
+        tasks.EmailMultiAlternatives.send = original
+    assert seen == ["alpha"]
+    assert mailoutbox[0].subject == "Objet"
+
+
+def test_no_email_leaves_for_work_that_was_rolled_back(alpha, mailoutbox, django_capture_on_commit_callbacks):
+    with tenant_context(alpha), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        queue_email(subject="Objet", body="Corps", to=["a@b.fr"])
+    assert len(callbacks) == 1  # queued for commit only
+    assert mailoutbox == []
