@@ -437,6 +437,7 @@ TEXTS = {
 
 
 def _points(value: float) -> str:
+    value += 0.0  # turns -0.0 into 0.0, never shown as "-0"
     number = f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
     # French puts the singular under two: "1,5 point", "0 point".
     return TEXTS["points_one" if abs(value) < 2 else "points_many"].format(number=number)

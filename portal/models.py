@@ -34,8 +34,8 @@ def validate_contrast_with_white(value):
 
 
 def validate_communes(value):
-    if not isinstance(value, list) or not value:
-        raise ValidationError(_("Indiquez au moins une commune."))
+    if not isinstance(value, list):
+        raise ValidationError(_("Les communes forment une liste."))
     for commune in value:
         if (
             not isinstance(commune, dict)
@@ -54,6 +54,7 @@ class Collectivite(TenantMixin):
     communes = models.JSONField(
         _("communes"),
         default=list,
+        blank=True,
         validators=[validate_communes],
         help_text=_("Code INSEE et nom de chaque commune."),
     )

@@ -55,7 +55,9 @@ def test_an_administrator_manages_users_in_an_accessible_way(page, axe, server_p
     page.locator("main").get_by_role("button").first.click()
     page.wait_for_url(re.compile(r"/espace/administration/$"))
     axe.check(page)
-    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Utilisateurs et rôles").click()
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Utilisateurs et rôles"
+    ).click()
     axe.check(page)
     page.get_by_role("link", name="Inviter un·e collègue").click()
     axe.check(page)

@@ -18,7 +18,11 @@ def test_a_family_signs_up_verifies_its_address_and_becomes_a_parent(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             "/accounts/signup/",
-            {"email": "Nouvelle.Famille@exemple.fr", "password1": "un-mot-de-passe-solide", "password2": "un-mot-de-passe-solide"},
+            {
+                "email": "Nouvelle.Famille@exemple.fr",
+                "password1": "un-mot-de-passe-solide",
+                "password2": "un-mot-de-passe-solide",
+            },
         )
     assert response.status_code == 302
     assert len(mailoutbox) == 1

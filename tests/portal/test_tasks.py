@@ -29,7 +29,9 @@ def test_periodic_jobs_run_inside_every_collectivite(alpha, beta):
             assert not Session.objects.filter(session_key=keys[collectivite.slug]).exists()
 
 
-def test_emails_are_sent_by_a_task_inside_the_right_collectivite(alpha, mailoutbox, django_capture_on_commit_callbacks):
+def test_emails_are_sent_by_a_task_inside_the_right_collectivite(
+    alpha, mailoutbox, django_capture_on_commit_callbacks
+):
     seen = []
     from portal import tasks
 
