@@ -23,7 +23,7 @@ quality: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
-	$(WITH_SERVICES) $(PY) manage.py makemigrations --check --dry-run
+	$(WITH_SERVICES) env DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 test: quality
 	$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)

@@ -20,7 +20,7 @@ def env_bool(name, default=False):
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG and not os.environ.get("PYTEST_VERSION"):
+    if not DEBUG:
         raise RuntimeError("SECRET_KEY must be set outside DEBUG")
     SECRET_KEY = "dev-only-secret-key-not-for-production"
 
@@ -262,7 +262,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or os.environ.get("PYTEST_VERSION")
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

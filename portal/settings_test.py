@@ -3,9 +3,10 @@
 import os
 
 os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
 from portal.settings import *  # noqa: E402, F403
-from portal.settings import CACHES
+from portal.settings import CACHES, STORAGES
 
 # Fast hashing: the suite creates many accounts; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -20,3 +21,4 @@ MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
 # Static files straight from the source folders, as in development (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
