@@ -22,6 +22,8 @@ urlpatterns = [
     path("espace/<slug:slug>/", views.role_home, name="role_home"),
     path("espace/administration/utilisateurs/", include("portal.accounts.urls")),
     path("compte/mes-donnees/", views.my_data, name="my_data"),
+    path("", include("creches.urls")),
+    path("", include("families.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),

@@ -1,0 +1,34 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EstablishmentType(models.TextChoices):
+    CRECHE_COLLECTIVE = "creche_collective", _("crèche collective / multi-accueil")
+    MICRO_CRECHE_PSU = "micro_creche_psu", _("micro-crèche (PSU)")
+    MICRO_CRECHE_PAJE = "micro_creche_paje", _("micro-crèche (PAJE)")
+    CRECHE_FAMILIALE = "creche_familiale", _("crèche familiale")
+    CRECHE_PARENTALE = "creche_parentale", _("crèche parentale")
+    HALTE_GARDERIE = "halte_garderie", _("halte-garderie")
+
+
+class Manager(models.TextChoices):
+    MUNICIPAL = "municipal", _("public (collectivité)")
+    ASSOCIATIF = "associatif", _("associatif")
+    PRIVE = "prive", _("privé")
+    DSP = "dsp", _("délégation de service public")
+
+
+class CareKind(models.TextChoices):
+    REGULIER = "regulier", _("régulier")
+    OCCASIONNEL = "occasionnel", _("occasionnel")
+    URGENCE = "urgence", _("urgence")
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("lundi")
+    TUESDAY = 1, _("mardi")
+    WEDNESDAY = 2, _("mercredi")
+    THURSDAY = 3, _("jeudi")
+    FRIDAY = 4, _("vendredi")
+    SATURDAY = 5, _("samedi")
+    SUNDAY = 6, _("dimanche")
