@@ -163,6 +163,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("portal.tasks.clear_expired_sessions",),
     },
+    "renouvellements": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("families.tasks.renewals_daily",),
+    },
 }
 CELERY_TIMEZONE = "Europe/Paris"
 

@@ -1,0 +1,75 @@
+"""Checking uploaded pieces by their content, never by their name."""
+
+import hashlib
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
+
+MAX_SIZE = 10 * 1024 * 1024
+ACCEPTED = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
+}
+
+
+def inspect_upload(upload):
+    """Return (content type, sha256) of an acceptable upload, else raise a French ValidationError."""
+    if upload.size == 0:
+        raise ValidationError(_("Le fichier « %(name)s » est vide.") % {"name": upload.name})
+    if upload.size > MAX_SIZE:
+        raise ValidationError(
+            _(
+                "Le fichier « %(name)s » dépasse 10 Mo : réduisez-le (numérisation en 150 points par pouce) et recommencez."
+            )
+            % {"name": upload.name}
+        )
+    upload.seek(0)
+    kind = filetype.guess(upload.read(262))
+    upload.seek(0)
+    if kind is None or kind.mime not in ACCEPTED:
+        raise ValidationError(
+            _("Le fichier « %(name)s » n'est ni un PDF, ni une image JPEG ou PNG.") % {"name": upload.name}
+        )
+    extension = "." + upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+    if extension not in ACCEPTED[kind.mime]:
+        raise ValidationError(
+            _("Le nom du fichier « %(name)s » ne correspond pas à son contenu (%(kind)s).")
+            % {"name": upload.name, "kind": kind.extension.upper()}
+        )
+    if kind.mime == "application/pdf":
+        _check_pdf(upload)
+    else:
+        _check_image(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return kind.mime, digest.hexdigest()
+
+
+def _check_pdf(upload):
+    try:
+        reader = PdfReader(upload, strict=True)
+        if len(reader.pages) == 0:
+            raise PdfReadError("no page")
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        raise ValidationError(_("Le PDF « %(name)s » est illisible ou endommagé.") % {"name": upload.name}) from error
+    finally:
+        upload.seek(0)
+
+
+def _check_image(upload):
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ValidationError(
+            _("L'image « %(name)s » est illisible ou endommagée.") % {"name": upload.name}
+        ) from error
+    finally:
+        upload.seek(0)

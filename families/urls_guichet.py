@@ -1,0 +1,3 @@
+"""The guichet's back-office: instruction of requests (agents and administrators)."""
+
+urlpatterns: list = []
