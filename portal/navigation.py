@@ -30,7 +30,13 @@ ROLE_HOME_TITLES = {
 }
 
 
+# Roles whose home is a page of a domain app rather than the generic role page.
+ROLE_HOME_VIEWS = {Role.PARENT: "families:dashboard"}
+
+
 def role_home_url(role):
+    if role in ROLE_HOME_VIEWS:
+        return reverse(ROLE_HOME_VIEWS[role])
     return reverse("role_home", kwargs={"slug": ROLE_HOME_SLUGS[role]})
 
 

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
+from families.api_family import FamilyApplicationViewSet
 from portal import views
 from portal.api import MeView
 from portal.sitemaps import PublicPagesSitemap
@@ -14,6 +15,18 @@ from portal.sitemaps import PublicPagesSitemap
 api_v1 = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("moi/", login_not_required(MeView.as_view()), name="me"),
+    path(
+        "demandes/",
+        login_not_required(FamilyApplicationViewSet.as_view({"get": "list", "post": "create"})),
+        name="family_applications",
+    ),
+    path(
+        "demandes/<int:pk>/",
+        login_not_required(
+            FamilyApplicationViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
+        ),
+        name="family_application",
+    ),
 ]
 
 urlpatterns = [

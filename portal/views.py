@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from portal.accounts.roles import Role
 from portal.decorators import allowed_if
 from portal.models import Collectivite
-from portal.navigation import ROLE_HOME_SLUGS, ROLE_HOME_TITLES, role_home_url
+from portal.navigation import ROLE_HOME_SLUGS, ROLE_HOME_TITLES, ROLE_HOME_VIEWS, role_home_url
 from portal.perms import can_manage_users, can_see_role_home, is_signed_in
 
 ROLES_BY_SLUG = {slug: role for role, slug in ROLE_HOME_SLUGS.items()}
@@ -46,6 +46,8 @@ def role_home(request, slug):
         raise Http404
     if not can_see_role_home(request.user, role):
         raise PermissionDenied
+    if role in ROLE_HOME_VIEWS:
+        return redirect(role_home_url(role))
     return render(
         request,
         f"portal/homes/{role}.html",

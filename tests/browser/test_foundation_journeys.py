@@ -27,7 +27,7 @@ def log_in(page, axe, port, email):
 
 def test_a_parent_logs_in_and_lands_on_the_family_home(page, axe, server_port):
     log_in(page, axe, server_port, "parent@metz.demo")
-    page.wait_for_url(re.compile(r"/espace/famille/$"))
+    page.wait_for_url(re.compile(r"/famille/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Espace famille"
     assert page.get_by_text("toutes les données de ce site sont fictives").is_visible()
     axe.check(page)

@@ -36,7 +36,7 @@ def test_a_family_signs_up_verifies_its_address_and_becomes_a_parent(
         assert user.roles == [Role.PARENT]
         assert EmailAddress.objects.get(user=user).verified
     connection.set_schema_to_public()
-    assert client.get("/accueil/").url == "/espace/famille/"
+    assert client.get("/accueil/").url == "/famille/"
 
 
 def test_the_platform_has_no_public_signup(db):

@@ -23,10 +23,10 @@ def test_a_user_of_one_collectivite_cannot_log_in_on_another(alpha, beta):
 
 def test_a_session_cookie_of_one_collectivite_is_worthless_on_another(alpha, beta):
     alpha_client = client_for(alpha, user_in(alpha, email="famille@alpha.test", roles=[Role.PARENT]))
-    assert alpha_client.get("/espace/famille/").status_code == 200
+    assert alpha_client.get("/famille/").status_code == 200
     beta_client = client_for(beta)
     beta_client.cookies = alpha_client.cookies
-    response = beta_client.get("/espace/famille/")
+    response = beta_client.get("/famille/")
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
     assert beta_client.get("/api/v1/moi/").status_code == 403

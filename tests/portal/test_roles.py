@@ -2,7 +2,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.accounts.roles import Role
-from portal.navigation import ROLE_HOME_SLUGS
+from portal.navigation import ROLE_HOME_SLUGS, role_home_url
 from tests.utils import client_for, demo_user, user_in
 
 DEMO_ROLES = {
@@ -27,7 +27,7 @@ STAFF_ONLY_PAGES = [
 def test_each_demo_role_lands_on_its_own_home(metz, local_part):
     client = client_for(metz, demo_user(metz, local_part))
     response = client.get("/accueil/")
-    home = f"/espace/{ROLE_HOME_SLUGS[DEMO_ROLES[local_part]]}/"
+    home = role_home_url(DEMO_ROLES[local_part])
     assert response.status_code == 302
     assert response.url == home
     assert client.get(home).status_code == 200
@@ -40,6 +40,7 @@ def test_each_demo_role_is_refused_every_other_home(metz, local_part):
     for role, slug in ROLE_HOME_SLUGS.items():
         if role != own:
             assert client.get(f"/espace/{slug}/").status_code == 403, slug
+            assert client.get(role_home_url(role)).status_code == 403, role
 
 
 @pytest.mark.parametrize("local_part", [part for part, role in DEMO_ROLES.items() if role != Role.ADMINISTRATEUR])
@@ -69,7 +70,7 @@ def test_staff_without_mfa_are_sent_to_mfa_setup(alpha, role):
     user_in(alpha, email=f"{role}@alpha.test", password="un-mot-de-passe-solide", roles=[role])
     client = client_for(alpha)
     client.post("/accounts/login/", {"login": f"{role}@alpha.test", "password": "un-mot-de-passe-solide"})
-    for url in ["/accueil/", f"/espace/{ROLE_HOME_SLUGS[role]}/"]:
+    for url in ["/accueil/", role_home_url(role)]:
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith("/accounts/2fa/totp/activate/")
@@ -85,7 +86,8 @@ def test_staff_without_mfa_are_sent_to_mfa_setup(alpha, role):
 
 def test_families_are_not_asked_for_mfa(alpha):
     client = client_for(alpha, user_in(alpha, email="famille@alpha.test", roles=[Role.PARENT]))
-    assert client.get("/espace/famille/").status_code == 200
+    assert client.get("/espace/famille/").url == "/famille/"
+    assert client.get("/famille/").status_code == 200
 
 
 def test_an_account_without_role_reaches_no_role_home(alpha):

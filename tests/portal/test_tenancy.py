@@ -6,6 +6,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django_tenants.utils import schema_exists, tenant_context
 
+from families.models import Application
 from portal.accounts.models import User
 from portal.models import Collectivite, Domain
 from portal.tenancy import TEMPLATE_SCHEMA, template_is_current
@@ -91,6 +92,9 @@ def snapshot():
             data[collectivite.slug] = sorted(
                 (user.email, tuple(user.roles), user.first_name) for user in User.objects.all()
             )
+            data[f"{collectivite.slug}-applications"] = sorted(
+                Application.objects.values_list("number", "status", "child__first_name")
+            )
             data[f"{collectivite.slug}-authenticators"] = sorted(
                 User.objects.filter(authenticator__isnull=False).values_list("email", "authenticator__type")
             )
@@ -103,7 +107,10 @@ def test_seed_demo_twice_gives_the_same_data(db):
     first = snapshot()
     call_command("seed_demo", allow_demo=True, verbosity=0)
     assert snapshot() == first
-    assert len(first["metz"]) == 9
+    role_accounts = [row for row in first["metz"] if not row[0].startswith("famille-")]
+    assert len(role_accounts) == 9
+    assert 900 <= len(first["metz-applications"]) <= 1100
+    assert 120 <= len(first["vie-et-boulogne-applications"]) <= 180
     assert first["vie-et-boulogne"][0][0].endswith("@vie-et-boulogne.demo")
 
 

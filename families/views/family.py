@@ -1,0 +1,343 @@
+"""The family's pages. Every query starts from the signed-in account's own family: another
+family's ids simply do not resolve (404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from families import services
+from families.enums import Actor, ApplicationStatus
+from families.forms import (
+    ApplicationForm,
+    CancelForm,
+    ChildForm,
+    DocumentUploadForm,
+    FamilyForm,
+    GuardianFormSet,
+    MessageForm,
+    SubmitForm,
+    default_start,
+)
+from families.models import Application, Child, Document, DocumentType, GuichetSettings
+from families.notifications import RENEWAL_SALT
+from families.perms import is_family
+from families.workflow import NEXT_STEPS, TransitionError, targets
+from portal.decorators import allowed_if
+
+EDITABLE = {
+    ApplicationStatus.BROUILLON,
+    ApplicationStatus.DEPOSEE,
+    ApplicationStatus.INCOMPLETE,
+    ApplicationStatus.COMPLETE,
+    ApplicationStatus.LISTE_ATTENTE,
+}
+
+
+def own_applications(request):
+    return Application.objects.filter(family__account=request.user)
+
+
+def own_application(request, pk):
+    return get_object_or_404(own_applications(request).select_related("child", "family"), pk=pk)
+
+
+@allowed_if(is_family)
+@require_GET
+def dashboard(request):
+    family = services.family_for(request.user)
+    required_types = list(DocumentType.objects.filter(required=True, is_active=True))
+    applications = (
+        family.applications.select_related("child")
+        .prefetch_related("wishes__establishment", "documents")
+        .order_by("-created_at")
+    )
+    rows = []
+    for application in applications:
+        present = {
+            document.document_type_id for document in application.documents.all() if document.status != "rejected"
+        }
+        rows.append(
+            {
+                "application": application,
+                "missing": [kind for kind in required_types if kind.pk not in present],
+                "next_step": NEXT_STEPS[application.status],
+            }
+        )
+    return render(
+        request,
+        "families/dashboard.html",
+        {
+            "family": family,
+            "guardians": family.guardians.all(),
+            "children": family.children.all(),
+            "rows": rows,
+            "page_title": _("Espace famille"),
+        },
+    )
+
+
+@allowed_if(is_family)
+@require_http_methods(["GET", "POST"])
+def family_edit(request):
+    family = services.family_for(request.user)
+    form = FamilyForm(request.POST or None, instance=family)
+    guardians = GuardianFormSet(request.POST or None, instance=family, prefix="responsables")
+    if request.method == "POST" and form.is_valid() and guardians.is_valid():
+        with transaction.atomic():
+            form.save()
+            guardians.save()
+        messages.success(request, _("Votre foyer est enregistré."))
+        return redirect("families:dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "families/family_form.html", {"form": form, "guardians": guardians}, status=status)
+
+
+@allowed_if(is_family)
+@require_http_methods(["GET", "POST"])
+def child_edit(request, pk=None):
+    family = services.family_for(request.user)
+    child = get_object_or_404(Child, pk=pk, family=family) if pk else Child(family=family)
+    form = ChildForm(request.POST or None, instance=child)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            child = form.save()
+            for application in child.applications.all():
+                services.application_refresh_facts(application)
+                application.save(update_fields=["age_at_start_months", "weekly_hours"])
+        messages.success(request, _("Enfant enregistré."))
+        return redirect("families:dashboard")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "families/child_form.html", {"form": form, "child": child}, status=status)
+
+
+@allowed_if(is_family)
+@require_http_methods(["GET", "POST"])
+def application_create(request, child_pk):
+    family = services.family_for(request.user)
+    child = get_object_or_404(Child, pk=child_pk, family=family)
+    max_wishes = GuichetSettings.current().max_wishes
+    form = ApplicationForm(
+        request.POST or None, child=child, max_wishes=max_wishes, initial={"desired_start": default_start()}
+    )
+    if request.method == "POST" and form.is_valid():
+        application = services.application_create(
+            family=family, child=child, fields=form.application_fields(), establishments=form.chosen_establishments
+        )
+        messages.success(request, _("Brouillon enregistré : joignez vos pièces puis déposez la demande."))
+        return redirect("families:application_detail", pk=application.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "families/application_form.html", {"form": form, "child": child}, status=status)
+
+
+@allowed_if(is_family)
+@require_http_methods(["GET", "POST"])
+def application_edit(request, pk):
+    application = own_application(request, pk)
+    if application.status not in EDITABLE:
+        messages.error(request, _("Cette demande ne peut plus être modifiée."))
+        return redirect("families:application_detail", pk=pk)
+    max_wishes = GuichetSettings.current().max_wishes
+    form = ApplicationForm(request.POST or None, instance=application, child=application.child, max_wishes=max_wishes)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(
+                application=application,
+                user=request.user,
+                fields=form.application_fields(),
+                establishments=form.chosen_establishments,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Demande modifiée."))
+            return redirect("families:application_detail", pk=pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "families/application_form.html",
+        {"form": form, "child": application.child, "application": application},
+        status=status,
+    )
+
+
+def detail_context(request, application, **forms):
+    return {
+        "application": application,
+        "wishes": application.wishes.select_related("establishment"),
+        "documents": application.documents.select_related("document_type"),
+        "missing": services.missing_document_types(application),
+        "history": application.history.all(),
+        "conversation": application.messages.all(),
+        "next_step": NEXT_STEPS[application.status],
+        "can_cancel": ApplicationStatus.ANNULEE in targets(application.status, Actor.FAMILY),
+        "can_resubmit": application.status == ApplicationStatus.INCOMPLETE,
+        "can_edit": application.status in EDITABLE,
+        "upload_form": forms.get("upload_form") or DocumentUploadForm(),
+        "submit_form": forms.get("submit_form") or SubmitForm(),
+        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "message_form": forms.get("message_form") or MessageForm(),
+        "page_title": _("Demande %(number)s") % {"number": application.number},
+    }
+
+
+@allowed_if(is_family)
+@require_GET
+def application_detail(request, pk):
+    application = own_application(request, pk)
+    return render(request, "families/application_detail.html", detail_context(request, application))
+
+
+def rerender(request, application, status=400, **forms):
+    return render(
+        request, "families/application_detail.html", detail_context(request, application, **forms), status=status
+    )
+
+
+@allowed_if(is_family)
+@require_POST
+def document_upload(request, pk):
+    application = own_application(request, pk)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if application.status not in EDITABLE:
+        form.add_error(None, _("Cette demande ne reçoit plus de pièces."))
+    if form.is_valid():
+        try:
+            services.document_add(
+                application=application,
+                document_type=form.cleaned_data["document_type"],
+                upload=form.cleaned_data["file"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            messages.success(request, _("Pièce ajoutée."))
+            return redirect("families:application_detail", pk=pk)
+    return rerender(request, application, upload_form=form)
+
+
+@allowed_if(is_family)
+@require_GET
+def document_download(request, pk):
+    document = get_object_or_404(Document.objects.filter(application__family__account=request.user), pk=pk)
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.document_type.code}{document.extension}"'
+    return response
+
+
+@allowed_if(is_family)
+@require_POST
+def application_submit(request, pk):
+    application = own_application(request, pk)
+    form = SubmitForm(request.POST)
+    if application.status != ApplicationStatus.BROUILLON:
+        form.add_error(None, _("Cette demande est déjà déposée."))
+    if form.is_valid():
+        try:
+            services.application_submit(application=application, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Demande déposée. Vous recevez un courriel, et l'attestation de dépôt est prête ci-dessous."),
+            )
+            return redirect("families:application_detail", pk=pk)
+    return rerender(request, application, submit_form=form)
+
+
+@allowed_if(is_family)
+@require_POST
+def application_resubmit(request, pk):
+    """The family has added what was missing: the guichet takes the request up again."""
+    application = own_application(request, pk)
+    try:
+        services.application_transition(
+            application=application,
+            to_status=ApplicationStatus.DEPOSEE,
+            actor=Actor.FAMILY,
+            user=request.user,
+            reason=_("La famille a complété sa demande."),
+        )
+    except TransitionError as error:
+        messages.error(request, str(error))
+        return redirect("families:application_detail", pk=pk)
+    messages.success(request, _("Le guichet va reprendre l'instruction de votre demande."))
+    return redirect("families:application_detail", pk=pk)
+
+
+@allowed_if(is_family)
+@require_POST
+def application_cancel(request, pk):
+    application = own_application(request, pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.application_transition(
+                application=application,
+                to_status=ApplicationStatus.ANNULEE,
+                actor=Actor.FAMILY,
+                user=request.user,
+                reason=form.cleaned_data["reason"] or _("Annulée par la famille."),
+            )
+        except TransitionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Demande annulée."))
+            return redirect("families:dashboard")
+    return rerender(request, application, cancel_form=form)
+
+
+@allowed_if(is_family)
+@require_POST
+def message_post(request, pk):
+    application = own_application(request, pk)
+    form = MessageForm(request.POST)
+    if form.is_valid():
+        services.message_send(
+            application=application, user=request.user, body=form.cleaned_data["body"], from_family=True
+        )
+        messages.success(request, _("Message envoyé au guichet."))
+        return redirect("families:application_detail", pk=pk)
+    return rerender(request, application, message_form=form)
+
+
+@allowed_if(is_family)
+@require_GET
+def attestation_download(request, pk):
+    application = own_application(request, pk)
+    if not application.attestation:
+        raise Http404
+    response = FileResponse(application.attestation.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="attestation-{application.number}.pdf"'
+    return response
+
+
+RENEWAL_MAX_AGE = 60 * 24 * 3600
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def renewal_confirm(request, token):
+    """One click from the reminder email keeps a request waiting; the signed link is its own key."""
+    try:
+        data = signing.loads(token, salt=RENEWAL_SALT, max_age=RENEWAL_MAX_AGE)
+    except signing.BadSignature as error:
+        raise Http404 from error
+    application = get_object_or_404(Application.objects.select_related("child"), pk=data["application"])
+    done = str(application.renewal_due_on) != data["due"]
+    if request.method == "POST" and not done:
+        try:
+            services.renewal_confirm(application=application)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            done = True
+    status = 200 if request.method == "GET" or done else 400
+    return render(request, "families/renewal.html", {"application": application, "done": done}, status=status)
