@@ -18,6 +18,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     wishes = serializers.ListField(
         child=serializers.IntegerField(),
         required=False,
+        write_only=True,  # read back through to_representation: ids of the ordered vœux
         help_text="Identifiants d'établissements, par ordre de préférence.",
     )
     planning = serializers.DictField(
