@@ -1,16 +1,33 @@
+from urllib.parse import urlsplit
+
 from allauth.mfa.utils import is_mfa_enabled
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
 
 from portal.perms import is_staff_member
+
+
+def map_tiles_origin(url):
+    """The origin of the map tiles, as a CSP source ("{s}" subdomains become a wildcard); "" if none."""
+    parts = urlsplit(url or "")
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+# Map tiles (creches' map) are the only third-party images, and only when MAP_TILES_URL is set.
+MAP_TILES_ORIGIN = map_tiles_origin(getattr(settings, "MAP_TILES_URL", ""))
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self' data:",
+        f"img-src 'self' data: {MAP_TILES_ORIGIN}".strip(),
         "font-src 'self'",
         "connect-src 'self'",
         "object-src 'none'",
@@ -54,3 +71,16 @@ class StaffMFARequiredMiddleware:
         ):
             return redirect(f"{reverse('mfa_activate_totp')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class FrenchFirstLocaleMiddleware(LocaleMiddleware):
+    """French unless the person chose another language (the language cookie), whatever the browser says.
+
+    A public service answers in French by default; the browser's Accept-Language is not a choice.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

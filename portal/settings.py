@@ -89,7 +89,7 @@ MIDDLEWARE = [
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -322,3 +322,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Map ----------------------------------------------------------------------------------------
+# Tiles of the map of the offer (creches), e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png.
+# Empty: no tile layer, no third-party request; markers and the text list still show every place.
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")

@@ -162,6 +162,11 @@ def test_pages_are_french_by_default_and_english_on_request(metz, language, expe
     assert f'<html lang="{language}">' in content
 
 
+def test_a_browser_asking_for_english_still_gets_french_until_the_person_chooses(metz):
+    client = client_for(metz)
+    assert "Créer un compte famille" in client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+
+
 def test_security_headers(metz):
     response = client_for(metz).get("/")
     assert "default-src 'self'" in response["Content-Security-Policy"]
