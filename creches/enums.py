@@ -32,3 +32,13 @@ class Weekday(models.IntegerChoices):
     FRIDAY = 4, _("vendredi")
     SATURDAY = 5, _("samedi")
     SUNDAY = 6, _("dimanche")
+
+
+class ChildrenBand(models.IntegerChoices):
+    """Bands of the national PSU barème: the taux d'effort depends on the number of dependent children."""
+
+    ONE = 1, _("1 enfant")
+    TWO = 2, _("2 enfants")
+    THREE = 3, _("3 enfants")
+    FOUR_TO_SEVEN = 4, _("4 à 7 enfants")
+    EIGHT_AND_MORE = 8, _("8 enfants et plus")

@@ -1,8 +1,12 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from creches.enums import CareKind, EstablishmentType, Manager, Weekday
@@ -20,12 +24,37 @@ class EstablishmentQuerySet(models.QuerySet):
 
     def taking_age(self, age_months):
         """Establishments with a section whose age range contains `age_months`."""
+        # A subquery rather than a join: no duplicates, so it composes with annotations and pagination.
         return self.filter(
-            sections__min_age_months__lte=age_months, sections__max_age_months__gte=age_months
-        ).distinct()
+            Exists(
+                Section.objects.filter(
+                    establishment=OuterRef("pk"), min_age_months__lte=age_months, max_age_months__gte=age_months
+                )
+            )
+        )
 
     def with_capacity(self):
         return self.annotate(places=Sum("sections__capacity"))
+
+    def in_commune(self, commune):
+        return self.filter(commune=commune)
+
+    def opening_by(self, time):
+        """Open at `time` at the latest (parents who start work early)."""
+        return self.filter(opens_at__lte=time)
+
+    def closing_from(self, time):
+        """Still open at `time` (parents who finish late)."""
+        return self.filter(closes_at__gte=time)
+
+    def offering(self, care_kind):
+        return self.filter(care_kinds__contains=[care_kind])
+
+    def directed_by(self, user):
+        return self.filter(directors=user)
+
+    def located(self):
+        return self.exclude(latitude=None).exclude(longitude=None)
 
 
 class Establishment(models.Model):
@@ -77,17 +106,62 @@ class Establishment(models.Model):
         ordering = ["commune", "name"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=models.F("opens_at")), name="establishment_hours_ordered"
+                condition=Q(closes_at__gt=models.F("opens_at")),
+                name="establishment_hours_ordered",
+                violation_error_message=_("L'heure de fermeture doit être après l'heure d'ouverture."),
             ),
         ]
 
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("creches:establishment", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.capacity is not None and self.insertion_places is not None:
+            if self.insertion_places < self.minimum_insertion_places:
+                raise ValidationError(
+                    {
+                        "insertion_places": _(
+                            "Au moins %(minimum)s place(s) doivent être réservées aux familles en parcours "
+                            "d'insertion pour %(capacity)s places agréées (une par tranche de vingt, article "
+                            "L214-7 du CASF)."
+                        )
+                        % {"minimum": self.minimum_insertion_places, "capacity": self.capacity}
+                    }
+                )
+
     @property
     def minimum_insertion_places(self):
         # CASF L214-7: at least one place per twenty for families in an insertion path.
         return self.capacity // 20
+
+    @property
+    def opening_days_display(self):
+        return [Weekday(day).label for day in sorted(self.opening_days)]
+
+    @property
+    def care_kinds_display(self):
+        return [CareKind(kind).label for kind in self.care_kinds if kind in CareKind.values]
+
+    @property
+    def particular_offers(self):
+        """The labels of the particular offers, for pages and exports."""
+        offers = []
+        if self.atypical_hours:
+            offers.append(_("horaires atypiques"))
+        if self.disability_friendly:
+            offers.append(_("accueil d'enfants en situation de handicap"))
+        if self.avip:
+            offers.append(_("crèche à vocation d'insertion professionnelle (AVIP)"))
+        if self.insertion_places:
+            offers.append(
+                _("%(count)s place(s) réservée(s) aux familles en parcours d'insertion")
+                % {"count": self.insertion_places}
+            )
+        return offers
 
 
 class Section(models.Model):
@@ -109,9 +183,15 @@ class Section(models.Model):
         verbose_name_plural = _("sections")
         ordering = ["establishment", "min_age_months"]
         constraints = [
-            models.UniqueConstraint(fields=["establishment", "code"], name="section_code_unique"),
+            models.UniqueConstraint(
+                fields=["establishment", "code"],
+                name="section_code_unique",
+                violation_error_message=_("Une autre section de cet établissement porte déjà ce code."),
+            ),
             models.CheckConstraint(
-                condition=Q(max_age_months__gte=models.F("min_age_months")), name="section_ages_ordered"
+                condition=Q(max_age_months__gte=models.F("min_age_months")),
+                name="section_ages_ordered",
+                violation_error_message=_("L'âge maximum doit être supérieur ou égal à l'âge minimum."),
             ),
         ]
 
@@ -120,6 +200,17 @@ class Section(models.Model):
 
     def takes_age(self, age_months):
         return self.min_age_months <= age_months <= self.max_age_months
+
+
+class PlaceOpeningQuerySet(models.QuerySet):
+    def upcoming(self, day):
+        return self.filter(available_from__gte=day)
+
+    def for_establishments(self, establishments):
+        return self.filter(section__establishment__in=establishments)
+
+    def with_related(self):
+        return self.select_related("section__establishment", "declared_by")
 
 
 class PlaceOpening(models.Model):
@@ -138,6 +229,8 @@ class PlaceOpening(models.Model):
     )
     declared_at = models.DateTimeField(_("déclarées le"), auto_now_add=True)
 
+    objects = PlaceOpeningQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("places qui s'ouvrent")
         verbose_name_plural = _("places qui s'ouvrent")
@@ -145,3 +238,94 @@ class PlaceOpening(models.Model):
 
     def __str__(self):
         return f"{self.count} × {self.section} ({self.available_from:%d/%m/%Y})"
+
+
+class FeeScaleQuerySet(models.QuerySet):
+    def in_force_on(self, day):
+        """The version of the barème that applies on `day` (None before the first one)."""
+        return self.filter(valid_from__lte=day).order_by("-valid_from").first()
+
+    def latest_version(self):
+        return self.order_by("-valid_from").first()
+
+
+class FeeScale(models.Model):
+    """One dated version of the national barème (PSU taux d'effort, resources floor and ceiling, CMG).
+
+    The figures change by CNAF circular; they are data kept by the collectivité, never constants in code.
+    A version is never edited once in force: a change is a new version with a later date.
+    """
+
+    valid_from = models.DateField(_("en vigueur à partir du"), unique=True)
+    resources_floor = models.DecimalField(
+        _("plancher de ressources mensuelles (€)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    resources_ceiling = models.DecimalField(
+        _("plafond de ressources mensuelles (€)"), max_digits=8, decimal_places=2, validators=[MinValueValidator(1)]
+    )
+    effort_rate_1 = models.DecimalField(
+        _("taux d'effort horaire, 1 enfant (%)"), max_digits=6, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    effort_rate_2 = models.DecimalField(
+        _("taux d'effort horaire, 2 enfants (%)"), max_digits=6, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    effort_rate_3 = models.DecimalField(
+        _("taux d'effort horaire, 3 enfants (%)"), max_digits=6, decimal_places=4, validators=[MinValueValidator(0)]
+    )
+    effort_rate_4_to_7 = models.DecimalField(
+        _("taux d'effort horaire, 4 à 7 enfants (%)"),
+        max_digits=6,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+    )
+    effort_rate_8_plus = models.DecimalField(
+        _("taux d'effort horaire, 8 enfants et plus (%)"),
+        max_digits=6,
+        decimal_places=4,
+        validators=[MinValueValidator(0)],
+    )
+    reference_hourly_cost = models.DecimalField(
+        _("coût horaire de référence du CMG (€)"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = FeeScaleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("barème")
+        verbose_name_plural = _("barèmes")
+        ordering = ["-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resources_ceiling__gt=models.F("resources_floor")),
+                name="fee_scale_floor_below_ceiling",
+                violation_error_message=_("Le plafond doit être supérieur au plancher."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Barème du %(date)s") % {"date": self.valid_from.strftime("%d/%m/%Y")}
+
+    def as_scale(self):
+        """The plain value the pure computations of creches.fees work on."""
+        from creches.fees import Scale
+
+        return Scale(
+            valid_from=self.valid_from,
+            floor=self.resources_floor,
+            ceiling=self.resources_ceiling,
+            effort_rates=(
+                self.effort_rate_1,
+                self.effort_rate_2,
+                self.effort_rate_3,
+                self.effort_rate_4_to_7,
+                self.effort_rate_8_plus,
+            ),
+            reference_hourly_cost=self.reference_hourly_cost,
+        )

@@ -1,0 +1,386 @@
+import secrets
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Max, Min, Sum
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from creches import fees
+from creches.forms import (
+    CatalogueFilterForm,
+    EstablishmentForm,
+    FeeScaleForm,
+    ImportForm,
+    PlaceOpeningForm,
+    SectionFormSet,
+    SimulatorForm,
+    StaffEstablishmentFilterForm,
+)
+from creches.models import Establishment, FeeScale
+from creches.perms import (
+    can_declare_places,
+    can_import_establishments,
+    can_manage_establishments,
+    can_manage_fee_scales,
+    can_see_place_openings,
+    declarable_establishments,
+    visible_openings,
+)
+from creches.services import (
+    ImportRefused,
+    establishment_save,
+    establishments_dataset,
+    establishments_export,
+    establishments_import,
+    establishments_import_check,
+    fee_scale_save,
+    place_opening_declare,
+)
+from portal.decorators import allowed_if
+
+CATALOGUE_PAGE_SIZE = 12
+STAFF_PAGE_SIZE = 25
+IMPORT_CACHE_SECONDS = 30 * 60
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def querystring_without_page(request):
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def catalogue_queryset():
+    return Establishment.objects.active().annotate(
+        places=Sum("sections__capacity"),
+        youngest=Min("sections__min_age_months"),
+        oldest=Max("sections__max_age_months"),
+    )
+
+
+# --- Public pages ------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def catalogue(request):
+    """Every crèche of the territory, filtered by what a family needs."""
+    communes = Establishment.objects.active().order_by("commune").values_list("commune", flat=True).distinct()
+    form = CatalogueFilterForm(request.GET or None, communes=list(communes))
+    establishments = catalogue_queryset()
+    if form.is_bound and form.is_valid():
+        establishments = form.filter(establishments)
+    elif form.is_bound:
+        establishments = establishments.none()
+    page = Paginator(establishments.order_by("commune", "name"), CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "creches/catalogue.html",
+        {"form": form, "page": page, "querystring": querystring_without_page(request)},
+    )
+
+
+@login_not_required
+@require_GET
+def establishment_detail(request, slug):
+    establishment = get_object_or_404(Establishment.objects.active().prefetch_related("sections"), slug=slug)
+    sections = list(establishment.sections.all())
+    return render(
+        request,
+        "creches/establishment_detail.html",
+        {
+            "establishment": establishment,
+            "sections": sections,
+            "places": sum(section.capacity for section in sections),
+            "map_points": map_points([establishment]),
+            "map_tiles_url": getattr(settings, "MAP_TILES_URL", ""),
+            "can_declare": can_declare_places(request.user, establishment),
+            "can_manage": can_manage_establishments(request.user),
+        },
+    )
+
+
+def map_points(establishments):
+    return [
+        {
+            "name": establishment.name,
+            "url": establishment.get_absolute_url(),
+            "type": str(establishment.get_type_display()),
+            "commune": establishment.commune,
+            "address": establishment.address,
+            "places": getattr(establishment, "places", None),
+            "lat": float(establishment.latitude),
+            "lon": float(establishment.longitude),
+        }
+        for establishment in establishments
+        if establishment.latitude is not None and establishment.longitude is not None
+    ]
+
+
+@login_not_required
+@require_GET
+def map_view(request):
+    """Every mode of care of the territory on a map, and the same list as text (no JavaScript needed)."""
+    establishments = list(catalogue_queryset().order_by("commune", "name"))
+    return render(
+        request,
+        "creches/map.html",
+        {
+            "establishments": establishments,
+            "map_points": map_points(establishments),
+            "map_tiles_url": getattr(settings, "MAP_TILES_URL", ""),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def parcours(request):
+    """From search to admission, every mode of care in plain words, the aids, the commission calendar."""
+    # The commissions app will provide the dates; until then the page says who publishes them.
+    commission_dates = []
+    return render(request, "creches/parcours.html", {"commission_dates": commission_dates})
+
+
+@login_not_required
+@require_GET
+def simulator(request):
+    """What a crèche (PSU) or an assistant maternel (CMG deducted) would cost a family each month."""
+    form = SimulatorForm(request.GET or None)
+    context = {"form": form}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        day = data["start_date"] or timezone.localdate()
+        version = FeeScale.objects.in_force_on(day)
+        context.update({"day": day, "version": version})
+        if version is not None:
+            scale = version.as_scale()
+            common = {
+                "annual_resources": data["annual_resources"],
+                "children": data["children"],
+                "aeeh_children": data["aeeh_children"],
+                "hours_per_week": data["hours_per_week"],
+                "weeks_per_year": data["weeks_per_year"],
+            }
+            context["psu"] = fees.psu_estimate(scale, **common)
+            if data["hourly_wage"]:
+                context["cmg"] = fees.cmg_estimate(scale, hourly_wage=data["hourly_wage"], **common)
+    fragment = request.htmx and not request.htmx.history_restore_request
+    template = "creches/includes/simulation_result.html" if fragment else "creches/simulator.html"
+    return render(request, template, context)
+
+
+# --- Establishments (staff) ----------------------------------------------------------------------
+
+
+def staff_establishments(request):
+    form = StaffEstablishmentFilterForm(request.GET or None)
+    establishments = Establishment.objects.annotate(places=Sum("sections__capacity")).order_by("commune", "name")
+    if form.is_bound and form.is_valid():
+        establishments = form.filter(establishments)
+    return form, establishments
+
+
+@allowed_if(can_manage_establishments)
+@require_GET
+def establishment_list(request):
+    form, establishments = staff_establishments(request)
+    page = Paginator(establishments, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "creches/staff/establishment_list.html",
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring_without_page(request),
+            "can_import": can_import_establishments(request.user),
+        },
+    )
+
+
+def establishment_edit_page(request, establishment=None):
+    form = EstablishmentForm(request.POST or None, instance=establishment)
+    sections = SectionFormSet(request.POST or None, instance=establishment or Establishment(), prefix="sections")
+    if request.method == "POST":
+        # The formset checks the sum of sections against the capacity being submitted.
+        form_valid = form.is_valid()
+        sections.instance = form.instance
+        if form_valid and sections.is_valid():
+            saved = establishment_save(form=form, sections=sections)
+            messages.success(request, _("L'établissement « %(name)s » est enregistré.") % {"name": saved.name})
+            return redirect("creches:establishment_edit", slug=saved.slug)
+    return render(
+        request,
+        "creches/staff/establishment_form.html",
+        {"form": form, "sections": sections, "establishment": establishment},
+    )
+
+
+@allowed_if(can_manage_establishments)
+@require_http_methods(["GET", "POST"])
+def establishment_create(request):
+    return establishment_edit_page(request)
+
+
+@allowed_if(can_manage_establishments)
+@require_http_methods(["GET", "POST"])
+def establishment_edit(request, slug):
+    return establishment_edit_page(request, get_object_or_404(Establishment, slug=slug))
+
+
+@allowed_if(can_import_establishments)
+@require_GET
+def establishment_export(request, file_format):
+    if file_format not in EXPORT_FORMATS:
+        raise Http404
+    _form, establishments = staff_establishments(request)
+    content = establishments_export(establishments, file_format)
+    if file_format == "csv":
+        # A BOM so that spreadsheets open the accents right.
+        content = "\ufeff" + content
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="etablissements-{stamp}.{file_format}"'
+    return response
+
+
+def import_cache_key(request, token):
+    return f"creches:import:{request.user.pk}:{token}"
+
+
+@allowed_if(can_import_establishments)
+@require_http_methods(["GET", "POST"])
+def establishment_import(request):
+    """Check the file row by row first; import only a file without a single problem, all at once."""
+    if request.method == "POST" and "token" in request.POST:
+        stored = cache.get(import_cache_key(request, request.POST["token"]))
+        if stored is None:
+            messages.error(request, _("Le fichier vérifié n'est plus disponible : déposez-le à nouveau."))
+            return redirect("creches:establishment_import")
+        try:
+            created, updated = establishments_import(dataset=establishments_dataset(*stored))
+        except ImportRefused as refused:
+            return render(request, "creches/staff/import.html", {"form": ImportForm(), "problems": refused.problems})
+        cache.delete(import_cache_key(request, request.POST["token"]))
+        messages.success(
+            request,
+            _("Import terminé : %(created)s établissement(s) créé(s), %(updated)s mis à jour.")
+            % {"created": created, "updated": updated},
+        )
+        return redirect("creches:establishment_list")
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        content, file_format = form.cleaned_data["content"], form.cleaned_data["format"]
+        try:
+            dataset = establishments_dataset(content, file_format)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            problems, created, updated = establishments_import_check(dataset=dataset)
+            context.update({"checked": True, "problems": problems, "created": created, "updated": updated})
+            if not problems:
+                token = secrets.token_urlsafe(16)
+                cache.set(import_cache_key(request, token), (content, file_format), IMPORT_CACHE_SECONDS)
+                context["token"] = token
+    return render(request, "creches/staff/import.html", context)
+
+
+# --- Places that open ---------------------------------------------------------------------------
+
+
+@allowed_if(can_see_place_openings)
+@require_GET
+def opening_list(request):
+    openings = visible_openings(request.user).with_related().order_by("-available_from", "section__establishment")
+    page = Paginator(openings, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    establishments = declarable_establishments(request.user).order_by("commune", "name")
+    return render(
+        request,
+        "creches/staff/opening_list.html",
+        {"page": page, "establishments": establishments},
+    )
+
+
+@allowed_if(can_declare_places)
+@require_http_methods(["GET", "POST"])
+def opening_declare(request, slug):
+    establishment = get_object_or_404(Establishment, slug=slug)
+    if not can_declare_places(request.user, establishment):
+        raise PermissionDenied
+    form = PlaceOpeningForm(request.POST or None, establishment=establishment)
+    if request.method == "POST" and form.is_valid():
+        opening = place_opening_declare(declared_by=request.user, **form.cleaned_data)
+        messages.success(
+            request,
+            _("%(count)s place(s) déclarée(s) en « %(section)s » à partir du %(date)s.")
+            % {
+                "count": opening.count,
+                "section": opening.section.name,
+                "date": opening.available_from.strftime("%d/%m/%Y"),
+            },
+        )
+        return redirect("creches:opening_declare", slug=establishment.slug)
+    openings = visible_openings(request.user).with_related().filter(section__establishment=establishment)
+    return render(
+        request,
+        "creches/staff/opening_declare.html",
+        {
+            "establishment": establishment,
+            "form": form,
+            "sections": establishment.sections.all(),
+            "openings": openings.order_by("-available_from")[:100],
+        },
+    )
+
+
+# --- Fee scale ----------------------------------------------------------------------------------
+
+
+@allowed_if(can_manage_fee_scales)
+@require_http_methods(["GET", "POST"])
+def fee_scale_list(request):
+    """The versions of the barème; a change is always a new version with a later date."""
+    today = timezone.localdate()
+    latest = FeeScale.objects.latest_version()
+    initial = {}
+    if latest is not None:
+        initial = {name: getattr(latest, name) for name in FeeScaleForm.Meta.fields if name != "valid_from"}
+    form = FeeScaleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        scale = fee_scale_save(form=form, created_by=request.user)
+        messages.success(request, _("Nouvelle version du barème enregistrée : %(scale)s.") % {"scale": scale})
+        return redirect("creches:fee_scale_list")
+    in_force = FeeScale.objects.in_force_on(today)
+    return render(
+        request,
+        "creches/staff/fee_scale_list.html",
+        {"form": form, "versions": FeeScale.objects.all(), "in_force": in_force, "today": today},
+    )
+
+
+@allowed_if(can_manage_fee_scales)
+@require_http_methods(["GET", "POST"])
+def fee_scale_edit(request, pk):
+    scale = get_object_or_404(FeeScale, pk=pk)
+    if scale.valid_from <= timezone.localdate():
+        messages.error(request, _("Une version déjà en vigueur ne se modifie pas : créez-en une nouvelle."))
+        return redirect("creches:fee_scale_list")
+    form = FeeScaleForm(request.POST or None, instance=scale)
+    if request.method == "POST" and form.is_valid():
+        fee_scale_save(form=form, created_by=request.user)
+        messages.success(request, _("Version du barème mise à jour."))
+        return redirect("creches:fee_scale_list")
+    return render(request, "creches/staff/fee_scale_form.html", {"form": form, "scale": scale})

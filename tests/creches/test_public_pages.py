@@ -1,0 +1,195 @@
+"""The public pages of the offer: anyone reads them; filters, pagination and query counts hold."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django_tenants.utils import tenant_context
+
+from creches.models import Establishment
+from tests.creches.factories import establishment_in
+from tests.utils import client_for, demo_user
+
+PUBLIC_PAGES = ["/creches/", "/creches/carte/", "/parcours/", "/simulateur/"]
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_anonymous_visitors_read_the_public_pages(metz, url):
+    response = client_for(metz).get(url)
+    assert response.status_code == 200
+    assert response.content.decode().count("<h1") == 1
+
+
+def test_anonymous_visitors_read_an_establishment_page(metz):
+    response = client_for(metz).get("/creches/multi-accueil-les-coccinelles/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Multi-accueil Les Coccinelles" in page
+    assert "Sections par âge" in page
+    assert "Bébés" in page
+    assert "Contact" in page
+    assert "latitude" in page
+    # Staff buttons are for staff only.
+    assert "Déclarer des places" not in page
+
+
+def test_an_unknown_or_closed_establishment_is_not_found(alpha):
+    establishment_in(alpha, slug="fermee", is_active=False)
+    client = client_for(alpha)
+    assert client.get("/creches/fermee/").status_code == 404
+    assert client.get("/creches/nulle-part/").status_code == 404
+
+
+def test_the_catalogue_lists_every_open_establishment_with_pagination(metz):
+    client = client_for(metz)
+    first = client.get("/creches/").content.decode()
+    assert "24 établissements" in first
+    assert "Page 1 sur 2" in first
+    second = client.get("/creches/?page=2").content.decode()
+    assert "Page 2 sur 2" in second
+
+
+def catalogue_names(collectivite, query):
+    response = client_for(collectivite).get("/creches/", query)
+    assert response.status_code == 200
+    return {establishment.name for establishment in response.context["page"].object_list}
+
+
+@pytest.fixture
+def offer(alpha):
+    establishment_in(alpha, name="Bébés de Nantes", slug="bebes-nantes", sections=[("bebes", 2, 18, 10)])
+    establishment_in(
+        alpha,
+        name="Grands de Rezé",
+        slug="grands-reze",
+        commune="Rezé",
+        sections=[("grands", 18, 48, 20)],
+        opens_at=datetime.time(8, 0),
+        closes_at=datetime.time(19, 30),
+    )
+    establishment_in(alpha, name="Micro de Nantes", slug="micro-nantes", micro=True, sections=[("mixte", 2, 36, 12)])
+    return alpha
+
+
+def test_the_catalogue_filters_by_age_in_months(offer):
+    assert catalogue_names(offer, {"age_months": 6}) == {"Bébés de Nantes", "Micro de Nantes"}
+    assert catalogue_names(offer, {"age_months": 40}) == {"Grands de Rezé"}
+
+
+def test_the_catalogue_filters_by_age_at_the_start_date(offer):
+    # Born on 15 March 2025: 5 months on 1 September 2025, 29 months on 1 September 2027.
+    assert catalogue_names(offer, {"birth_date": "2025-03-15", "start_date": "2025-09-01"}) == {
+        "Bébés de Nantes",
+        "Micro de Nantes",
+    }
+    assert catalogue_names(offer, {"birth_date": "2025-03-15", "start_date": "2027-09-01"}) == {
+        "Grands de Rezé",
+        "Micro de Nantes",
+    }
+
+
+def test_a_start_date_before_birth_is_refused_in_french(offer):
+    response = client_for(offer).get("/creches/", {"birth_date": "2030-03-15", "start_date": "2029-09-01"})
+    assert "L&#x27;enfant ne sera pas encore né à cette date." in response.content.decode()
+    assert list(response.context["page"].object_list) == []
+
+
+def test_the_catalogue_filters_by_commune_and_type(offer):
+    assert catalogue_names(offer, {"commune": "Rezé"}) == {"Grands de Rezé"}
+    assert catalogue_names(offer, {"type": "micro_creche_paje"}) == {"Micro de Nantes"}
+    assert catalogue_names(offer, {"commune": "Nantes", "type": "creche_collective"}) == {"Bébés de Nantes"}
+
+
+def test_the_catalogue_filters_by_hours(offer):
+    assert catalogue_names(offer, {"opens_before": "07:30"}) == {"Bébés de Nantes", "Micro de Nantes"}
+    assert catalogue_names(offer, {"closes_after": "19:00"}) == {"Grands de Rezé"}
+
+
+def test_the_catalogue_query_count_is_bounded(metz, django_assert_max_num_queries):
+    client = client_for(metz)
+    with django_assert_max_num_queries(8):
+        client.get("/creches/", {"age_months": 12, "closes_after": "18:00"})
+    with django_assert_max_num_queries(8):
+        client.get("/creches/?page=2")
+
+
+def test_the_map_query_count_does_not_grow_with_the_offer(alpha, django_assert_max_num_queries):
+    for number in range(15):
+        establishment_in(alpha, slug=f"carte-{number}", name=f"Carte {number}")
+    client = client_for(alpha)
+    with django_assert_max_num_queries(6):
+        response = client.get("/creches/carte/")
+    page = response.content.decode()
+    assert page.count('<th scope="row">') == 15
+    assert 'type="application/json"' in page
+
+
+def test_the_map_lists_every_establishment_as_text_and_as_data(metz):
+    response = client_for(metz).get("/creches/carte/")
+    page = response.content.decode()
+    points = response.context["map_points"]
+    assert len(points) == 24
+    assert all(49.0 < point["lat"] < 49.2 and 6.1 < point["lon"] < 6.3 for point in points)
+    assert page.count('<th scope="row">') == 24
+    # No inline script: the data is JSON, the code a static file.
+    assert "creches/map.js" in page
+    assert "<script>" not in page
+
+
+def test_the_map_adds_no_tile_origin_to_the_csp_by_default(metz):
+    response = client_for(metz).get("/creches/carte/")
+    assert "img-src 'self' data:;" in response["Content-Security-Policy"]
+    assert 'data-tiles-url=""' in response.content.decode()
+
+
+def test_the_parcours_explains_every_mode_and_the_aids(metz):
+    page = client_for(metz).get("/parcours/").content.decode()
+    for mode in [
+        "La crèche collective",
+        "La micro-crèche",
+        "La crèche familiale",
+        "La crèche parentale",
+        "La halte-garderie",
+        "assistant·e maternel·le",
+        "(MAM)",
+        "La garde à domicile",
+    ]:
+        assert mode in page, mode
+    for aid in ["(CMG)", "(PSU)", "crédit d'impôt"]:
+        assert aid in page, aid
+    assert "calendrier des commissions d'attribution est publié par Metz (démo)" in page
+
+
+def test_the_sitemap_lists_public_pages_and_establishments(metz):
+    content = client_for(metz).get("/sitemap.xml").content.decode()
+    for path in PUBLIC_PAGES:
+        assert f"{path}</loc>" in content, path
+    assert "/creches/multi-accueil-les-coccinelles/</loc>" in content
+
+
+def test_the_welcome_page_links_to_the_offer(metz):
+    page = client_for(metz).get("/").content.decode()
+    for path in PUBLIC_PAGES:
+        assert f'href="{path}"' in page, path
+
+
+def test_the_demo_offer_matches_the_territories(metz, vie_et_boulogne):
+    with tenant_context(metz):
+        metz_places = sum(e.places for e in Establishment.objects.with_capacity())
+        assert Establishment.objects.count() == 24
+        assert 900 <= metz_places <= 1100
+        assert Establishment.objects.filter(directors__email="directrice@metz.demo").count() == 1
+    with tenant_context(vie_et_boulogne):
+        establishments = Establishment.objects.all()
+        assert establishments.filter(type="creche_collective", manager="municipal").count() == 3
+        assert establishments.filter(type__startswith="micro_creche", manager="prive").count() == 11
+        for establishment in establishments.with_capacity():
+            assert establishment.places <= establishment.capacity
+            assert establishment.insertion_places >= establishment.capacity // 20
+    connection.set_schema_to_public()
+
+
+def test_a_signed_in_parent_reads_the_public_pages_too(metz):
+    client = client_for(metz, demo_user(metz, "parent"))
+    for url in PUBLIC_PAGES:
+        assert client.get(url).status_code == 200, url
