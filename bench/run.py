@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["tenancy.py", "bench_matching.py"]
+BENCHMARKS = ["tenancy.py", "bench_matching.py", "queue.py"]
 
 
 def main():

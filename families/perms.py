@@ -33,3 +33,9 @@ def owns(user, application):
 
 def can_read_application(user, application):
     return owns(user, application) or can_instruct(user)
+
+
+@predicate
+def can_read_audit_log(user, obj=None):
+    """Who read or changed which dossier: for the collectivité's administrators (its data controller)."""
+    return has_role(user, Role.ADMINISTRATEUR)

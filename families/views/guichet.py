@@ -1,0 +1,503 @@
+"""The guichet's back-office: the queue of requests, the dossier, its pieces and the instruction actions."""
+
+import tablib
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from families.enums import WEEKDAYS, Actor, ApplicationStatus, AuditAction, DocumentStatus
+from families.forms_guichet import (
+    QUEUE_STATUSES,
+    AuditLogFilterForm,
+    DocumentReviewForm,
+    MarkCompleteForm,
+    MessageForm,
+    NoteForm,
+    PiecesRequestForm,
+    QueueFilterForm,
+    QuotientFamilialForm,
+    TransitionForm,
+    territory_communes,
+)
+from families.models import Application, AuditEntry, Document, Guardian, Wish
+from families.perms import can_export_queue, can_instruct, can_read_audit_log
+from families.services import (
+    application_mark_complete,
+    application_transition,
+    audit,
+    document_review,
+    message_send,
+    missing_document_types,
+    note_add,
+    pieces_request,
+    quotient_familial_verify,
+)
+from families.workflow import TransitionError, targets
+from portal.decorators import allowed_if
+
+QUEUE_PAGE_SIZE = 50
+AUDIT_PAGE_SIZE = 50
+# Transitions with their own action (and its checks): the generic form never offers them.
+DEDICATED_TARGETS = {ApplicationStatus.INCOMPLETE, ApplicationStatus.COMPLETE}
+RESULTS_TARGET = "queue-results"
+
+
+# --- The queue -----------------------------------------------------------------------------------
+
+
+def queue_queryset():
+    """Every filed request with what a row of the queue shows, oldest filing first."""
+    first_wish = Wish.objects.filter(application=OuterRef("pk")).order_by("rank").values("establishment__name")[:1]
+    return (
+        Application.objects.exclude(status=ApplicationStatus.BROUILLON)
+        .with_missing_documents()
+        .select_related("child", "family")
+        .annotate(first_wish=Subquery(first_wish))
+        .order_by(F("submitted_at").asc(nulls_last=True), "id")
+    )
+
+
+def status_counts(form):
+    """{status: count} over the queue filtered by everything but the status (one aggregate query)."""
+    rows = form.filter(queue_queryset(), with_status=False).order_by().values("status").annotate(count=Count("pk"))
+    return {row["status"]: row["count"] for row in rows}
+
+
+def _querystring(request, *drop):
+    params = request.GET.copy()
+    for key in ("page", *drop):
+        params.pop(key, None)
+    return params.urlencode()
+
+
+@allowed_if(can_instruct)
+@require_GET
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    page = Paginator(form.filter(queue_queryset()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = status_counts(form)
+    context = {
+        "form": form,
+        "page": page,
+        "status_counts": [(value, label, counts.get(value, 0)) for value, label in QUEUE_STATUSES],
+        "current_status": form.valid_data().get("status", ""),
+        "querystring": _querystring(request),
+        "status_querystring": _querystring(request, "status"),
+        "can_export": can_export_queue(request.user),
+        "page_title": _("Demandes d'accueil"),
+    }
+    # HTMX swaps only the results; the full page includes the very same fragment.
+    if request.htmx and request.htmx.target == RESULTS_TARGET and not request.htmx.history_restore_request:
+        response = render(request, "families/guichet/includes/queue_results.html", context)
+    else:
+        response = render(request, "families/guichet/queue.html", context)
+    patch_vary_headers(response, ["HX-Request", "HX-Target"])
+    return response
+
+
+# Spreadsheet programs run a cell starting with one of these as a formula (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+EXPORT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def queue_dataset(applications):
+    headers = [
+        _("Numéro"),
+        _("Statut"),
+        _("Enfant"),
+        _("Né·e le / naissance prévue le"),
+        _("Responsables"),
+        _("Commune du foyer"),
+        _("Code INSEE"),
+        _("Type d'accueil"),
+        _("Entrée souhaitée"),
+        _("Âge à l'entrée (mois)"),
+        _("Heures par semaine"),
+        _("Premier vœu"),
+        _("Pièces manquantes"),
+        _("Déposée le"),
+    ]
+    dataset = tablib.Dataset(headers=headers, title=_("Demandes"))
+    for application in applications:
+        child = application.child
+        row = [
+            application.number,
+            application.get_status_display(),
+            str(child.display_name),
+            child.reference_date.strftime("%d/%m/%Y"),
+            ", ".join(guardian.full_name for guardian in application.family.guardians.all()),
+            application.family.commune,
+            application.family.code_insee,
+            application.get_kind_display(),
+            application.desired_start.strftime("%d/%m/%Y"),
+            application.age_at_start_months,
+            str(application.weekly_hours),
+            application.first_wish or "",
+            _("oui") if application.missing_documents else _("non"),
+            timezone.localtime(application.submitted_at).strftime("%d/%m/%Y %H:%M")
+            if application.submitted_at
+            else "",
+        ]
+        dataset.append([spreadsheet_safe(value) for value in row])
+    return dataset
+
+
+@allowed_if(can_export_queue)
+@require_GET
+def queue_export(request, fmt):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    form = QueueFilterForm(request.GET or None)
+    applications = form.filter(queue_queryset()).prefetch_related(
+        Prefetch("family__guardians", queryset=Guardian.objects.order_by("id"))
+    )
+    dataset = queue_dataset(applications.iterator(chunk_size=2000))
+    audit(
+        user=request.user,
+        application=None,
+        action=AuditAction.EXPORT,
+        detail=_("file des demandes en %(format)s : %(count)d demande(s) ; filtres : %(filters)s")
+        % {"format": fmt.upper(), "count": len(dataset), "filters": _querystring(request) or _("aucun")},
+    )
+    if fmt == "csv":
+        # A BOM and semicolons: what spreadsheet programs set to French expect.
+        content = "\ufeff" + dataset.export("csv", delimiter=";")
+    else:
+        content = dataset.export("xlsx")
+    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="demandes-{timezone.localdate():%Y-%m-%d}.{fmt}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- The dossier ---------------------------------------------------------------------------------
+
+
+def staff_application(pk):
+    return get_object_or_404(
+        Application.objects.exclude(status=ApplicationStatus.BROUILLON).select_related(
+            "child", "family", "family__account", "family__quotient_familial_verified_by"
+        ),
+        pk=pk,
+    )
+
+
+def staff_document(pk):
+    return get_object_or_404(
+        Document.objects.exclude(application__status=ApplicationStatus.BROUILLON).select_related(
+            "document_type", "application", "application__child", "uploaded_by", "reviewed_by"
+        ),
+        pk=pk,
+    )
+
+
+# Each action form: its class and an id prefix, so that several forms live on one page.
+ACTION_FORMS = {
+    "pieces": (PiecesRequestForm, "id_pieces_%s"),
+    "qf": (QuotientFamilialForm, "id_qf_%s"),
+    "complete": (MarkCompleteForm, "id_complete_%s"),
+    "message": (MessageForm, "id_message_%s"),
+    "note": (NoteForm, "id_note_%s"),
+    "transition": (TransitionForm, "id_transition_%s"),
+}
+
+
+def review_form(document, data=None):
+    return DocumentReviewForm(data, auto_id=f"id_doc{document.pk}_%s")
+
+
+def other_targets(application):
+    return [status for status in targets(application.status, Actor.STAFF) if status not in DEDICATED_TARGETS]
+
+
+def dossier_context(application, *, bound=None, bound_document=None):
+    """Everything the dossier shows; `bound` holds the action form that failed, to show its errors."""
+    bound = bound or {}
+    family = application.family
+    allowed = targets(application.status, Actor.STAFF)
+    forms = {}
+    for key, (form_class, auto_id) in ACTION_FORMS.items():
+        if key in bound:
+            forms[key] = bound[key]
+        elif key == "transition":
+            forms[key] = TransitionForm(auto_id=auto_id, targets=other_targets(application))
+        elif key == "qf":
+            forms[key] = QuotientFamilialForm(auto_id=auto_id, initial={"value": family.quotient_familial})
+        else:
+            forms[key] = form_class(auto_id=auto_id)
+    documents = list(application.documents.select_related("document_type", "uploaded_by", "reviewed_by"))
+    territory = {commune["code_insee"] for commune in territory_communes()}
+    planning = application.planning or {}
+    return {
+        "application": application,
+        "family": family,
+        "guardians": list(family.guardians.all()),
+        "situations": list(family.situations.all()),
+        "in_territory": bool(family.code_insee) and family.code_insee in territory,
+        "planning_rows": [(label, *planning[code]) for code, label in WEEKDAYS if code in planning],
+        "wishes": list(application.wishes.select_related("establishment")),
+        "documents": [
+            (
+                document,
+                bound_document[1] if bound_document and bound_document[0] == document.pk else review_form(document),
+            )
+            for document in documents
+        ],
+        "missing_types": missing_document_types(application),
+        "history": list(application.history.select_related("user")),
+        "exchanges": list(application.messages.select_related("author")),
+        "notes": list(application.notes.select_related("author")),
+        "audit_entries": list(application.audit_entries.select_related("user")[:20]),
+        "forms": forms,
+        "can_request_pieces": ApplicationStatus.INCOMPLETE in allowed,
+        "can_mark_complete": ApplicationStatus.COMPLETE in allowed,
+        "other_targets": other_targets(application),
+        "page_title": _("Demande %(number)s") % {"number": application.number},
+    }
+
+
+def dossier_response(request, application, *, status=200, **bound):
+    audit(user=request.user, application=application, action=AuditAction.READ, detail=_("lecture du dossier"))
+    return render(request, "families/guichet/dossier.html", dossier_context(application, **bound), status=status)
+
+
+@allowed_if(can_instruct)
+@require_GET
+def dossier(request, pk):
+    return dossier_response(request, staff_application(pk))
+
+
+def error_messages(error):
+    if isinstance(error, ValidationError):
+        return error.messages
+    return [str(error)]
+
+
+def run_action(request, pk, key, action, success):
+    """Validate the action's form and call the service; on refusal, the dossier again with the errors (400)."""
+    application = staff_application(pk)
+    form_class, auto_id = ACTION_FORMS[key]
+    form = form_class(request.POST, auto_id=auto_id)
+    if form.is_valid():
+        try:
+            # A savepoint: a refused action leaves nothing behind, even a partial write.
+            with transaction.atomic():
+                action(application, form.cleaned_data)
+        except (TransitionError, ValidationError) as error:
+            for message in error_messages(error):
+                form.add_error(None, message)
+        else:
+            messages.success(request, success)
+            return redirect("families:dossier", pk=application.pk)
+    messages.error(request, _("Rien n'a été modifié : voyez le message d'erreur sous l'action demandée."))
+    return dossier_response(request, application, status=400, bound={key: form})
+
+
+@allowed_if(can_instruct)
+@require_POST
+def pieces_request_view(request, pk):
+    return run_action(
+        request,
+        pk,
+        "pieces",
+        lambda application, data: pieces_request(application=application, user=request.user, reason=data["reason"]),
+        _("La famille est invitée par courriel à compléter sa demande."),
+    )
+
+
+@allowed_if(can_instruct)
+@require_POST
+def qf_verify_view(request, pk):
+    return run_action(
+        request,
+        pk,
+        "qf",
+        lambda application, data: quotient_familial_verify(
+            family=application.family, user=request.user, value=data["value"], application=application
+        ),
+        _("Quotient familial vérifié."),
+    )
+
+
+@allowed_if(can_instruct)
+@require_POST
+def mark_complete_view(request, pk):
+    return run_action(
+        request,
+        pk,
+        "complete",
+        lambda application, data: application_mark_complete(application=application, user=request.user),
+        _("La demande est complète."),
+    )
+
+
+@allowed_if(can_instruct)
+@require_POST
+def message_view(request, pk):
+    return run_action(
+        request,
+        pk,
+        "message",
+        lambda application, data: message_send(
+            application=application, user=request.user, body=data["body"], from_family=False
+        ),
+        _("Message envoyé à la famille."),
+    )
+
+
+@allowed_if(can_instruct)
+@require_POST
+def note_view(request, pk):
+    return run_action(
+        request,
+        pk,
+        "note",
+        lambda application, data: note_add(application=application, user=request.user, body=data["body"]),
+        _("Note ajoutée."),
+    )
+
+
+def staff_transition(application, user, to_status, reason):
+    if to_status in DEDICATED_TARGETS:
+        raise ValidationError(
+            _("Pour passer la demande à « %(status)s », utilisez l'action prévue : elle vérifie les pièces.")
+            % {"status": ApplicationStatus(to_status).label}
+        )
+    application_transition(application=application, to_status=to_status, actor=Actor.STAFF, user=user, reason=reason)
+    audit(
+        user=user,
+        application=application,
+        action=AuditAction.UPDATE,
+        detail=_("statut : %(status)s") % {"status": ApplicationStatus(to_status).label},
+    )
+
+
+@allowed_if(can_instruct)
+@require_POST
+def transition_view(request, pk):
+    return run_action(
+        request,
+        pk,
+        "transition",
+        lambda application, data: staff_transition(application, request.user, data["to_status"], data["reason"]),
+        _("Statut de la demande mis à jour."),
+    )
+
+
+# --- Pieces --------------------------------------------------------------------------------------
+
+
+@allowed_if(can_instruct)
+@require_GET
+def document_page(request, pk):
+    document = staff_document(pk)
+    audit(
+        user=request.user,
+        application=document.application,
+        action=AuditAction.DOCUMENT,
+        detail=_("consultation de la pièce « %(type)s » (n° %(pk)s)") % {"type": document.document_type, "pk": pk},
+    )
+    return render(
+        request,
+        "families/guichet/document.html",
+        {
+            "document": document,
+            "application": document.application,
+            "form": review_form(document),
+            "page_title": str(document.document_type),
+        },
+    )
+
+
+# The file is shown inside the document page (iframe for a PDF): only that response may be framed, by us.
+FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'; object-src 'self'; frame-ancestors 'self'"
+
+
+@allowed_if(can_instruct)
+@require_GET
+def document_file(request, pk):
+    document = staff_document(pk)
+    try:
+        handle = document.file.open("rb")
+    except (FileNotFoundError, ValueError) as error:
+        raise Http404 from error
+    audit(
+        user=request.user,
+        application=document.application,
+        action=AuditAction.DOCUMENT,
+        detail=_("ouverture du fichier de la pièce « %(type)s » (n° %(pk)s)")
+        % {"type": document.document_type, "pk": pk},
+    )
+    response = FileResponse(
+        handle, content_type=document.content_type, as_attachment=False, filename=document.original_name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@allowed_if(can_instruct)
+@require_POST
+def document_review_view(request, pk):
+    document = staff_document(pk)
+    form = review_form(document, request.POST)
+    if form.is_valid():
+        valid = form.cleaned_data["decision"] == DocumentStatus.VALID
+        try:
+            with transaction.atomic():
+                document_review(document=document, user=request.user, valid=valid, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            if valid:
+                messages.success(request, _("Pièce « %(type)s » validée.") % {"type": document.document_type})
+            else:
+                messages.success(
+                    request,
+                    _("Pièce « %(type)s » refusée ; la famille verra le motif.") % {"type": document.document_type},
+                )
+            return redirect(reverse("families:dossier", args=[document.application_id]) + "#pieces")
+    messages.error(request, _("Rien n'a été modifié : voyez le message d'erreur sous la pièce."))
+    application = staff_application(document.application_id)
+    return dossier_response(request, application, status=400, bound_document=(document.pk, form))
+
+
+# --- The audit log -------------------------------------------------------------------------------
+
+
+@allowed_if(can_read_audit_log)
+@require_GET
+def audit_log(request):
+    form = AuditLogFilterForm(request.GET or None)
+    entries = form.filter(AuditEntry.objects.select_related("user", "application"))
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "families/guichet/audit_log.html",
+        {"form": form, "page": page, "querystring": _querystring(request), "page_title": _("Journal des accès")},
+    )
