@@ -1,0 +1,223 @@
+"""The règlements d'attribution and reserved places of the demo collectivités.
+
+The grids follow the shape of the grids cities publish (Toulouse, Pessac, Metz: situations, quotient familial
+brackets, seniority, commissions passed, sibling, refused offers); the figures and deliberation references are
+fictional. Idempotent: an existing version is left as it is (adopted versions are frozen anyway).
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Sum
+
+from commissions.enums import ReservationFlag
+from commissions.models import Regulation, Reservation
+from commissions.services import criterion_save, regulation_adopt, regulation_create
+from creches.enums import Manager
+from creches.models import Establishment
+
+
+def situation(code, label, points, explanation):
+    return (code, label, explanation, "situation", {"situation": code, "points": points})
+
+
+def qf_bands(bands, missing_points=0):
+    return (
+        "quotient-familial",
+        "Quotient familial",
+        "Le quotient familial de la CAF ou de la MSA, vérifié par le guichet sur l'attestation fournie.",
+        "bands",
+        {
+            "measure": "quotient_familial",
+            "bands": [{"from": low, "points": points} for low, points in bands],
+            "missing_points": missing_points,
+        },
+    )
+
+
+def months_waiting(cap):
+    return (
+        "anciennete",
+        "Ancienneté de la demande",
+        "Compte à partir de la date de dépôt de la demande sur le guichet.",
+        "per_unit",
+        {"measure": "months_waiting", "points": 1, "max_points": cap},
+    )
+
+
+def sibling(points):
+    return (
+        "fratrie",
+        "Frère ou sœur déjà accueilli·e",
+        "Pour garder les enfants d'une même famille ensemble : compte seulement pour l'établissement concerné.",
+        "establishment_bonus",
+        {"reason": "sibling", "points": points},
+    )
+
+
+METZ_SITUATIONS = [
+    situation(
+        "handicap_enfant", "Enfant en situation de handicap", 10, "Sur justificatif de la MDPH ou d'un médecin."
+    ),
+    situation("handicap_parent", "Parent en situation de handicap", 5, "Sur justificatif de la MDPH."),
+    situation("monoparentalite", "Famille monoparentale", 5, "Un seul parent élève l'enfant."),
+    situation(
+        "insertion",
+        "Parcours d'insertion ou minima sociaux",
+        6,
+        "RSA, parcours d'insertion sociale ou professionnelle, sur justificatif.",
+    ),
+    situation(
+        "suivi_social", "Accompagnement social", 4, "Famille suivie par un service social ou la PMI, sur attestation."
+    ),
+    situation("parent_mineur", "Parent mineur", 4, "L'un des parents a moins de 18 ans."),
+    situation("naissances_multiples", "Naissances multiples", 3, "Jumeaux, triplés…"),
+]
+
+GRIDS = {
+    "metz": [
+        {
+            "version": 1,
+            "title": "Règlement d'attribution des places en multi-accueil municipal",
+            "introduction": (
+                "Les places des multi-accueils municipaux sont attribuées par une commission présidée par l'adjointe "
+                "à la petite enfance, quatre fois par an, selon la grille de points ci-dessous."
+            ),
+            "adopted_on": datetime.date(2023, 9, 28),
+            "deliberation": "DCM 2023-31",
+            "criteria": [
+                *METZ_SITUATIONS[:3],
+                METZ_SITUATIONS[3],
+                qf_bands([(0, 5), (600, 3), (1000, 1), (1500, 0)]),
+                months_waiting(18),
+                sibling(4),
+            ],
+        },
+        {
+            "version": 2,
+            "title": "Règlement d'attribution des places en multi-accueil municipal",
+            "introduction": (
+                "Les places des multi-accueils municipaux sont attribuées par une commission présidée par l'adjointe "
+                "à la petite enfance, quatre fois par an. Chaque demande reçoit des points selon la grille "
+                "ci-dessous ; à points égaux, la demande la plus ancienne passe d'abord. Le règlement est revu "
+                "régulièrement en conseil municipal."
+            ),
+            "adopted_on": datetime.date(2025, 6, 26),
+            "deliberation": "DCM 2025-42",
+            "criteria": [
+                *METZ_SITUATIONS,
+                qf_bands([(0, 6), (500, 4), (800, 3), (1200, 1), (1800, 0)]),
+                months_waiting(24),
+                (
+                    "commissions-passees",
+                    "Commissions déjà passées",
+                    "Chaque commission passée sans proposition de place ajoute des points à la demande.",
+                    "per_unit",
+                    {"measure": "commissions_passed", "points": 2, "max_points": 6},
+                ),
+                sibling(5),
+                (
+                    "offre-refusee",
+                    "Offre de place refusée",
+                    "Une place correspondant à la demande (établissement demandé, jours et horaires) a été refusée.",
+                    "negative",
+                    {"measure": "refused_offers", "points": 5, "max_points": None},
+                ),
+            ],
+        },
+    ],
+    "vie-et-boulogne": [
+        {
+            "version": 1,
+            "title": "Règlement d'attribution des places en multi-accueil intercommunal",
+            "introduction": (
+                "La commission d'attribution se réunit deux fois par an, en avril pour la rentrée de septembre et "
+                "à l'automne. Les propositions sont préparées de façon anonyme à partir de la grille ci-dessous."
+            ),
+            "adopted_on": datetime.date(2025, 3, 20),
+            "deliberation": "Délibération du conseil communautaire n° 2025-18",
+            "criteria": [
+                situation(
+                    "handicap_enfant",
+                    "Enfant en situation de handicap",
+                    8,
+                    "Sur justificatif de la MDPH ou d'un médecin.",
+                ),
+                situation("monoparentalite", "Famille monoparentale", 4, "Un seul parent élève l'enfant."),
+                situation(
+                    "insertion", "Parcours d'insertion ou minima sociaux", 4, "RSA, parcours d'insertion, formation."
+                ),
+                situation(
+                    "suivi_social", "Accompagnement social", 3, "Famille suivie par un service social ou la PMI."
+                ),
+                situation("naissances_multiples", "Naissances multiples", 2, "Jumeaux, triplés…"),
+                months_waiting(12),
+                (
+                    "commune",
+                    "Habiter la commune de l'établissement",
+                    "Pour limiter les trajets : compte seulement pour les établissements de votre commune.",
+                    "establishment_bonus",
+                    {"reason": "residence", "points": 3},
+                ),
+                sibling(4),
+            ],
+        },
+    ],
+}
+
+
+def regulation_seed(spec):
+    if Regulation.objects.filter(version=spec["version"]).exists():
+        return
+    regulation = regulation_create(title=spec["title"], introduction=spec["introduction"])
+    if regulation.version != spec["version"]:
+        # Someone else's versions already hold the number: leave the collectivité's own grid alone.
+        regulation.delete()
+        return
+    for order, (code, label, explanation, kind, parameters) in enumerate(spec["criteria"], start=1):
+        criterion_save(
+            regulation=regulation,
+            fields={
+                "code": code,
+                "label": label,
+                "explanation": explanation,
+                "order": order * 10,
+                "kind": kind,
+                "parameters": parameters,
+            },
+        )
+    regulation_adopt(regulation=regulation, adopted_on=spec["adopted_on"], deliberation=spec["deliberation"])
+
+
+def reservations_seed():
+    """Insertion places (CASF L214-7: one per twenty places) on the largest section of each municipal crèche."""
+    establishments = Establishment.objects.active().filter(manager=Manager.MUNICIPAL).prefetch_related("sections")
+    for establishment in establishments:
+        count = establishment.capacity // 20
+        sections = sorted(
+            establishment.sections.all(), key=lambda section: (-section.capacity, section.min_age_months)
+        )
+        if not count or not sections:
+            continue
+        largest = sections[0]
+        others = (
+            Reservation.objects.filter(section=largest)
+            .exclude(flag=ReservationFlag.INSERTION)
+            .aggregate(total=Sum("count"))["total"]
+            or 0
+        )
+        count = min(count, largest.capacity - others)
+        if count > 0:
+            Reservation.objects.update_or_create(
+                section=largest, flag=ReservationFlag.INSERTION, defaults={"count": count}
+            )
+
+
+@transaction.atomic
+def seed(collectivite):
+    grids = GRIDS.get(collectivite.slug)
+    if grids is None:
+        return
+    for spec in grids:
+        regulation_seed(spec)
+    reservations_seed()

@@ -1,0 +1,48 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegulationStatus(models.TextChoices):
+    DRAFT = "draft", _("projet")
+    ADOPTED = "adopted", _("adopté")
+
+
+class CriterionKind(models.TextChoices):
+    SITUATION = "situation", _("situation particulière")
+    BANDS = "bands", _("tranches")
+    PER_UNIT = "per_unit", _("points par unité")
+    ESTABLISHMENT_BONUS = "establishment_bonus", _("bonus pour un établissement")
+    NEGATIVE = "negative", _("points retirés")
+
+
+class BandsMeasure(models.TextChoices):
+    """The number a bands criterion cuts into brackets."""
+
+    QUOTIENT_FAMILIAL = "quotient_familial", _("quotient familial (€)")
+    MONTHS_WAITING = "months_waiting", _("ancienneté de la demande (mois)")
+
+
+class UnitMeasure(models.TextChoices):
+    """What a per-unit criterion counts."""
+
+    MONTHS_WAITING = "months_waiting", _("mois d'attente depuis le dépôt")
+    COMMISSIONS_PASSED = "commissions_passed", _("commissions déjà passées sans proposition")
+
+
+class NegativeMeasure(models.TextChoices):
+    REFUSED_OFFERS = "refused_offers", _("offres de place adaptées refusées")
+
+
+class BonusReason(models.TextChoices):
+    """Why one establishment, and only that one, gives extra points."""
+
+    SIBLING = "sibling", _("un frère ou une sœur y est déjà accueilli·e")
+    RESIDENCE = "residence", _("la famille habite la commune de l'établissement")
+
+
+class ReservationFlag(models.TextChoices):
+    """The flags of the allocation engine's reserved places (contract allocation.md)."""
+
+    INSERTION = "insertion", _("familles en parcours d'insertion")
+    AVIP = "avip", _("crèche à vocation d'insertion professionnelle (AVIP)")
+    HANDICAP = "handicap", _("enfants en situation de handicap")
