@@ -5,6 +5,9 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from commissions import perms as commissions_perms
+from creches import perms as creches_perms
+from families.perms import can_instruct, can_read_audit_log
 from portal.accounts.roles import HOME_ORDER, Role
 from portal.perms import can_manage_users, has_role
 
@@ -50,4 +53,23 @@ def navigation_for(user):
     items = [NavItem(ROLE_HOME_TITLES[role], role_home_url(role)) for role in HOME_ORDER if has_role(user, role)]
     if can_manage_users(user):
         items.append(NavItem(_("Utilisateurs et rôles"), reverse("accounts:user_list")))
+    # The guichet's back-office (families app).
+    if can_instruct(user):
+        items.append(NavItem(_("Demandes"), reverse("families:queue")))
+    if can_read_audit_log(user):
+        items.append(NavItem(_("Journal des accès"), reverse("families:guichet_audit_log")))
+    # The offer of collective care (creches app).
+    if creches_perms.can_see_place_openings(user):
+        items.append(NavItem(_("Places qui s'ouvrent"), reverse("creches:opening_list")))
+    if creches_perms.can_manage_establishments(user):
+        items.append(NavItem(_("Établissements"), reverse("creches:establishment_list")))
+    if creches_perms.can_import_establishments(user):
+        items.append(NavItem(_("Import des établissements"), reverse("creches:establishment_import")))
+    if creches_perms.can_manage_fee_scales(user):
+        items.append(NavItem(_("Barème des participations"), reverse("creches:fee_scale_list")))
+    # The règlement d'attribution and reserved places (commissions app).
+    if commissions_perms.can_edit_regulation(user):
+        items.append(NavItem(_("Règlement d'attribution"), reverse("commissions:regulation_list")))
+    if commissions_perms.can_manage_reservations(user):
+        items.append(NavItem(_("Places réservées"), reverse("commissions:reservation_list")))
     return items

@@ -8,7 +8,27 @@ class PublicPagesSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return ["welcome", "account_login", "account_signup"]
+        return [
+            "welcome",
+            "account_login",
+            "account_signup",
+            "creches:catalogue",
+            "creches:map",
+            "creches:parcours",
+            "creches:simulator",
+            "commissions:transparency",
+        ]
 
     def location(self, item):
         return reverse(item)
+
+
+class EstablishmentSitemap(Sitemap):
+    """The public page of every open establishment."""
+
+    changefreq = "weekly"
+
+    def items(self):
+        from creches.models import Establishment
+
+        return Establishment.objects.active().only("slug").order_by("slug")

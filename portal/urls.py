@@ -6,15 +6,27 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
+from creches.api import EstablishmentViewSet
 from families.api_family import FamilyApplicationViewSet
+from families.views.api import QueueView
 from portal import views
 from portal.api import MeView
-from portal.sitemaps import PublicPagesSitemap
+from portal.sitemaps import EstablishmentSitemap, PublicPagesSitemap
 
 # The API answers 403 itself (DRF permissions) rather than redirecting to the login page.
 api_v1 = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("moi/", login_not_required(MeView.as_view()), name="me"),
+    path(
+        "etablissements/",
+        login_not_required(EstablishmentViewSet.as_view({"get": "list"})),
+        name="establishments",
+    ),
+    path(
+        "etablissements/<int:pk>/",
+        login_not_required(EstablishmentViewSet.as_view({"get": "retrieve"})),
+        name="establishment",
+    ),
     path(
         "demandes/",
         login_not_required(FamilyApplicationViewSet.as_view({"get": "list", "post": "create"})),
@@ -27,6 +39,7 @@ api_v1 = [
         ),
         name="family_application",
     ),
+    path("guichet/demandes/", login_not_required(QueueView.as_view()), name="queue"),
 ]
 
 urlpatterns = [
@@ -37,13 +50,14 @@ urlpatterns = [
     path("compte/mes-donnees/", views.my_data, name="my_data"),
     path("", include("creches.urls")),
     path("", include("families.urls")),
+    path("", include("commissions.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path(
         "sitemap.xml",
         login_not_required(sitemap),
-        {"sitemaps": {"pages": PublicPagesSitemap}},
+        {"sitemaps": {"pages": PublicPagesSitemap, "etablissements": EstablishmentSitemap}},
         name="sitemap",
     ),
     path("healthz", views.healthz, name="healthz"),

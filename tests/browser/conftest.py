@@ -45,7 +45,9 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, db):
+    # `db` makes pytest-django set up the test database even when only browser tests run; what the
+    # server thread writes is committed by its own connection, outside this test's transaction.
     context = browser.new_context(locale="fr-FR")
     page = context.new_page()
     yield page
