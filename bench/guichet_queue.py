@@ -1,31 +1,26 @@
 """Benchmark of the guichet's queue: the agent's first page over 20,000 requests, with two filters.
 
 Runs against its own database (<DATABASE_URL's name>_bench_queue), dropped and recreated each time.
-    python bench/queue.py [--json out.json] [--count 20000] [--runs 10]
+    python bench/guichet_queue.py [--json out.json] [--count 20000] [--runs 10]
 
 Builds one collectivité with families, children, requests in varied statuses, vœux and piece rows
 (no files), then times GET /guichet/demandes/?status=complete&commune=<code> through the Django test
 client, logged in as an agent with TOTP set up (server time, median of the runs, and the queries).
 """
 
+import argparse
+import datetime
+import json
+import os
+import random
+import statistics
 import sys
+import time
 from pathlib import Path
 
-# This file is named like the standard library's `queue` (which psycopg imports): run as a script, its own
-# folder must not shadow it. The project root goes on the path instead.
-HERE = Path(__file__).resolve().parent
-sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != HERE]
-sys.path.insert(0, str(HERE.parent))
+from benchdb import fresh_database
 
-import argparse  # noqa: E402
-import datetime  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import random  # noqa: E402
-import statistics  # noqa: E402
-import time  # noqa: E402
-
-import psycopg  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DEBUG", "1")
@@ -52,25 +47,6 @@ STATUSES = {
     "brouillon": 0.02,
 }
 SECTIONS = [("bebes", "Bébés", 2, 12), ("moyens", "Moyens", 12, 24), ("grands", "Grands", 24, 48)]
-
-
-def fresh_database():
-    import dj_database_url
-
-    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/guichet")
-    config = dj_database_url.parse(url)
-    name = f"{config['NAME']}{SUFFIX}"
-    params = {"dbname": "postgres", "user": config["USER"], "password": config["PASSWORD"] or None}
-    params["host"] = config["HOST"] or config.get("OPTIONS", {}).get("host")
-    if config["PORT"]:
-        params["port"] = config["PORT"]
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = (
-        url.rsplit("/", 1)[0] + f"/{name}" + ("?" + url.split("?", 1)[1] if "?" in url else "")
-    )
-    return name
 
 
 def populate(count, rng):
@@ -246,7 +222,7 @@ def main():
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=10)
     options = parser.parse_args()
-    database = fresh_database()
+    database = fresh_database(SUFFIX)
 
     import django
 

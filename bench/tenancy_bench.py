@@ -1,7 +1,7 @@
 """Benchmark of tenancy: creating a collectivité, and migrate_schemas over 50 of them.
 
 Runs against its own database (<DATABASE_URL's name>_bench), dropped and recreated each time.
-    python bench/tenancy.py [--json out.json] [--count 50]
+    python bench/tenancy_bench.py [--json out.json] [--count 50]
 """
 
 import argparse
@@ -12,30 +12,11 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
+from benchdb import fresh_database
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DEBUG", "1")
-
-
-def fresh_database():
-    import dj_database_url
-
-    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/guichet")
-    config = dj_database_url.parse(url)
-    name = f"{config['NAME']}_bench"
-    params = {"dbname": "postgres", "user": config["USER"], "password": config["PASSWORD"] or None}
-    params["host"] = config["HOST"] or config.get("OPTIONS", {}).get("host")
-    if config["PORT"]:
-        params["port"] = config["PORT"]
-    with psycopg.connect(**{k: v for k, v in params.items() if v}, autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        connection.execute(f'CREATE DATABASE "{name}"')
-    os.environ["DATABASE_URL"] = (
-        url.rsplit("/", 1)[0] + f"/{name}" + ("?" + url.split("?", 1)[1] if "?" in url else "")
-    )
-    return name
 
 
 def main():
@@ -43,7 +24,7 @@ def main():
     parser.add_argument("--json")
     parser.add_argument("--count", type=int, default=50)
     options = parser.parse_args()
-    database = fresh_database()
+    database = fresh_database("_bench")
 
     import django
 
