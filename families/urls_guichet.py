@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from families.views import guichet
+from families.views import configuration, guichet
 
 urlpatterns = [
     path("guichet/demandes/", guichet.queue, name="queue"),
@@ -18,4 +18,5 @@ urlpatterns = [
     path("guichet/pieces/<int:pk>/fichier", guichet.document_file, name="guichet_document_file"),
     path("guichet/pieces/<int:pk>/verification", guichet.document_review_view, name="guichet_document_review"),
     path("guichet/journal/", guichet.audit_log, name="guichet_audit_log"),
+    path("guichet/configuration/", configuration.configuration, name="configuration"),
 ]

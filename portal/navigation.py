@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commissions import perms as commissions_perms
 from creches import perms as creches_perms
-from families.perms import can_instruct, can_read_audit_log
+from families.perms import can_configure_guichet, can_instruct, can_read_audit_log
 from portal.accounts.roles import HOME_ORDER, Role
 from portal.perms import can_manage_users, has_role
 
@@ -58,6 +58,8 @@ def navigation_for(user):
         items.append(NavItem(_("Demandes"), reverse("families:queue")))
     if can_read_audit_log(user):
         items.append(NavItem(_("Journal des accès"), reverse("families:guichet_audit_log")))
+    if can_configure_guichet(user):
+        items.append(NavItem(_("Règles du guichet"), reverse("families:configuration")))
     # The offer of collective care (creches app).
     if creches_perms.can_see_place_openings(user):
         items.append(NavItem(_("Places qui s'ouvrent"), reverse("creches:opening_list")))

@@ -64,6 +64,9 @@ def test_an_administrator_manages_users_in_an_accessible_way(page, axe, server_p
     page.get_by_role("button", name="Envoyer l'invitation").click()  # empty: errors shown
     assert page.get_by_text("Choisissez au moins un rôle.").is_visible()
     axe.check(page)
+    page.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Règles du guichet").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Règles du guichet"
+    axe.check(page)
     axe.assert_clean()
 
 
