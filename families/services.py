@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from creches.models import months_between
 from families import notifications
-from families.enums import Actor, ApplicationStatus, AuditAction, DocumentStatus
+from families.enums import CLOSED_STATUSES, Actor, ApplicationStatus, AuditAction, DocumentStatus
 from families.models import (
     Application,
     AuditEntry,
@@ -340,3 +340,98 @@ def renewal_expire_overdue(today=None):
         )
         count += 1
     return count
+
+
+def retention_purge(today=None):
+    """Erase requests closed for longer than the collectivité's retention, with their files (RGPD art. 5-1-e).
+
+    The family's account stays; its foyer is kept while it has a child with a request.
+    """
+    today = today or timezone.localdate()
+    limit = today - relativedelta(months=GuichetSettings.current().retention_months)
+    expired = Application.objects.filter(status__in=CLOSED_STATUSES, status_changed_at__date__lt=limit)
+    count = 0
+    for application in expired.prefetch_related("documents"):
+        with transaction.atomic():
+            files = [document.file for document in application.documents.all()] + [application.attestation]
+            child = application.child
+            application.delete()
+            if not child.applications.exists():
+                child.delete()
+            for stored in files:
+                if stored:
+                    transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+        count += 1
+    return count
+
+
+def family_export(family):
+    """Everything the guichet holds about a foyer, for the family itself (RGPD art. 15 and 20)."""
+    applications = family.applications.select_related("child").prefetch_related(
+        "wishes__establishment", "documents__document_type", "history", "messages"
+    )
+    return {
+        "foyer": {
+            "adresse": family.address,
+            "code_postal": family.postal_code,
+            "commune": family.commune,
+            "numero_allocataire": family.numero_allocataire,
+            "quotient_familial": family.quotient_familial,
+            "enfants_a_charge": family.dependent_children,
+            "situations": [situation.label for situation in family.situations.all()],
+            "responsables": [
+                {
+                    "prenom": guardian.first_name,
+                    "nom": guardian.last_name,
+                    "courriel": guardian.email,
+                    "telephone": guardian.phone,
+                    "situation_professionnelle": guardian.get_professional_situation_display(),
+                }
+                for guardian in family.guardians.all()
+            ],
+        },
+        "enfants": [
+            {
+                "prenom": child.first_name,
+                "nom": child.last_name,
+                "date_de_naissance": child.birth_date.isoformat() if child.birth_date else None,
+                "naissance_prevue": child.expected_date.isoformat() if child.expected_date else None,
+                "aeeh": child.aeeh,
+            }
+            for child in family.children.all()
+        ],
+        "demandes": [
+            {
+                "numero": application.number,
+                "enfant": str(application.child),
+                "statut": application.get_status_display(),
+                "type": application.get_kind_display(),
+                "entree_souhaitee": application.desired_start.isoformat(),
+                "planning": application.planning,
+                "voeux": [wish.establishment.name for wish in application.wishes.all()],
+                "deposee_le": application.submitted_at.isoformat() if application.submitted_at else None,
+                "pieces": [
+                    {
+                        "piece": document.document_type.label,
+                        "fichier": document.original_name,
+                        "verification": document.get_status_display(),
+                    }
+                    for document in application.documents.all()
+                ],
+                "historique": [
+                    {
+                        "date": change.at.isoformat(),
+                        "de": change.from_status,
+                        "vers": change.to_status,
+                        "motif": change.reason,
+                    }
+                    for change in application.history.all()
+                ],
+                "messages": [
+                    {"date": message.sent_at.isoformat(), "de_la_famille": message.from_family, "texte": message.body}
+                    for message in application.messages.all()
+                ],
+            }
+            for application in applications
+        ],
+    }

@@ -4,7 +4,7 @@ from django.db import connection
 
 from families.models import Application
 from families.pdf import attestation_pdf
-from families.services import renewal_expire_overdue, renewal_remind_due
+from families.services import renewal_expire_overdue, renewal_remind_due, retention_purge
 
 
 @shared_task
@@ -20,3 +20,9 @@ def build_attestation(application_id):
 def renewals_daily():
     """Remind families whose renewal is due, expire the requests left unrenewed (run per collectivité)."""
     return {"reminded": renewal_remind_due(), "expired": renewal_expire_overdue()}
+
+
+@shared_task
+def retention_daily():
+    """Erase the requests closed for longer than the collectivité keeps them (run per collectivité)."""
+    return retention_purge()

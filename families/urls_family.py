@@ -7,6 +7,7 @@ from families.views import family
 urlpatterns = [
     path("famille/", family.dashboard, name="dashboard"),
     path("famille/foyer/", family.family_edit, name="family_edit"),
+    path("famille/mes-donnees/", family.family_data_export, name="family_data_export"),
     path("famille/enfants/ajouter/", family.child_edit, name="child_create"),
     path("famille/enfants/<int:pk>/", family.child_edit, name="child_edit"),
     path("famille/enfants/<int:child_pk>/demande/", family.application_create, name="application_create"),

@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("families.tasks.renewals_daily",),
     },
+    "conservation": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("families.tasks.retention_daily",),
+    },
 }
 CELERY_TIMEZONE = "Europe/Paris"
 

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -316,6 +316,16 @@ def attestation_download(request, pk):
         raise Http404
     response = FileResponse(application.attestation.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestation-{application.number}.pdf"'
+    return response
+
+
+@allowed_if(is_family)
+@require_GET
+def family_data_export(request):
+    """The family downloads everything the guichet holds about its foyer."""
+    data = services.family_export(services.family_for(request.user))
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="mon-foyer.json"'
     return response
 
 
