@@ -1,10 +1,12 @@
 import re
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 from django_tenants.models import DomainMixin, TenantMixin
+from django_tenants.utils import schema_exists
 
 from portal.enums import CollectiviteKind
 
@@ -81,6 +83,18 @@ class Collectivite(TenantMixin):
 
     def __str__(self):
         return self.name
+
+    def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
+        """Clone the migrated template when there is one (see portal.cloning), else migrate from scratch."""
+        from portal.cloning import clone_template
+
+        template = settings.TENANT_BASE_SCHEMA
+        cloning = settings.TENANT_CREATION_FAKES_MIGRATIONS and sync_schema
+        if cloning and schema_exists(template) and not schema_exists(self.schema_name):
+            clone_template(template, self.schema_name)
+            connection.set_schema_to_public()
+            return True
+        return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
 
     @property
     def commune_names(self):
