@@ -46,3 +46,34 @@ class ReservationFlag(models.TextChoices):
     INSERTION = "insertion", _("familles en parcours d'insertion")
     AVIP = "avip", _("crèche à vocation d'insertion professionnelle (AVIP)")
     HANDICAP = "handicap", _("enfants en situation de handicap")
+
+
+class SessionStatus(models.TextChoices):
+    PREPARATION = "preparation", _("en préparation")
+    OPEN = "open", _("ouverte")
+    VALIDATED = "validated", _("validée")
+
+
+class DecisionSource(models.TextChoices):
+    ENGINE = "engine", _("proposition du moteur")
+    OVERRIDE = "override", _("dérogation de la commission")
+    REOFFER = "reoffer", _("place libérée puis réattribuée")
+
+
+class OverrideAction(models.TextChoices):
+    ADJUST = "adjust", _("ajustement de points")
+    ASSIGN = "assign", _("attribution")
+    UNASSIGN = "unassign", _("retrait")
+    SWAP = "swap", _("échange")
+    REOFFER = "reoffer", _("nouvelle proposition après un refus")
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", _("en attente de réponse")
+    ACCEPTED = "accepted", _("acceptée")
+    DECLINED = "declined", _("refusée")
+    EXPIRED = "expired", _("délai dépassé")
+
+
+# The family's situations that carry a flag of the engine's reserved places (contract allocation.md).
+SITUATION_FLAGS = {"insertion": "insertion", "handicap_enfant": "handicap", "avip": "avip"}

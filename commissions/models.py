@@ -7,7 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commissions import scoring
-from commissions.enums import CriterionKind, RegulationStatus, ReservationFlag
+from commissions.enums import (
+    CriterionKind,
+    DecisionSource,
+    OfferStatus,
+    OverrideAction,
+    RegulationStatus,
+    ReservationFlag,
+    SessionStatus,
+)
+from portal.accounts.roles import Role
 
 
 class RegulationQuerySet(models.QuerySet):
@@ -196,3 +205,241 @@ class Reservation(models.Model):
                     }
                 }
             )
+
+
+# --- Commission sessions ------------------------------------------------------------------------------------------
+
+
+class CommissionSettings(models.Model):
+    """The collectivité's rules for sessions and offers (one row per schema)."""
+
+    offer_response_days = models.PositiveSmallIntegerField(
+        _("délai de réponse à une proposition (jours)"),
+        default=8,
+        validators=[MinValueValidator(1)],
+        help_text=_("Passé ce délai, une proposition sans réponse est considérée comme refusée."),
+    )
+
+    class Meta:
+        verbose_name = _("règles des commissions")
+        verbose_name_plural = _("règles des commissions")
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+def minutes_path(session, filename):
+    return f"commissions/pv/{filename}"
+
+
+def letter_path(instance, filename):
+    return f"commissions/lettres/{filename}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Agents see every session; members and chairs only those they sit in."""
+        if user.has_role(Role.AGENT, Role.ADMINISTRATEUR):
+            return self
+        return self.filter(Q(chair=user) | Q(members=user)).distinct()
+
+
+class Session(models.Model):
+    """A sitting of the commission d'attribution: the dossiers it examines and the places it allocates."""
+
+    date = models.DateField(_("date de la commission"))
+    title = models.CharField(_("intitulé"), max_length=200)
+    places_until = models.DateField(
+        _("places qui s'ouvrent jusqu'au"),
+        help_text=_("La commission attribue les places déclarées disponibles entre sa date et celle-ci."),
+    )
+    status = models.CharField(
+        _("état"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.PREPARATION
+    )
+    regulation = models.ForeignKey(
+        Regulation, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("règlement appliqué")
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="chaired_sessions",
+        verbose_name=_("président·e"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="commission_sessions", blank=True, verbose_name=_("membres")
+    )
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    prepared_at = models.DateTimeField(_("préparée le"), null=True, blank=True)
+    allocated_at = models.DateTimeField(_("répartition calculée le"), null=True, blank=True)
+    cutoffs = models.JSONField(_("seuils"), default=dict, blank=True)
+    validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
+    validated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    minutes = models.FileField(_("procès-verbal"), upload_to=minutes_path, blank=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commission")
+        verbose_name_plural = _("commissions")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%d/%m/%Y})"
+
+    @property
+    def is_validated(self):
+        return self.status == SessionStatus.VALIDATED
+
+
+class SessionSeat(models.Model):
+    """The places of one section this session allocates: the engine's seat group."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="seats")
+    section = models.ForeignKey(
+        "creches.Section", on_delete=models.PROTECT, related_name="+", verbose_name=_("section")
+    )
+    capacity = models.PositiveSmallIntegerField(_("places"))
+    reserved = models.JSONField(_("places réservées"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("places de la commission")
+        verbose_name_plural = _("places de la commission")
+        ordering = ["section__establishment__name", "section__min_age_months"]
+        constraints = [models.UniqueConstraint(fields=["session", "section"], name="session_seat_unique")]
+
+    def __str__(self):
+        return f"{self.section} : {self.capacity}"
+
+    @property
+    def group_key(self):
+        return f"{self.section.establishment_id}/{self.section.code}"
+
+
+class Dossier(models.Model):
+    """A request as the commission sees it: anonymous, with the facts and score frozen at preparation."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="dossiers")
+    application = models.ForeignKey(
+        "families.Application", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("demande")
+    )
+    number = models.CharField(_("numéro anonyme"), max_length=20)
+    age_months = models.SmallIntegerField(_("âge à l'entrée (mois)"))
+    # The age section the engine places the dossier in, and its wishes compatible with it (see sessions.py).
+    section_code = models.SlugField(_("section"), max_length=40)
+    wishes = models.JSONField(_("vœux examinés"), default=list)
+    facts = models.JSONField(_("éléments pris en compte"), default=dict)
+    score = models.IntegerField(_("score"))
+    breakdown = models.JSONField(_("détail du score"), default=list)
+    bonus = models.JSONField(_("points par établissement"), default=dict, blank=True)
+    flags = models.JSONField(_("publics prioritaires"), default=list, blank=True)
+    adjustment = models.IntegerField(_("ajustement de la commission"), default=0)
+    adjustment_reason = models.TextField(_("motif de l'ajustement"), blank=True)
+    letter = models.FileField(_("courrier de décision"), upload_to=letter_path, blank=True)
+
+    class Meta:
+        verbose_name = _("dossier de commission")
+        verbose_name_plural = _("dossiers de commission")
+        ordering = ["session", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "number"], name="dossier_number_unique"),
+            models.UniqueConstraint(fields=["session", "application"], name="dossier_application_unique"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def effective_score(self):
+        return self.score + self.adjustment
+
+
+class Decision(models.Model):
+    """What the session decided for a dossier: a place (seat) or none."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="decision")
+    seat = models.ForeignKey(
+        SessionSeat, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions", verbose_name=_("place")
+    )
+    source = models.CharField(_("origine"), max_length=10, choices=DecisionSource.choices)
+    reason = models.TextField(_("motif"), blank=True)
+    explanation = models.JSONField(_("explication"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("décision")
+        verbose_name_plural = _("décisions")
+
+    def __str__(self):
+        return f"{self.dossier} → {self.seat or '—'}"
+
+
+class Override(models.Model):
+    """Every change the commission makes to the engine's proposal or to a score, with its reason."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="overrides")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="overrides")
+    other = models.ForeignKey(Dossier, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    action = models.CharField(_("action"), max_length=10, choices=OverrideAction.choices)
+    detail = models.CharField(_("détail"), max_length=300, blank=True)
+    reason = models.TextField(_("motif"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dérogation")
+        verbose_name_plural = _("dérogations")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} — {self.dossier}"
+
+
+class OfferQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=OfferStatus.PENDING)
+
+    def admissions_for(self, user):
+        """Accepted offers in the establishments `user` directs."""
+        return self.filter(status=OfferStatus.ACCEPTED, establishment__directors=user)
+
+
+class Offer(models.Model):
+    """A place proposed to a family after a session: it accepts or declines before the deadline."""
+
+    application = models.ForeignKey("families.Application", on_delete=models.CASCADE, related_name="offers")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="offers")
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="offers")
+    section = models.ForeignKey(
+        "creches.Section", on_delete=models.PROTECT, related_name="+", verbose_name=_("section")
+    )
+    establishment = models.ForeignKey(
+        "creches.Establishment", on_delete=models.PROTECT, related_name="offers", verbose_name=_("établissement")
+    )
+    deadline = models.DateField(_("répondre avant le"))
+    status = models.CharField(_("état"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING)
+    decline_reason = models.TextField(_("motif du refus"), blank=True, max_length=1000)
+    responded_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
+    created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
+    letter = models.FileField(_("courrier de proposition"), upload_to=letter_path, blank=True)
+
+    objects = OfferQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposition de place")
+        verbose_name_plural = _("propositions de place")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.application} — {self.section}"
+
+    @property
+    def is_pending(self):
+        return self.status == OfferStatus.PENDING

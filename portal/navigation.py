@@ -74,4 +74,9 @@ def navigation_for(user):
         items.append(NavItem(_("Règlement d'attribution"), reverse("commissions:regulation_list")))
     if commissions_perms.can_manage_reservations(user):
         items.append(NavItem(_("Places réservées"), reverse("commissions:reservation_list")))
+    # Commission sessions and admissions (commissions app).
+    if commissions_perms.can_list_sessions(user):
+        items.append(NavItem(_("Commissions d'attribution"), reverse("commissions:session_list")))
+    if commissions_perms.can_see_admissions(user):
+        items.append(NavItem(_("Admissions"), reverse("commissions:admissions")))
     return items

@@ -173,6 +173,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("families.tasks.retention_daily",),
     },
+    "propositions-expirees": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("commissions.tasks.offers_expire_daily",),
+    },
 }
 CELERY_TIMEZONE = "Europe/Paris"
 

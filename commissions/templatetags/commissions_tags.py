@@ -25,3 +25,26 @@ def application_score_tag(context, application):
         # The family reads "votre demande"; staff read "cette demande".
         "for_family": bool(user and user.is_authenticated and application.family.account_id == user.pk),
     }
+
+
+@register.inclusion_tag("commissions/includes/offers.html", takes_context=True, name="application_offers")
+def application_offers_tag(context, application):
+    """`{% application_offers application %}`: on the family's request page, its offers and decision letters."""
+    from commissions.forms_sessions import DeclineForm
+    from commissions.models import Dossier, Offer
+
+    return {
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+        "offers": Offer.objects.filter(application=application).select_related("establishment", "section"),
+        "letters": Dossier.objects.filter(application=application).exclude(letter="").select_related("session"),
+        "decline_form": DeclineForm(),
+    }
+
+
+@register.simple_tag(name="pending_offer")
+def pending_offer_tag(application):
+    """`{% pending_offer application as offer %}`: the place waiting for the family's answer, or None."""
+    from commissions.models import Offer
+
+    return Offer.objects.pending().filter(application=application).select_related("establishment").first()

@@ -1,0 +1,331 @@
+"""Pages of commission sessions (service, chair and members) and of offers (families, directors).
+
+Members and the chair see anonymised dossiers only: the templates receive `show_identity` from
+`perms.can_see_identities`, and nothing that names or locates a family is put in their context otherwise.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from commissions import perms, sessions
+from commissions.enums import SessionStatus
+from commissions.forms_sessions import AdjustForm, AssignForm, DeclineForm, SessionCreateForm, SwapForm, UnassignForm
+from commissions.models import Dossier, Offer, Session
+from families.enums import AuditAction
+from families.models import AuditEntry, Situation
+from families.perms import is_family
+from portal.decorators import allowed_if
+from portal.perms import is_signed_in
+
+DOSSIERS_PAGE_SIZE = 50
+SESSIONS_PAGE_SIZE = 30
+
+
+def _error_text(error):
+    return " ".join(error.messages)
+
+
+def visible_session(request, pk):
+    session = get_object_or_404(Session.objects.select_related("regulation", "chair"), pk=pk)
+    if not perms.can_see_session(request.user, session):
+        raise Http404
+    return session
+
+
+@allowed_if(perms.can_list_sessions)
+@require_http_methods(["GET", "POST"])
+def session_list(request):
+    can_create = perms.can_manage_sessions(request.user)
+    form = SessionCreateForm(request.POST or None) if can_create else None
+    if request.method == "POST":
+        if not can_create:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                session = sessions.session_create(
+                    title=data["title"],
+                    date=data["date"],
+                    places_until=data["places_until"],
+                    chair=data["chair"],
+                    members=data["members"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Commission créée : préparez-la quand les places sont déclarées."))
+                return redirect("commissions:session_detail", pk=session.pk)
+    queryset = Session.objects.visible_to(request.user).select_related("chair", "regulation").order_by("-date", "-pk")
+    page = Paginator(queryset, SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "commissions/sessions/session_list.html",
+        {"page": page, "form": form},
+        status=400 if form is not None and form.errors else 200,
+    )
+
+
+@allowed_if(perms.can_list_sessions)
+@require_GET
+def session_detail(request, pk):
+    session = visible_session(request, pk)
+    show_identity = perms.can_see_identities(request.user, session)
+    related = ["decision__seat__section__establishment"]
+    if show_identity:
+        related.append("application__child")
+    dossiers = session.dossiers.select_related(*related).order_by(
+        (F("score") + F("adjustment")).desc(), "application__submitted_at", "number"
+    )
+    page = Paginator(dossiers, DOSSIERS_PAGE_SIZE).get_page(request.GET.get("page"))
+    seats = list(session.seats.select_related("section__establishment"))
+    placed = {}
+    for number, seat_id in session.dossiers.filter(decision__seat__isnull=False).values_list(
+        "number", "decision__seat"
+    ):
+        placed.setdefault(seat_id, []).append(number)
+    for seat in seats:
+        seat.cutoff = session.cutoffs.get(str(seat.pk))
+        seat.placed = sorted(placed.get(seat.pk, []))
+    situations = dict(Situation.objects.values_list("code", "label"))
+    page.object_list = list(page.object_list)
+    if show_identity and page.object_list:
+        # Staff read who is behind the numbers: each read is in the audit log, as for the guichet's pages.
+        detail = _("Commission « %(title)s »") % {"title": session.title}
+        AuditEntry.objects.bulk_create(
+            AuditEntry(
+                user=request.user, application_id=d.application_id, action=AuditAction.READ, detail=detail[:300]
+            )
+            for d in page.object_list
+        )
+    for dossier in page.object_list:
+        dossier.situation_labels = [situations.get(code, code) for code in dossier.facts.get("situations", [])]
+    editable = session.status == SessionStatus.OPEN
+    can_deliberate = editable and perms.can_deliberate(request.user, session)
+    return render(
+        request,
+        "commissions/sessions/session_detail.html",
+        {
+            "session": session,
+            "page": page,
+            "seats": seats,
+            "show_identity": show_identity,
+            "can_manage": perms.can_manage_sessions(request.user),
+            "can_deliberate": can_deliberate,
+            "can_validate": editable and perms.can_validate_session(request.user, session),
+            "members": session.members.all(),
+            "overrides": session.overrides.select_related("dossier", "other", "user"),
+        },
+    )
+
+
+def _act(request, session, action, success):
+    """Run a service; on a refusal say why in French and change nothing."""
+    try:
+        action()
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, success)
+    return redirect("commissions:session_detail", pk=session.pk)
+
+
+@allowed_if(perms.can_list_sessions)
+@require_POST
+def session_prepare_view(request, pk):
+    session = visible_session(request, pk)
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    return _act(
+        request,
+        session,
+        lambda: sessions.session_prepare(session=session, user=request.user),
+        _("Commission préparée : les dossiers sont notés et numérotés."),
+    )
+
+
+@allowed_if(perms.can_list_sessions)
+@require_POST
+def session_allocate_view(request, pk):
+    session = visible_session(request, pk)
+    if not perms.can_deliberate(request.user, session):
+        raise PermissionDenied
+    return _act(request, session, lambda: sessions.session_allocate(session=session), _("Répartition calculée."))
+
+
+@allowed_if(perms.can_list_sessions)
+@require_POST
+def session_validate_view(request, pk):
+    session = visible_session(request, pk)
+    if not perms.can_validate_session(request.user, session):
+        raise PermissionDenied
+    return _act(
+        request,
+        session,
+        lambda: sessions.session_validate(session=session, user=request.user),
+        _("Commission validée : les familles sont prévenues et les courriers sont en préparation."),
+    )
+
+
+def _dossier(request, pk, number):
+    session = visible_session(request, pk)
+    if not perms.can_deliberate(request.user, session):
+        raise PermissionDenied
+    return session, get_object_or_404(Dossier, session=session, number=number)
+
+
+def _form_action(request, session, form, action, success):
+    if not form.is_valid():
+        messages.error(
+            request, _("Action refusée : ") + " ".join(e for errors in form.errors.values() for e in errors)
+        )
+        return redirect("commissions:session_detail", pk=session.pk)
+    return _act(request, session, lambda: action(form.cleaned_data), success)
+
+
+@allowed_if(perms.can_list_sessions)
+@require_POST
+def dossier_adjust(request, pk, number):
+    session, dossier = _dossier(request, pk, number)
+    return _form_action(
+        request,
+        session,
+        AdjustForm(request.POST),
+        lambda data: sessions.session_adjust(
+            dossier=dossier, points=data["points"], reason=data["reason"], user=request.user
+        ),
+        _("Points du dossier %(number)s ajustés.") % {"number": number},
+    )
+
+
+@allowed_if(perms.can_list_sessions)
+@require_POST
+def dossier_assign(request, pk, number):
+    session, dossier = _dossier(request, pk, number)
+    return _form_action(
+        request,
+        session,
+        AssignForm(request.POST, session=session),
+        lambda data: sessions.override_assign(
+            dossier=dossier, seat=data["seat"], reason=data["reason"], user=request.user
+        ),
+        _("Place attribuée au dossier %(number)s.") % {"number": number},
+    )
+
+
+@allowed_if(perms.can_list_sessions)
+@require_POST
+def dossier_unassign(request, pk, number):
+    session, dossier = _dossier(request, pk, number)
+    return _form_action(
+        request,
+        session,
+        UnassignForm(request.POST),
+        lambda data: sessions.override_unassign(dossier=dossier, reason=data["reason"], user=request.user),
+        _("Place retirée au dossier %(number)s.") % {"number": number},
+    )
+
+
+@allowed_if(perms.can_list_sessions)
+@require_POST
+def dossier_swap(request, pk, number):
+    session, dossier = _dossier(request, pk, number)
+    return _form_action(
+        request,
+        session,
+        SwapForm(request.POST, session=session),
+        lambda data: sessions.override_swap(
+            dossier=dossier, other=data["other"], reason=data["reason"], user=request.user
+        ),
+        _("Places échangées."),
+    )
+
+
+def _pdf(field, filename):
+    if not field:
+        raise Http404
+    response = FileResponse(field.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@allowed_if(perms.can_list_sessions)
+@require_GET
+def session_minutes(request, pk):
+    """The procès-verbal: the service, the chair and the members."""
+    session = visible_session(request, pk)
+    return _pdf(session.minutes, f"pv-commission-{session.pk}.pdf")
+
+
+@allowed_if(perms.can_see_admissions)
+@require_GET
+def admissions(request):
+    """Places families accepted in the establishments the director runs."""
+    offers = (
+        Offer.objects.admissions_for(request.user)
+        .select_related("establishment", "section", "application__child", "application__family")
+        .order_by("establishment__name", "-responded_at")
+    )
+    page = Paginator(offers, SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "commissions/sessions/admissions.html", {"page": page})
+
+
+# --- The family's side --------------------------------------------------------------------------------------------
+
+
+def own_offer(request, pk):
+    """An offer of the signed-in family, else 404 (never tell another family's offer exists)."""
+    offer = get_object_or_404(Offer.objects.select_related("application__family", "establishment", "section"), pk=pk)
+    if not perms.can_answer_offer(request.user, offer):
+        raise Http404
+    return offer
+
+
+@allowed_if(is_family)
+@require_POST
+def offer_accept_view(request, pk):
+    offer = own_offer(request, pk)
+    try:
+        sessions.offer_accept(offer=offer, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Vous avez accepté la place : l'établissement va vous contacter."))
+    return redirect("families:application_detail", pk=offer.application_id)
+
+
+@allowed_if(is_family)
+@require_http_methods(["GET", "POST"])
+def offer_decline_view(request, pk):
+    offer = own_offer(request, pk)
+    form = DeclineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sessions.offer_decline(offer=offer, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Vous avez refusé la place."))
+            return redirect("families:application_detail", pk=offer.application_id)
+    return render(
+        request,
+        "commissions/sessions/offer_decline.html",
+        {"offer": offer, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@allowed_if(is_signed_in)
+@require_GET
+def letter_download(request, pk):
+    """The decision letter: the family it is addressed to, and the service."""
+    dossier = get_object_or_404(Dossier.objects.select_related("application__family"), pk=pk)
+    if not (dossier.application.family.account_id == request.user.pk or perms.can_manage_sessions(request.user)):
+        raise Http404
+    return _pdf(dossier.letter, f"courrier-{dossier.application.number}.pdf")

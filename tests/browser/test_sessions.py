@@ -1,0 +1,31 @@
+"""The service creates a commission session and a member opens it, in Chromium, with axe-core on every page."""
+
+import re
+
+import pytest
+from django.utils import timezone
+
+from tests.browser.test_transparency import log_in_with_totp
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_agent_creates_a_session_and_its_pages_are_accessible(page, axe, server_port):
+    log_in_with_totp(page, server_port, "agent@metz.demo")
+    page.wait_for_url(re.compile(r"/espace/agent/$"))
+    page.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Commissions d'attribution"
+    ).click()
+    page.wait_for_url(re.compile(r"/gestion/commissions/$"))
+    axe.check(page)
+    today = timezone.localdate()
+    page.get_by_label("Intitulé").fill("Commission (essai navigateur)")
+    page.get_by_label("Date de la commission").fill(today.isoformat())
+    page.get_by_label("Places qui s'ouvrent jusqu'au").fill(today.replace(year=today.year + 1).isoformat())
+    page.get_by_label("Présidence").select_option(index=1)
+    page.get_by_role("button", name="Créer la commission").click()
+    page.wait_for_url(re.compile(r"/gestion/commissions/\d+/$"))
+    assert page.get_by_role("heading", level=1, name="Commission (essai navigateur)").is_visible()
+    assert page.get_by_role("button", name=re.compile("Préparer")).is_visible()
+    axe.check(page)
+    axe.assert_clean()
