@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -241,6 +241,28 @@ def letter_path(instance, filename):
 
 
 class SessionQuerySet(models.QuerySet):
+    def upcoming(self, today):
+        return self.exclude(status=SessionStatus.VALIDATED).filter(date__gte=today).order_by("date")
+
+    def with_public_figures(self):
+        """Validated sessions with what anyone may know of them: places, dossiers, places given."""
+        places = (
+            SessionSeat.objects.filter(session=models.OuterRef("pk"))
+            .values("session")
+            .annotate(total=Sum("capacity"))
+            .values("total")
+        )
+        return (
+            self.filter(status=SessionStatus.VALIDATED)
+            .annotate(
+                places=models.Subquery(places),
+                dossier_count=Count("dossiers", distinct=True),
+                placed=Count("dossiers", filter=Q(dossiers__decision__seat__isnull=False), distinct=True),
+            )
+            .prefetch_related("seats__section__establishment")
+            .order_by("-date")
+        )
+
     def visible_to(self, user):
         """Agents see every session; members and chairs only those they sit in."""
         if user.has_role(Role.AGENT, Role.ADMINISTRATEUR):
@@ -329,7 +351,12 @@ class Dossier(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="dossiers")
     application = models.ForeignKey(
-        "families.Application", on_delete=models.PROTECT, related_name="dossiers", verbose_name=_("demande")
+        "families.Application",
+        # The retention purge erases old requests; their dossiers stay, anonymous, in the session's record.
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="dossiers",
+        verbose_name=_("demande"),
     )
     number = models.CharField(_("numéro anonyme"), max_length=20)
     age_months = models.SmallIntegerField(_("âge à l'entrée (mois)"))

@@ -14,6 +14,11 @@ def can_edit_regulation(user, obj=None):
 
 
 @predicate
+def can_configure_commissions(user, obj=None):
+    return has_role(user, Role.ADMINISTRATEUR)
+
+
+@predicate
 def can_manage_reservations(user, obj=None):
     """Set the places reserved for priority publics: the petite-enfance service."""
     return has_role(user, Role.AGENT, Role.ADMINISTRATEUR)

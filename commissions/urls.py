@@ -27,6 +27,7 @@ urlpatterns = [
     path("gestion/places-reservees/<int:pk>/supprimer/", views.reservation_remove, name="reservation_delete"),
     # Commission sessions (service, chair and members).
     path("gestion/commissions/", views_sessions.session_list, name="session_list"),
+    path("gestion/commissions/reglages/", views_sessions.commission_settings, name="settings"),
     path("gestion/commissions/<int:pk>/", views_sessions.session_detail, name="session_detail"),
     path("gestion/commissions/<int:pk>/preparer/", views_sessions.session_prepare_view, name="session_prepare"),
     path("gestion/commissions/<int:pk>/repartir/", views_sessions.session_allocate_view, name="session_allocate"),

@@ -19,7 +19,7 @@ from commissions.forms import (
     ReservationForm,
     criterion_initial_for_new,
 )
-from commissions.models import Criterion, Regulation, Reservation
+from commissions.models import Criterion, Regulation, Reservation, Session
 from commissions.perms import can_edit_regulation, can_manage_reservations
 from commissions.services import (
     RegulationFrozen,
@@ -44,6 +44,20 @@ def public_reservations():
 # --- Public transparency ------------------------------------------------------------------------------------------
 
 
+def past_sessions(limit=8):
+    """Each validated session's figures and, per establishment and section, the last admitted score."""
+    rows = []
+    for session in Session.objects.with_public_figures()[:limit]:
+        seats = []
+        for seat in session.seats.all():
+            cutoff = session.cutoffs.get(str(seat.pk)) or {}
+            last = cutoff.get("last_admitted") or {}
+            seats.append({"seat": seat, "filled": cutoff.get("filled", 0), "last_score": last.get("score")})
+        rate = round(100 * session.placed / session.dossier_count) if session.dossier_count else None
+        rows.append({"session": session, "seats": seats, "rate": rate})
+    return rows
+
+
 def transparency_page(request, regulation):
     versions = Regulation.objects.adopted().order_by("-adopted_on", "-version")
     return render(
@@ -56,6 +70,8 @@ def transparency_page(request, regulation):
             "today": timezone.localdate(),
             "versions": versions,
             "reservations": public_reservations(),
+            "upcoming": Session.objects.upcoming(timezone.localdate()).only("date")[:6],
+            "past_sessions": past_sessions(),
         },
     )
 

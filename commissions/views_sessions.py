@@ -4,6 +4,7 @@ Members and the chair see anonymised dossiers only: the templates receive `show_
 `perms.can_see_identities`, and nothing that names or locates a family is put in their context otherwise.
 """
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commissions import perms, sessions
 from commissions.enums import SessionStatus
 from commissions.forms_sessions import AdjustForm, AssignForm, DeclineForm, SessionCreateForm, SwapForm, UnassignForm
-from commissions.models import Dossier, Offer, Session
+from commissions.models import CommissionSettings, Dossier, Offer, Session
 from families.enums import AuditAction
 from families.models import AuditEntry, Situation
 from families.perms import is_family
@@ -325,7 +326,33 @@ def offer_decline_view(request, pk):
 @require_GET
 def letter_download(request, pk):
     """The decision letter: the family it is addressed to, and the service."""
-    dossier = get_object_or_404(Dossier.objects.select_related("application__family"), pk=pk)
+    # A dossier whose request was erased (retention) has no letter to give anyone.
+    dossier = get_object_or_404(
+        Dossier.objects.select_related("application__family").filter(application__isnull=False), pk=pk
+    )
     if not (dossier.application.family.account_id == request.user.pk or perms.can_manage_sessions(request.user)):
         raise Http404
     return _pdf(dossier.letter, f"courrier-{dossier.application.number}.pdf")
+
+
+class CommissionSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CommissionSettings
+        fields = ["offer_response_days"]
+
+
+@allowed_if(perms.can_configure_commissions)
+@require_http_methods(["GET", "POST"])
+def commission_settings(request):
+    """The administrator sets how long a family has to answer an offer."""
+    form = CommissionSettingsForm(request.POST or None, instance=CommissionSettings.current())
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Règles des commissions enregistrées."))
+        return redirect("commissions:settings")
+    return render(
+        request,
+        "commissions/sessions/settings.html",
+        {"form": form},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -6,6 +6,7 @@ asking for both. Real schemas, real pages, Celery tasks run eagerly, PDFs read b
 
 import datetime
 import io
+import re
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -553,3 +554,48 @@ def test_only_an_elu_or_a_member_chairs_and_a_regulation_must_be_in_force(world)
             sessions.session_create(
                 title="X", date=today - datetime.timedelta(days=365), places_until=today, chair=world.chair
             )
+
+
+def test_the_transparency_page_shows_the_calendar_and_each_validated_session_s_figures(
+    world, django_capture_on_commit_callbacks
+):
+    """Anyone reads the places, dossiers, attribution rate and last admitted score of past commissions."""
+    client = client_for(world.collectivite)
+    assert "Aucune commission n'a encore été validée" in client.get("/transparence/").content.decode().replace(
+        "&#x27;", "'"
+    )
+    allocated(world)
+    with world:
+        with django_capture_on_commit_callbacks(execute=True):
+            sessions.session_validate(session=world.session, user=world.chair)
+        world.refresh()
+        seats = list(world.session.seats.select_related("section__establishment"))
+        placed = sum(1 for dossier in world.session.dossiers.all() if dossier.decision.seat_id)
+        examined = world.session.dossiers.count()
+        last_scores = {
+            seat.section.establishment.name: (world.session.cutoffs[str(seat.pk)]["last_admitted"] or {}).get("score")
+            for seat in seats
+        }
+    page = client.get("/transparence/").content.decode()
+    assert f"{examined} dossiers examinés, {placed} places attribuées" in page
+    assert f"taux d'attribution : {round(100 * placed / examined)} %" in page.replace("&#x27;", "'")
+    for name, score in last_scores.items():
+        assert name in page
+        if score is not None:
+            assert re.search(rf"<td>\s*{re.escape(f'{score:g}'.replace('.', ','))}\s*</td>", page)
+    assert not any(surname in page for surname in SURNAMES)
+
+
+@pytest.mark.parametrize(
+    ("local_part", "status"), [("admin", 200), ("agent", 403), ("commission", 403), ("parent", 403)]
+)
+def test_only_the_administrator_sets_the_offer_response_delay(metz, local_part, status):
+    from tests.utils import demo_user
+
+    client = client_for(metz, demo_user(metz, local_part))
+    assert client.get("/gestion/commissions/reglages/").status_code == status
+    if status == 200:
+        assert client.post("/gestion/commissions/reglages/", {"offer_response_days": 0}).status_code == 400
+        assert client.post("/gestion/commissions/reglages/", {"offer_response_days": 12}).status_code == 302
+        with tenant_context(metz):
+            assert CommissionSettings.current().offer_response_days == 12

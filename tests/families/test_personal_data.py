@@ -51,3 +51,26 @@ def test_closed_requests_are_erased_with_their_files_after_the_retention_period(
     import os
 
     assert not os.path.exists(path)
+
+
+def test_the_purge_keeps_a_past_session_s_dossier_anonymous(alpha):
+    from commissions.models import Dossier, Regulation, Session
+
+    user, family, child = family_in(alpha)
+    closed = application_in(alpha, family, child, status=ApplicationStatus.ADMISE)
+    with tenant_context(alpha):
+        regulation = Regulation.objects.create(
+            version=1, title="Règlement", status="adopted", adopted_on=timezone.localdate(), deliberation="DCM 1"
+        )
+        session = Session.objects.create(date=timezone.localdate(), title="Commission", places_until=timezone.localdate(),
+                                         regulation=regulation, chair=user)  # fmt: skip
+        dossier = Dossier.objects.create(session=session, application=closed, number="S1-0001", age_months=10,
+                                         section_code="bebes", score=12)  # fmt: skip
+        Application.objects.filter(pk=closed.pk).update(
+            status_changed_at=timezone.now() - datetime.timedelta(days=900)
+        )
+        assert retention_purge() == 1
+        dossier.refresh_from_db()
+        assert dossier.application is None
+        assert dossier.score == 12
+    connection.set_schema_to_public()
