@@ -7,7 +7,13 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["tenancy_bench.py", "bench_matching.py", "guichet_queue.py", "simulator_bench.py"]
+BENCHMARKS = [
+    "tenancy_bench.py",
+    "bench_matching.py",
+    "guichet_queue.py",
+    "simulator_bench.py",
+    "session_bench.py",
+]
 
 
 def main():
