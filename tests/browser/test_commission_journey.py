@@ -13,6 +13,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from django_tenants.utils import tenant_context
+from playwright.sync_api import expect
 
 from commissions.models import Decision, Dossier, SessionSeat
 from creches.models import PlaceOpening, months_between
@@ -99,10 +100,10 @@ def sign_up_and_file(page, base, tmp_path, birth, start, establishment_id):
         page.get_by_label("Pièce", exact=True).select_option(label=label)
         page.get_by_label("Fichier (PDF, JPEG ou PNG, 10 Mo au plus)").set_input_files(str(document))
         page.get_by_role("button", name="Ajouter la pièce").click()
-        assert page.get_by_text("Pièce ajoutée.").is_visible()
+        expect(page.get_by_text("Pièce ajoutée.")).to_be_visible()
     page.get_by_label(re.compile("J'ai lu la notice")).check()
     page.get_by_role("button", name="Déposer ma demande").click()
-    assert page.get_by_text("Déposée", exact=True).is_visible()
+    expect(page.get_by_text("Déposée", exact=True)).to_be_visible()
     return re.search(r"Demande (\w+)", page.get_by_role("heading", level=1).inner_text()).group(1)
 
 
@@ -120,7 +121,7 @@ def instruct_to_complete(agent, number):
         article.get_by_role("button", name="Enregistrer la vérification").click()
     agent.get_by_role("button", name="Déclarer la demande complète").click()
     assert agent.locator(".error").all_inner_texts() == []
-    assert agent.get_by_text("La demande est complète.").is_visible()
+    expect(agent.get_by_text("La demande est complète.")).to_be_visible()
 
 
 def dossier_card(page, session_url, locator_for):
@@ -186,7 +187,7 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     session_url = agent.url
     session_pk = int(re.search(r"/gestion/commissions/(\d+)/$", session_url).group(1))
     agent.get_by_role("button", name=re.compile("Préparer")).click()
-    assert agent.get_by_text("Commission préparée").is_visible()
+    expect(agent.get_by_text("Commission préparée")).to_be_visible()
     axe.check(agent)
 
     # The service alone sees who is behind the numbers: it finds the family's dossier.
@@ -203,11 +204,11 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     log_in_with_totp(member, server_port, "commission@metz.demo")
     member.wait_for_url(lambda url: "/accounts/" not in url)
     member.goto(session_url)
-    assert member.get_by_role("heading", level=1, name=title).is_visible()
+    expect(member.get_by_role("heading", level=1, name=title)).to_be_visible()
     assert member.get_by_text(f"demande {number}").count() == 0  # anonymised
     axe.check(member)
     member.get_by_role("button", name="Calculer la répartition des places").click()
-    assert member.get_by_text("Répartition calculée.").is_visible()
+    expect(member.get_by_text("Répartition calculée.")).to_be_visible()
     axe.check(member)
 
     dossier = in_metz(lambda: Dossier.objects.get(session_id=session_pk, number=dossier_number))
@@ -220,7 +221,7 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
         )
         if len(holders) >= seat.capacity:
             deliberate(member, session_url, holders[-1], "Retirer la place", lambda fieldset: None)
-            assert member.get_by_text(f"Place retirée au dossier {holders[-1]}.").is_visible()
+            expect(member.get_by_text(f"Place retirée au dossier {holders[-1]}.")).to_be_visible()
         deliberate(
             member,
             session_url,
@@ -228,25 +229,26 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
             "Attribuer une place",
             lambda fieldset: fieldset.get_by_label("Place", exact=True).select_option(str(seat_pk)),
         )
-        assert member.get_by_text(f"Place attribuée au dossier {dossier_number}.").is_visible()
+        expect(member.get_by_text(f"Place attribuée au dossier {dossier_number}.")).to_be_visible()
         axe.check(member)
     assert in_metz(lambda: Decision.objects.filter(dossier=dossier, seat__isnull=False).exists())
     member.goto(session_url)
     member.get_by_role("button", name="Valider la commission et prévenir les familles").click()
-    assert member.get_by_text("Commission validée").is_visible()
+    # Validation builds every letter and the minutes (eager Celery in tests): allow for it.
+    expect(member.get_by_text("Commission validée")).to_be_visible(timeout=180_000)
     axe.check(member)
     member.context.close()
 
     # The family reads its score and accepts the place.
     page.goto(family_url)
-    assert page.get_by_text(re.compile(r"Votre demande a .+ aujourd'hui\.")).is_visible()
+    expect(page.get_by_text(re.compile(r"Votre demande a .+ aujourd'hui\."))).to_be_visible()
     offer = page.locator("section[aria-labelledby=propositions]")
-    assert offer.get_by_role("heading", name=re.compile("Place proposée")).is_visible()
+    expect(offer.get_by_role("heading", name=re.compile("Place proposée"))).to_be_visible()
     axe.check(page)
     offer.get_by_role("button", name="Accepter la place").click()
     page.wait_for_url(family_url)
-    assert page.get_by_text("Vous avez accepté la place : l'établissement va vous contacter.").is_visible()
-    assert page.get_by_text("Acceptée", exact=True).first.is_visible()
+    expect(page.get_by_text("Vous avez accepté la place : l'établissement va vous contacter.")).to_be_visible()
+    expect(page.get_by_text("Acceptée", exact=True).first).to_be_visible()
     axe.check(page)
 
     page.goto(f"{base}/transparence/")

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.test_transparency import log_in_with_totp
 
@@ -25,7 +26,7 @@ def test_the_agent_creates_a_session_and_its_pages_are_accessible(page, axe, ser
     page.get_by_label("Présidence").select_option(index=1)
     page.get_by_role("button", name="Créer la commission").click()
     page.wait_for_url(re.compile(r"/gestion/commissions/\d+/$"))
-    assert page.get_by_role("heading", level=1, name="Commission (essai navigateur)").is_visible()
-    assert page.get_by_role("button", name=re.compile("Préparer")).is_visible()
+    expect(page.get_by_role("heading", level=1, name="Commission (essai navigateur)")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Préparer"))).to_be_visible()
     axe.check(page)
     axe.assert_clean()
