@@ -17,6 +17,7 @@ from commissions.enums import (
     SessionStatus,
 )
 from portal.accounts.roles import Role
+from portal.models import SingletonSettings
 
 
 class RegulationQuerySet(models.QuerySet):
@@ -210,7 +211,7 @@ class Reservation(models.Model):
 # --- Commission sessions ------------------------------------------------------------------------------------------
 
 
-class CommissionSettings(models.Model):
+class CommissionSettings(SingletonSettings):
     """The collectivité's rules for sessions and offers (one row per schema)."""
 
     offer_response_days = models.PositiveSmallIntegerField(
@@ -223,13 +224,6 @@ class CommissionSettings(models.Model):
     class Meta:
         verbose_name = _("règles des commissions")
         verbose_name_plural = _("règles des commissions")
-
-    def __str__(self):
-        return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls):
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 def minutes_path(session, filename):

@@ -16,9 +16,10 @@ from families.enums import (
     DocumentStatus,
     ProfessionalSituation,
 )
+from portal.models import SingletonSettings
 
 
-class GuichetSettings(models.Model):
+class GuichetSettings(SingletonSettings):
     """The collectivité's rules for requests (one row per schema)."""
 
     max_wishes = models.PositiveSmallIntegerField(
@@ -40,13 +41,6 @@ class GuichetSettings(models.Model):
     class Meta:
         verbose_name = _("règles du guichet")
         verbose_name_plural = _("règles du guichet")
-
-    def __str__(self):
-        return str(self._meta.verbose_name)
-
-    @classmethod
-    def current(cls):
-        return cls.objects.get_or_create(pk=1)[0]
 
 
 class Situation(models.Model):

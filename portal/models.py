@@ -47,6 +47,20 @@ def validate_communes(value):
             raise ValidationError(_("Chaque commune a un code INSEE à 5 caractères et un nom."))
 
 
+class SingletonSettings(models.Model):
+    """A collectivité's settings for one app: a single row in its schema."""
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
 class Collectivite(TenantMixin):
     """A collectivité (commune or intercommunalité): one PostgreSQL schema of its own."""
 
