@@ -24,9 +24,6 @@ class RegulationQuerySet(models.QuerySet):
     def adopted(self):
         return self.filter(status=RegulationStatus.ADOPTED)
 
-    def drafts(self):
-        return self.filter(status=RegulationStatus.DRAFT)
-
     def in_force(self, on=None):
         """The adopted version with the latest adoption date on or before `on` (today by default), or None."""
         on = on or timezone.localdate()

@@ -53,9 +53,6 @@ class EstablishmentQuerySet(models.QuerySet):
     def directed_by(self, user):
         return self.filter(directors=user)
 
-    def located(self):
-        return self.exclude(latitude=None).exclude(longitude=None)
-
 
 class Establishment(models.Model):
     """An établissement d'accueil du jeune enfant (EAJE) of the territory."""
@@ -203,9 +200,6 @@ class Section(models.Model):
 
 
 class PlaceOpeningQuerySet(models.QuerySet):
-    def upcoming(self, day):
-        return self.filter(available_from__gte=day)
-
     def for_establishments(self, establishments):
         return self.filter(section__establishment__in=establishments)
 

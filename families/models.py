@@ -191,9 +191,6 @@ class ApplicationQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status__in=WAITING_STATUSES)
 
-    def of_family(self, family):
-        return self.filter(family=family)
-
     def with_missing_documents(self):
         """Annotate `missing_documents`: a required piece has no usable document yet."""
         usable = Document.objects.filter(application=OuterRef(OuterRef("pk")), document_type=OuterRef("pk")).exclude(

@@ -26,15 +26,6 @@ def can_configure_guichet(user, obj=None):
     return has_role(user, Role.ADMINISTRATEUR)
 
 
-def owns(user, application):
-    """The family account that filed `application`."""
-    return bool(user.is_authenticated and application.family.account_id == user.pk)
-
-
-def can_read_application(user, application):
-    return owns(user, application) or can_instruct(user)
-
-
 @predicate
 def can_read_audit_log(user, obj=None):
     """Who read or changed which dossier: for the collectivité's administrators (its data controller)."""
