@@ -1,9 +1,14 @@
 """Public read-only API of the offer: anyone may list the établissements of a collectivité."""
 
-from drf_spectacular.utils import extend_schema, extend_schema_view
+import django_filters
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
+from creches.enums import EstablishmentType
 from creches.models import Establishment, Section
 
 
@@ -45,9 +50,30 @@ class EstablishmentSerializer(serializers.ModelSerializer):
         ]
 
 
+class EstablishmentFilter(django_filters.FilterSet):
+    """The list's query parameters, validated: a bad value is a 400 with a French message, never a 500."""
+
+    commune = django_filters.CharFilter(
+        field_name="code_insee",
+        help_text=_("Code INSEE de la commune (5 caractères, 2A/2B pour la Corse)."),
+        validators=[RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Indiquez un code INSEE de 5 caractères."))],
+    )
+    type = django_filters.ChoiceFilter(choices=EstablishmentType.choices, help_text=_("Type d'établissement."))
+
+    class Meta:
+        model = Establishment
+        fields = ["commune", "type"]
+
+
 @extend_schema_view(
-    list=extend_schema(summary="Établissements d'accueil du territoire"),
-    retrieve=extend_schema(summary="Un établissement"),
+    list=extend_schema(
+        summary="Établissements d'accueil du territoire",
+        responses={200: EstablishmentSerializer(many=True), 400: OpenApiResponse(description="Paramètre invalide.")},
+    ),
+    retrieve=extend_schema(
+        summary="Un établissement",
+        responses={200: EstablishmentSerializer, 404: OpenApiResponse(description="Aucun établissement.")},
+    ),
 )
 class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):
     """Open data: no personal information here, so no sign-in."""
@@ -55,11 +81,8 @@ class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = EstablishmentSerializer
     permission_classes = [AllowAny]
     authentication_classes = []
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = EstablishmentFilter
 
     def get_queryset(self):
-        queryset = Establishment.objects.active().prefetch_related("sections").order_by("commune", "name")
-        if commune := self.request.query_params.get("commune"):
-            queryset = queryset.filter(code_insee=commune)
-        if kind := self.request.query_params.get("type"):
-            queryset = queryset.filter(type=kind)
-        return queryset
+        return Establishment.objects.active().prefetch_related("sections").order_by("commune", "name")

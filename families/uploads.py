@@ -1,6 +1,7 @@
 """Checking uploaded pieces by their content, never by their name."""
 
 import hashlib
+import warnings
 
 import filetype
 from django.core.exceptions import ValidationError
@@ -65,8 +66,19 @@ def _check_pdf(upload):
 
 def _check_image(upload):
     try:
-        with Image.open(upload) as image:
-            image.verify()
+        # Pillow only warns between MAX_IMAGE_PIXELS and twice that: a warning refuses the image too.
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(
+            _(
+                "L'image « %(name)s » compte trop de pixels : enregistrez-la en plus petit (numérisation "
+                "en 150 points par pouce) et recommencez."
+            )
+            % {"name": upload.name}
+        ) from error
     except (UnidentifiedImageError, OSError, SyntaxError) as error:
         raise ValidationError(
             _("L'image « %(name)s » est illisible ou endommagée.") % {"name": upload.name}

@@ -2,10 +2,12 @@ from urllib.parse import urlsplit
 
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
+from django.http import HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 
 from portal.perms import is_staff_member
@@ -84,3 +86,52 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class RequestBodyLimitMiddleware:
+    """A body announced larger than REQUEST_BODY_MAX_SIZE is refused (413) before a byte of it is read.
+
+    First in the chain: not even the collectivité is looked up. The reverse proxy applies the same cap;
+    this one holds when the portal is reached without it. Django refuses bodies sent without a length.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.REQUEST_BODY_MAX_SIZE:
+            limit = settings.REQUEST_BODY_MAX_SIZE // (1024 * 1024)
+            return HttpResponse(
+                translation.gettext("La requête dépasse %(limit)d Mo : elle n'a pas été lue.") % {"limit": limit},
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+# Account pages (email confirmation, password reset keys) show an address even to a visitor signed out.
+PRIVATE_PREFIXES = ("/accounts/",)
+
+
+class PrivateResponsesMiddleware:
+    """`Cache-Control: private, no-store` on whatever a signed-in person receives, and on account pages.
+
+    What a signed-in person reads may carry personal data (their foyer, a dossier, an export, an
+    attestation, the API's answers): no shared cache keeps it, no browser stores it on disk. A view
+    that declares its answer public (`Cache-Control: public`) keeps its own header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        private = (user is not None and user.is_authenticated) or request.path.startswith(PRIVATE_PREFIXES)
+        if private and "public" not in response.get("Cache-Control", ""):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -28,6 +28,12 @@ if not SECRET_KEY:
 PLATFORM_DOMAIN = os.environ.get("PLATFORM_DOMAIN", "localhost")
 ALLOWED_HOSTS = os.environ.get("ALLOWED_HOSTS", f".{PLATFORM_DOMAIN},{PLATFORM_DOMAIN}").split(",")
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# How many reverse proxies under our control append to X-Forwarded-For (README, "Configuration").
+# 0: the header is ignored and the client is the connection's address; 1 behind one proxy, and so on.
+# Login limits (allauth) and the API's throttles count per client address: a wrong count makes every
+# visitor look like the proxy (one lockout for all) or lets a visitor choose its own address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Applications -----------------------------------------------------------------------------
 # Apps in both lists have their tables in the public schema (platform operators) and in every
@@ -84,6 +90,7 @@ TENANT_BASE_SCHEMA = "modele_collectivite"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django_tenants.middleware.main.TenantMainMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
@@ -99,6 +106,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "portal.middleware.StaffMFARequiredMiddleware",
+    "portal.middleware.PrivateResponsesMiddleware",
 ]
 
 TEMPLATES = [
@@ -285,7 +293,11 @@ STORAGES = {
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_USE_FINDERS = DEBUG
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+# Form fields without their files (files are streamed to disk and checked by families.uploads).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A whole request body: one 10 MB piece and its form. Larger is refused (413) before being read;
+# the reverse proxy caps at the same 12 MB (README, "Configuration").
+REQUEST_BODY_MAX_SIZE = 12 * 1024 * 1024
 
 # --- Email ------------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -304,7 +316,18 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # JSON nested beyond what Python's parser can follow is a 400 (portal.api_limits.JSONParser).
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api_limits.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Anonymous visitors (the open data, the schema) are limited per client address.
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api_limits.AnonymousRateThrottle"],
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
+# Requests per client address and collectivité for anonymous API calls.
+API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "120/minute")
 SPECTACULAR_SETTINGS = {
     "TITLE": "Guichet unique petite enfance — API",
     "DESCRIPTION": "API d'une collectivité : offre d'accueil, demandes des familles, instruction.",

@@ -1,11 +1,15 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_tenants.utils import get_public_schema_name
 
 from portal.accounts.roles import Role
+from portal.clients import client_ip
 from portal.tasks import queue_email
 
 
@@ -31,6 +35,20 @@ class AccountAdapter(DefaultAccountAdapter):
             (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None
         )
         queue_email(subject=message.subject, body=message.body, to=message.to, html_body=html_body)
+
+    def get_client_ip(self, request):
+        # Login and reset limits count per client: the same answer as the API's throttles.
+        ip = client_ip(request)
+        if ip is None:
+            raise PermissionDenied("Unable to determine client IP address")
+        return ip
+
+    def is_safe_url(self, url):
+        # `next=` leads only within this collectivité's own site, never to another host of the platform.
+        request = context.request
+        return url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
 
     def get_login_redirect_url(self, request):
         return reverse("home") if in_collectivite() else reverse("admin:index")

@@ -1,3 +1,5 @@
+import pytest
+
 from tests.families.builders import establishment_in
 from tests.utils import client_for
 
@@ -24,3 +26,27 @@ def test_the_establishment_list_runs_the_same_number_of_queries_whatever_its_len
             assert client.get("/api/v1/etablissements/").status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 10
+
+
+def test_the_list_filters_by_commune_and_type(alpha):
+    establishment = establishment_in(alpha)
+    client = client_for(alpha)
+    assert client.get("/api/v1/etablissements/", {"commune": establishment.code_insee}).json()["count"] == 1
+    assert client.get("/api/v1/etablissements/", {"commune": "2A004"}).json()["count"] == 0
+    assert client.get("/api/v1/etablissements/", {"type": establishment.type}).json()["count"] == 1
+    assert client.get("/api/v1/etablissements/", {"type": "micro_creche_paje"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("commune=%00", "caractère nul"),
+        ("type=%00", "choix valide"),
+        ("commune=Nantes", "code INSEE"),
+        ("type=hangar", "choix valide"),
+    ],
+)
+def test_a_bad_query_parameter_is_a_french_400_even_anonymous(alpha, query, message):
+    response = client_for(alpha).get(f"/api/v1/etablissements/?{query}")
+    assert response.status_code == 400
+    assert message in str(response.json())

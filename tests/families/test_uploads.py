@@ -27,12 +27,26 @@ def draft(alpha):
     return client_for(alpha, user), application, kind
 
 
+def png_header(width, height):
+    """A PNG that announces width × height pixels in a few bytes (what a decompression bomb does)."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0")) + chunk(b"IEND", b"")
+
+
 BAD_FILES = [
     ("a PNG named .pdf", "justificatif.pdf", png_bytes(), "ne correspond pas à son contenu"),
     ("a PDF named .png", "photo.png", pdf_bytes(), "ne correspond pas à son contenu"),
     ("an empty file", "vide.pdf", b"", "est vide"),
     ("a truncated PDF", "abime.pdf", pdf_bytes()[:300], "illisible ou endommagé"),
     ("a text file", "notes.pdf", b"hello, this is not a pdf at all" * 20, "ni un PDF"),
+    ("a decompression bomb", "bombe.png", png_header(30000, 30000), "trop de pixels"),
+    ("an image just over Pillow's warning", "grande.png", png_header(10000, 10000), "trop de pixels"),
     ("an oversized PDF", "gros.pdf", pdf_bytes() + b"\n%" + b"0" * (10 * 1024 * 1024), "dépasse 10 Mo"),
 ]
 
