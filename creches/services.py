@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from creches.models import PlaceOpening
 from creches.resources import EstablishmentResource
+from portal.spreadsheets import dataset_safe
 
 
 @transaction.atomic
@@ -114,4 +115,4 @@ def establishments_import(*, dataset):
 
 def establishments_export(establishments, file_format):
     dataset = EstablishmentResource().export(queryset=establishments.prefetch_related("sections"))
-    return dataset.export(file_format)
+    return dataset_safe(dataset).export(file_format)

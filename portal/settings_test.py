@@ -22,3 +22,6 @@ MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"
+# Whole test modules (schemathesis, fuzzing) call the API anonymously from one address; the throttle's
+# own tests set a low rate (tests/portal/test_hardening.py).
+API_ANONYMOUS_RATE = "100000/minute"

@@ -43,6 +43,7 @@ from families.services import (
 )
 from families.workflow import TransitionError, targets
 from portal.decorators import allowed_if
+from portal.spreadsheets import spreadsheet_safe
 
 QUEUE_PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 50
@@ -102,18 +103,6 @@ def queue(request):
         response = render(request, "families/guichet/queue.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
-
-
-# Spreadsheet programs run a cell starting with one of these as a formula (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(value):
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 EXPORT_FORMATS = {

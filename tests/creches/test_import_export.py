@@ -1,5 +1,6 @@
 """Import and export of establishments: checked row by row first, imported all at once or not at all."""
 
+import csv
 import html
 import io
 
@@ -199,3 +200,34 @@ def test_re_importing_updates_instead_of_duplicating(alpha, agent):
         assert Establishment.objects.get(slug="les-mouettes").name == "Multi-accueil Les Goélands"
         assert Establishment.objects.count() == 2
     connection.set_schema_to_public()
+
+
+def test_the_establishments_export_neutralises_spreadsheet_formulas(alpha, agent):
+    check_then_import(agent, csv_file(GOOD_ROWS))
+    with tenant_context(alpha):
+        Establishment.objects.filter(slug="les-mouettes").update(
+            name='=HYPERLINK("http://evil")', manager_name="@SUM(1)", address="+33 rue", longitude="-1.55"
+        )
+    connection.set_schema_to_public()
+    rows = list(
+        csv.DictReader(io.StringIO(agent.get("/gestion/etablissements/export.csv").content.decode("utf-8-sig")))
+    )
+    row = next(row for row in rows if row["identifiant"] == "les-mouettes")
+    assert row["nom"] == '\'=HYPERLINK("http://evil")'
+    assert row["adresse"] == "'+33 rue"
+    assert row["longitude"] == "-1.55000"  # a number stays a number, so that the file re-imports
+    sheet = openpyxl.load_workbook(io.BytesIO(agent.get("/gestion/etablissements/export.xlsx").content)).active
+    names = [values[1] for values in sheet.values]
+    assert '\'=HYPERLINK("http://evil")' in names
+
+
+def test_the_queue_and_establishments_exports_share_one_neutralisation():
+    from creches import services
+    from families.views import guichet
+    from portal.spreadsheets import spreadsheet_safe
+
+    assert guichet.spreadsheet_safe is spreadsheet_safe
+    assert services.dataset_safe.__module__ == "portal.spreadsheets"
+    assert spreadsheet_safe("-2+3") == "'-2+3"
+    assert spreadsheet_safe("-2") == "-2"
+    assert spreadsheet_safe(None) == ""
