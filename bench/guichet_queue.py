@@ -129,9 +129,10 @@ def populate(count, rng):
                 first_name=rng.choice(["Camille", "Alex", "Sami", "Léa", "Nour", "Jules"]),
                 last_name=f"Nom{index}",
                 professional_situation="emploi",
+                position=position,
             )
             for index, family in enumerate(families)
-            for _second in range(1 + (index % 3 == 0))
+            for position in range(1, 2 + (index % 3 == 0))
         ),
         batch_size=batch,
     )

@@ -117,7 +117,9 @@ class Family(models.Model):
 
 
 class Guardian(models.Model):
-    """A parent or responsable of the foyer (one or two)."""
+    """A parent or responsable of the foyer: one or two, the database says so (its place, 1 or 2, is unique)."""
+
+    MAX_PER_FAMILY = 2
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="guardians", verbose_name=_("foyer"))
     first_name = models.CharField(_("prénom"), max_length=100)
@@ -127,11 +129,16 @@ class Guardian(models.Model):
     professional_situation = models.CharField(
         _("situation professionnelle"), max_length=20, choices=ProfessionalSituation.choices
     )
+    position = models.PositiveSmallIntegerField(_("rang dans le foyer"), default=1)
 
     class Meta:
         verbose_name = _("responsable")
         verbose_name_plural = _("responsables")
         ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(position__in=[1, 2]), name="guardian_position_1_or_2"),
+            models.UniqueConstraint(fields=["family", "position"], name="guardian_one_per_position"),
+        ]
 
     def __str__(self):
         return self.full_name

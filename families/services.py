@@ -18,6 +18,7 @@ from families.models import (
     Document,
     DocumentType,
     Family,
+    Guardian,
     GuichetSettings,
     InternalNote,
     Message,
@@ -45,6 +46,31 @@ def audit(*, user, application, action, detail=""):
 def family_for(user):
     """The family of a parent account, created on first use."""
     return Family.objects.get_or_create(account=user)[0]
+
+
+@transaction.atomic
+def family_guardians_save(*, family, changed=(), added=(), removed=()):
+    """Save the foyer's responsables: two at most, whatever a form sent.
+
+    `changed`, `added` and `removed` are Guardian instances of this family (as a formset gives them).
+    The foyer is locked so that two saves at once count one after the other; the database's unique
+    (family, position) and its check on 1 or 2 hold even for a write that bypasses this function.
+    """
+    Family.objects.select_for_update().filter(pk=family.pk).first()
+    for guardian in removed:
+        guardian.delete()
+    taken = set(family.guardians.values_list("position", flat=True))
+    free = [position for position in range(1, Guardian.MAX_PER_FAMILY + 1) if position not in taken]
+    if len(added) > len(free):
+        raise ValidationError(
+            _("Un foyer compte au plus deux responsables : modifiez ou retirez l'un d'eux avant d'en ajouter un.")
+        )
+    for guardian in changed:
+        guardian.save()
+    for guardian, position in zip(added, free, strict=False):
+        guardian.family = family
+        guardian.position = position
+        guardian.save()
 
 
 def weekly_hours(planning):

@@ -89,11 +89,21 @@ def family_edit(request):
     form = FamilyForm(request.POST or None, instance=family)
     guardians = GuardianFormSet(request.POST or None, instance=family, prefix="responsables")
     if request.method == "POST" and form.is_valid() and guardians.is_valid():
-        with transaction.atomic():
-            form.save()
-            guardians.save()
-        messages.success(request, _("Votre foyer est enregistré."))
-        return redirect("families:dashboard")
+        try:
+            with transaction.atomic():
+                form.save()
+                saved = guardians.save(commit=False)
+                services.family_guardians_save(
+                    family=family,
+                    changed=[guardian for guardian in saved if guardian.pk],
+                    added=[guardian for guardian in saved if not guardian.pk],
+                    removed=guardians.deleted_objects,
+                )
+        except ValidationError as error:
+            guardians.non_form_errors().extend(error.messages)
+        else:
+            messages.success(request, _("Votre foyer est enregistré."))
+            return redirect("families:dashboard")
     status = 400 if request.method == "POST" else 200
     return render(request, "families/family_form.html", {"form": form, "guardians": guardians}, status=status)
 

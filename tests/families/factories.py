@@ -76,6 +76,8 @@ class GuardianFactory(factory.django.DjangoModelFactory):
     last_name = factory.Sequence(lambda n: f"Durand{n}")
     email = factory.LazyAttribute(lambda guardian: f"{guardian.last_name.lower()}@exemple.test")
     professional_situation = ProfessionalSituation.EMPLOI
+    # The next free place in the foyer (1 or 2): a third one is refused by the database.
+    position = factory.LazyAttribute(lambda guardian: guardian.family.guardians.count() + 1)
 
 
 class ChildFactory(factory.django.DjangoModelFactory):
