@@ -209,17 +209,17 @@ def application_submit(*, application, user):
 
 @transaction.atomic
 def document_add(*, application, document_type, upload, user):
-    content_type, sha256 = inspect_upload(upload)
+    checked = inspect_upload(upload)  # a PDF comes back without its active content
     document = Document(
         application=application,
         document_type=document_type,
         original_name=upload.name[:255],
-        content_type=content_type,
-        size=upload.size,
-        sha256=sha256,
+        content_type=checked.content_type,
+        size=checked.file.size,
+        sha256=checked.sha256,
         uploaded_by=user,
     )
-    document.file.save(upload.name, upload, save=False)
+    document.file.save(upload.name, checked.file, save=False)
     document.save()
     return document
 

@@ -2,13 +2,15 @@
 
 import hashlib
 import warnings
+from typing import NamedTuple
 
 import filetype
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
+
+from families.pdf_safety import UnreadablePdf, pdf_cleaned
 
 MAX_SIZE = 10 * 1024 * 1024
 ACCEPTED = {
@@ -18,8 +20,14 @@ ACCEPTED = {
 }
 
 
+class CheckedUpload(NamedTuple):
+    content_type: str
+    sha256: str
+    file: File  # what to store: a PDF rewritten without its active content, an image as sent
+
+
 def inspect_upload(upload):
-    """Return (content type, sha256) of an acceptable upload, else raise a French ValidationError."""
+    """Return the CheckedUpload of an acceptable upload, else raise a French ValidationError."""
     if upload.size == 0:
         raise ValidationError(_("Le fichier « %(name)s » est vide.") % {"name": upload.name})
     if upload.size > MAX_SIZE:
@@ -43,22 +51,27 @@ def inspect_upload(upload):
             % {"name": upload.name, "kind": kind.extension.upper()}
         )
     if kind.mime == "application/pdf":
-        _check_pdf(upload)
+        stored = ContentFile(_cleaned_pdf(upload), name=upload.name)
     else:
         _check_image(upload)
+        stored = upload
     digest = hashlib.sha256()
-    for chunk in upload.chunks():
+    for chunk in stored.chunks():
         digest.update(chunk)
-    upload.seek(0)
-    return kind.mime, digest.hexdigest()
+    stored.seek(0)
+    return CheckedUpload(kind.mime, digest.hexdigest(), stored)
 
 
-def _check_pdf(upload):
+def _cleaned_pdf(upload):
+    """The PDF repaired and without scripts, launched programs or embedded files (families.pdf_safety)."""
     try:
-        reader = PdfReader(upload, strict=True)
-        if len(reader.pages) == 0:
-            raise PdfReadError("no page")
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        return pdf_cleaned(upload)
+    except UnreadablePdf as error:
+        if "password" in str(error).lower():
+            raise ValidationError(
+                _("Le PDF « %(name)s » est protégé par un mot de passe : enregistrez-le sans protection.")
+                % {"name": upload.name}
+            ) from error
         raise ValidationError(_("Le PDF « %(name)s » est illisible ou endommagé.") % {"name": upload.name}) from error
     finally:
         upload.seek(0)

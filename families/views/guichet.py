@@ -29,6 +29,7 @@ from families.forms_guichet import (
     territory_communes,
 )
 from families.models import Application, AuditEntry, Document, Guardian, Wish
+from families.pdf_safety import pdf_is_clean
 from families.perms import can_export_queue, can_instruct, can_read_audit_log
 from families.services import (
     application_mark_complete,
@@ -439,8 +440,12 @@ def document_file(request, pk):
         detail=_("ouverture du fichier de la pièce « %(type)s » (n° %(pk)s)")
         % {"type": document.document_type, "pk": pk},
     )
+    # Shown in the browser only if nothing in it runs by itself: a PDF stored before uploads were
+    # cleaned, and still active, is only offered for download.
+    inline = document.content_type != "application/pdf" or pdf_is_clean(handle)
+    handle.seek(0)
     response = FileResponse(
-        handle, content_type=document.content_type, as_attachment=False, filename=document.original_name
+        handle, content_type=document.content_type, as_attachment=not inline, filename=document.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["X-Frame-Options"] = "SAMEORIGIN"

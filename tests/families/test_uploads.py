@@ -78,5 +78,6 @@ def test_a_good_file_is_stored_under_its_collectivite_with_a_random_name(alpha, 
         assert document.file.name.startswith(f"documents/{application.pk}/")
         assert name not in document.file.name
         assert document.file.path.startswith(str(settings.MEDIA_ROOT / "alpha"))
-    download = client.get(f"/famille/pieces/{document.pk}/")
-    assert b"".join(download.streaming_content) == content
+    download = b"".join(client.get(f"/famille/pieces/{document.pk}/").streaming_content)
+    # An image is kept as sent; a PDF is rewritten by pikepdf (tests/families/test_pdf_safety.py).
+    assert download == content if name.endswith(".PNG") else download.startswith(b"%PDF")
