@@ -209,6 +209,11 @@ def establishment_list(request):
     )
 
 
+def invalid_post_status(request):
+    """A POST that comes back to its form was refused: 400, so that clients and HTMX know it."""
+    return 400 if request.method == "POST" else 200
+
+
 def establishment_edit_page(request, establishment=None):
     form = EstablishmentForm(request.POST or None, instance=establishment)
     sections = SectionFormSet(request.POST or None, instance=establishment or Establishment(), prefix="sections")
@@ -224,6 +229,7 @@ def establishment_edit_page(request, establishment=None):
         request,
         "creches/staff/establishment_form.html",
         {"form": form, "sections": sections, "establishment": establishment},
+        status=invalid_post_status(request),
     )
 
 
@@ -271,7 +277,9 @@ def establishment_import(request):
         try:
             created, updated = establishments_import(dataset=establishments_dataset(*stored))
         except ImportRefused as refused:
-            return render(request, "creches/staff/import.html", {"form": ImportForm(), "problems": refused.problems})
+            return render(
+                request, "creches/staff/import.html", {"form": ImportForm(), "problems": refused.problems}, status=400
+            )
         cache.delete(import_cache_key(request, request.POST["token"]))
         messages.success(
             request,
@@ -295,7 +303,8 @@ def establishment_import(request):
                 token = secrets.token_urlsafe(16)
                 cache.set(import_cache_key(request, token), (content, file_format), IMPORT_CACHE_SECONDS)
                 context["token"] = token
-    return render(request, "creches/staff/import.html", context)
+    refused = request.method == "POST" and (form.errors or context.get("problems"))
+    return render(request, "creches/staff/import.html", context, status=400 if refused else 200)
 
 
 # --- Places that open ---------------------------------------------------------------------------
@@ -343,6 +352,7 @@ def opening_declare(request, slug):
             "sections": establishment.sections.all(),
             "openings": openings.order_by("-available_from")[:100],
         },
+        status=invalid_post_status(request),
     )
 
 
@@ -368,6 +378,7 @@ def fee_scale_list(request):
         request,
         "creches/staff/fee_scale_list.html",
         {"form": form, "versions": FeeScale.objects.all(), "in_force": in_force, "today": today},
+        status=invalid_post_status(request),
     )
 
 
@@ -383,4 +394,9 @@ def fee_scale_edit(request, pk):
         fee_scale_save(form=form, created_by=request.user)
         messages.success(request, _("Version du barème mise à jour."))
         return redirect("creches:fee_scale_list")
-    return render(request, "creches/staff/fee_scale_form.html", {"form": form, "scale": scale})
+    return render(
+        request,
+        "creches/staff/fee_scale_form.html",
+        {"form": form, "scale": scale},
+        status=invalid_post_status(request),
+    )

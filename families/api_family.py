@@ -1,6 +1,7 @@
 """The family's own requests through the API: the same form validation and services as the pages."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -13,13 +14,20 @@ from families.perms import is_family
 from portal.api import PredicatePermission
 
 
+class WishesField(serializers.ListField):
+    """Written as establishment ids in order of preference; read back the same way from the vœux."""
+
+    def get_attribute(self, instance):
+        return [wish.establishment_id for wish in instance.wishes.all()]
+
+
 class ApplicationSerializer(serializers.ModelSerializer):
     child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
-    wishes = serializers.ListField(
+    wishes = WishesField(
         child=serializers.IntegerField(),
         required=False,
-        write_only=True,  # read back through to_representation: ids of the ordered vœux
-        help_text="Identifiants d'établissements, par ordre de préférence.",
+        help_text="Identifiants d'établissements, par ordre de préférence (au plus le nombre de vœux que la "
+        "collectivité permet).",
     )
     planning = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2),
@@ -52,10 +60,15 @@ class ApplicationSerializer(serializers.ModelSerializer):
         if request is not None and request.user.is_authenticated:
             self.fields["child"].queryset = Child.objects.filter(family__account=request.user)
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["wishes"] = [wish.establishment_id for wish in instance.wishes.all()]
-        return data
+    def validate_wishes(self, wishes):
+        # The form reads only as many vœux as the collectivité allows: more would be dropped unseen.
+        allowed = GuichetSettings.current().max_wishes
+        if len(wishes) > allowed:
+            raise ValidationError(
+                _("Au plus %(allowed)d vœux : vous en avez envoyé %(sent)d.")
+                % {"allowed": allowed, "sent": len(wishes)}
+            )
+        return wishes
 
     def validate(self, attrs):
         """Run the very form the pages use, so that both say the same thing."""
@@ -115,7 +128,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
                 establishments=self.form.chosen_establishments,
             )
         except DjangoValidationError as error:
-            raise ValidationError(error.messages) from error
+            raise ValidationError({"non_field_errors": error.messages}) from error
 
 
 @extend_schema_view(

@@ -313,18 +313,19 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.api_schema.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    # JSON nested beyond what Python's parser can follow is a 400 (portal.api_limits.JSONParser).
+    # JSON nested beyond what Python's parser can follow is a 400 (portal.api_defaults.JSONParser).
     "DEFAULT_PARSER_CLASSES": [
-        "portal.api_limits.JSONParser",
+        "portal.api_defaults.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     # Anonymous visitors (the open data, the schema) are limited per client address.
-    "DEFAULT_THROTTLE_CLASSES": ["portal.api_limits.AnonymousRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["portal.api_defaults.AnonymousRateThrottle"],
     "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    "EXCEPTION_HANDLER": "portal.api_defaults.exception_handler",
 }
 # Requests per client address and collectivité for anonymous API calls.
 API_ANONYMOUS_RATE = os.environ.get("API_ANONYMOUS_RATE", "120/minute")

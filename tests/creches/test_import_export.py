@@ -102,6 +102,7 @@ def test_a_semicolon_csv_from_a_french_spreadsheet_is_read(alpha, agent):
 
 def test_a_file_with_one_bad_row_imports_nothing_and_names_the_row_and_field(alpha, agent):
     response = agent.post("/gestion/etablissements/import/", {"file": csv_file([GOOD_ROWS[0], BAD_ROW])})
+    assert response.status_code == 400
     page = html.unescape(response.content.decode())
     problems = response.context["problems"]
     assert [(p.line, p.field) for p in problems] == [(3, "capacité d'agrément")]

@@ -85,7 +85,7 @@ def test_an_agent_creates_an_establishment_with_its_sections(alpha, agent):
 )
 def test_invalid_establishments_are_refused_in_french_and_nothing_is_saved(alpha, agent, overrides, message):
     response = agent.post("/gestion/etablissements/nouveau/", establishment_data(**overrides))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in html.unescape(response.content.decode())
     assert not exists(alpha, "les-herons")
 

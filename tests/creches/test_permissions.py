@@ -103,7 +103,7 @@ def test_a_section_of_another_establishment_is_refused(metz):
     client = client_for(metz, demo_user(metz, "agent"))
     before = openings_of(metz, NOT_DIRECTED)
     response = declare(client, DIRECTED, section=section_id(metz, NOT_DIRECTED, "bebes"))
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Sélectionnez un choix valide" in response.content.decode()
     assert openings_of(metz, NOT_DIRECTED) == before
 
@@ -120,7 +120,7 @@ def test_a_bad_declaration_is_refused_in_french_and_changes_nothing(metz, data, 
     client = client_for(metz, demo_user(metz, "agent"))
     before = openings_of(metz, DIRECTED)
     response = declare(client, DIRECTED, section=section_id(metz, DIRECTED, "bebes"), **data)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert openings_of(metz, DIRECTED) == before
 
@@ -174,6 +174,7 @@ def test_the_administrator_adds_a_later_version_of_the_barème(metz):
         "reference_hourly_cost": "4.90",
     }
     past = client.post("/gestion/bareme/", {**values, "valid_from": "2025-01-01"})
+    assert past.status_code == 400
     assert "ne peut pas s&#x27;appliquer dans le passé" in past.content.decode()
     assert client.post("/gestion/bareme/", values).status_code == 302
     page = client.get("/gestion/bareme/").content.decode()

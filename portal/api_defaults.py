@@ -1,12 +1,13 @@
-"""How every API view reads bodies and counts anonymous calls (REST_FRAMEWORK's defaults).
+"""REST_FRAMEWORK's defaults: how every API view reads bodies, counts anonymous calls and words errors.
 
 Kept apart from portal.api: DRF imports these while building its views, before any view module.
 """
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import parsers, throttling
-from rest_framework.exceptions import ParseError
+from rest_framework.exceptions import NotFound, ParseError
 
 from portal.clients import client_ip
 
@@ -29,3 +30,12 @@ class AnonymousRateThrottle(throttling.AnonRateThrottle):
 
     def get_ident(self, request):
         return client_ip(request) or ""
+
+
+def exception_handler(exc, context):
+    """DRF's handler, with a French "not found" instead of Django's English message naming the model."""
+    from rest_framework.views import exception_handler as drf_exception_handler  # it imports this module
+
+    if isinstance(exc, Http404):
+        exc = NotFound()
+    return drf_exception_handler(exc, context)
