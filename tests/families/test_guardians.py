@@ -1,13 +1,16 @@
 """A foyer has one or two responsables: the form, the service and the database each say so."""
 
+import threading
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django_tenants.utils import tenant_context
 
 from families import services
 from families.enums import ProfessionalSituation
-from families.models import Guardian
+from families.models import Family, Guardian
 from tests.families.builders import family_in
 from tests.utils import client_for
 
@@ -103,3 +106,65 @@ def test_the_database_refuses_a_third_responsable_or_a_shared_place(alpha, posit
             Guardian.objects.create(
                 family=family, first_name="C", last_name="D", position=position, professional_situation="emploi"
             )
+
+
+def race(collectivite, family_pk, attempt):
+    """Run `attempt(family)` in two threads at once, each on its own connection; return their outcomes."""
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def contender(name):
+        try:
+            connection.set_tenant(collectivite)
+            family = Family.objects.get(pk=family_pk)
+            barrier.wait(timeout=10)
+            with transaction.atomic():
+                attempt(family, name)
+            outcomes.append("saved")
+        except (ValidationError, IntegrityError) as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=contender, args=(name,)) for name in ("Premier", "Second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return sorted(outcomes)
+
+
+@pytest.fixture
+def committed_family(metz):
+    """A demo foyer with one responsable (committed data, seen by other connections); restored afterwards."""
+    with tenant_context(metz):
+        family = Family.objects.annotate(count=Count("guardians")).filter(count=1).order_by("pk").first()
+    connection.set_schema_to_public()
+    yield family
+    # Outside the test's transaction, like the contenders: undo what they committed.
+    cleanup = threading.Thread(target=remove_added_guardians, args=(metz, family.pk))
+    cleanup.start()
+    cleanup.join()
+
+
+def remove_added_guardians(collectivite, family_pk):
+    connection.set_tenant(collectivite)
+    Guardian.objects.filter(family_id=family_pk, position=2).delete()
+    connection.close()
+
+
+def test_two_saves_at_once_add_one_second_responsable_not_two(metz, committed_family):
+    def add(family, name):
+        guardian = Guardian(first_name=name, last_name="Durand", professional_situation="emploi")
+        services.family_guardians_save(family=family, added=[guardian])
+
+    assert race(metz, committed_family.pk, add) == ["ValidationError", "saved"]
+
+
+def test_two_raw_inserts_at_once_are_refused_by_the_database(metz, committed_family):
+    def insert(family, name):
+        Guardian.objects.create(
+            family=family, first_name=name, last_name="Durand", position=2, professional_situation="emploi"
+        )
+
+    assert race(metz, committed_family.pk, insert) == ["IntegrityError", "saved"]
