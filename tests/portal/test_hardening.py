@@ -129,6 +129,7 @@ def test_every_answer_to_a_family_says_private_no_store(alpha):
         "/api/v1/demandes/",
         f"/api/v1/demandes/{application.pk}/",
         "/api/v1/moi/",
+        "/compte/mes-donnees/",
         "/accueil/",
     ):
         response = client.get(url, follow=False)
@@ -163,6 +164,12 @@ def test_staff_pages_say_private_no_store(metz):
 def test_public_pages_read_signed_out_are_not_marked_private(alpha):
     response = client_for(alpha).get("/api/v1/etablissements/")
     assert "no-store" not in response.get("Cache-Control", "")
+
+
+def test_what_a_view_declares_public_stays_public_for_a_signed_in_person(alpha):
+    user, _family, _child = family_in(alpha)
+    response = client_for(alpha, user).get("/theme.css")
+    assert response["Cache-Control"] == "max-age=300, public"
 
 
 # --- The size of a request ---------------------------------------------------------------------------
