@@ -77,6 +77,14 @@ class Collectivite(TenantMixin):
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
     contact_address = models.TextField(_("adresse du service petite enfance"), blank=True)
+    sender_email = models.EmailField(
+        _("adresse d'expédition des courriels"),
+        blank=True,
+        help_text=_(
+            "Adresse de votre domaine autorisée à envoyer pour la plateforme. Vide : ne-pas-repondre@ suivi du "
+            "domaine du guichet ; les réponses vont toujours au courriel de contact."
+        ),
+    )
     logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
     main_colour = models.CharField(
         _("couleur principale"),
