@@ -91,3 +91,11 @@ def test_the_form_works_without_javascript_and_is_enhanced_by_htmx(metz):
     assert 'hx-target="#resultat-simulation"' in page
     for name in QUERY:
         assert f'<label for="id_{name}">' in page, name
+
+
+def test_the_simulator_estimates_a_paje_micro_creche_with_the_cmg_deducted(vie_et_boulogne):
+    query = {**QUERY, "children": "1", "annual_resources": "40000", "paje_hourly_rate": "9.50"}
+    page = text(client_for(vie_et_boulogne).get("/simulateur/", query))
+    assert "En micro-crèche PAJE (CMG déduit)" in page
+    assert "626,12 € par mois à votre charge, après 798,88 € de CMG" in page
+    assert "Coût mensuel : 9,50 € × 150 h = 1 425 €." in page
