@@ -17,6 +17,7 @@ from families.enums import (
     DocumentStatus,
     ProfessionalSituation,
 )
+from portal.i18n import localized
 from portal.models import SingletonSettings
 
 
@@ -49,6 +50,7 @@ class Situation(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé en anglais"), max_length=200, blank=True)
     help_text = models.CharField(_("explication"), max_length=300, blank=True)
     is_active = models.BooleanField(_("proposée aux familles"), default=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
@@ -59,7 +61,7 @@ class Situation(models.Model):
         ordering = ["order", "label"]
 
     def __str__(self):
-        return self.label
+        return localized(self)
 
 
 class DocumentType(models.Model):
@@ -67,6 +69,7 @@ class DocumentType(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé en anglais"), max_length=200, blank=True)
     help_text = models.CharField(_("explication"), max_length=300, blank=True)
     required = models.BooleanField(_("obligatoire"), default=True)
     is_active = models.BooleanField(_("demandée"), default=True)
@@ -78,7 +81,7 @@ class DocumentType(models.Model):
         ordering = ["order", "label"]
 
     def __str__(self):
-        return self.label
+        return localized(self)
 
 
 class Family(models.Model):

@@ -2,6 +2,7 @@ from django import template
 from django.conf import settings
 from django.utils import formats, translation
 
+from portal import i18n
 from portal.perms import REGISTRY
 
 register = template.Library()
@@ -35,3 +36,9 @@ def long_date(value, style=""):
     if style == "time" and hasattr(value, "hour"):
         text = f"{text}, {formats.time_format(value, 'H:i')}"
     return text
+
+
+@register.filter
+def localized(obj, field="label"):
+    """`{{ criterion|localized:"explanation" }}`: a text stored in the database, in the reader's language."""
+    return i18n.localized(obj, field)

@@ -119,7 +119,7 @@ def test_the_map_query_count_does_not_grow_with_the_offer(alpha, django_assert_m
     with django_assert_max_num_queries(6):
         response = client.get("/creches/carte/")
     page = response.content.decode()
-    assert page.count('<th scope="row">') == 15
+    assert page.count('<th scope="row" data-label=') == 15
     assert 'type="application/json"' in page
 
 
@@ -129,7 +129,7 @@ def test_the_map_lists_every_establishment_as_text_and_as_data(metz):
     points = response.context["map_points"]
     assert len(points) == 24
     assert all(49.0 < point["lat"] < 49.2 and 6.1 < point["lon"] < 6.3 for point in points)
-    assert page.count('<th scope="row">') == 24
+    assert page.count('<th scope="row" data-label=') == 24
     # No inline script: the data is JSON, the code a static file.
     assert "creches/map.js" in page
     assert "<script>" not in page
