@@ -344,6 +344,10 @@ def test_the_whole_flow_from_preparation_to_admission(world, django_capture_on_c
         ):
             assert Application.objects.get(pk=world.families[index][3].pk).status == status
         assert len(mail.outbox) == 3
+        host = world.collectivite.get_primary_domain().domain
+        for message in mail.outbox:
+            assert message.from_email == f'"{world.collectivite.name}" <ne-pas-repondre@{host}>'
+            assert re.search(rf"http://{re.escape(host)}:8000/famille/demandes/\d+/", message.body), message.body
         # The PV: anonymised decisions and the derogation with its reason, no names.
         minutes = pdf_text(world.session.minutes)
         assert "Garde alternée à proximité" in minutes and first.number in minutes
