@@ -33,7 +33,10 @@ def current_collectivite():
 def primary_domain(collectivite):
     if collectivite is None:
         return settings.PLATFORM_DOMAIN
-    return collectivite.get_primary_domain().domain
+    # Read once per tenant object (one request or task): a session's emails would each query it.
+    if not hasattr(collectivite, "_mail_primary_domain"):
+        collectivite._mail_primary_domain = collectivite.get_primary_domain().domain
+    return collectivite._mail_primary_domain
 
 
 def host(collectivite):
