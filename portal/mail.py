@@ -65,7 +65,9 @@ def site(collectivite=None):
 def sender(collectivite=None):
     """`"Name" <address>`: the collectivité's own sending address, else a no-reply one on its own domain."""
     collectivite = collectivite or current_collectivite()
-    address = getattr(collectivite, "sender_email", "") or f"{NO_REPLY}@{primary_domain(collectivite)}"
+    if collectivite is None:
+        return settings.DEFAULT_FROM_EMAIL  # the platform's own (operators), set per deployment
+    address = collectivite.sender_email or f"{NO_REPLY}@{primary_domain(collectivite)}"
     # Quoted, not encoded: Django encodes the header itself when it sends.
     name = site_name(collectivite).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{name}" <{address}>'

@@ -3,11 +3,13 @@
 import re
 
 import pytest
+from django.db import connection
 from django.test import Client, override_settings
 from django_tenants.utils import tenant_context
 
 from families.enums import Actor, ApplicationStatus
 from families.services import application_transition, message_send
+from portal import mail
 from portal.accounts.roles import Role
 from tests.families.factories import ApplicationFactory
 from tests.utils import client_for, demo_user
@@ -118,3 +120,10 @@ def test_an_invited_colleague_gets_a_link_to_the_host_and_port_used(
     assert message.from_email == METZ_SENDER
     assert "Bonjour Léa," in message.body
     assert re.search(r"http://metz\.localhost:8000/accounts/password/reset/key/\S+", message.body)
+
+
+@override_settings(DEFAULT_FROM_EMAIL="Plateforme <ne-pas-repondre@guichet.example.fr>")
+def test_the_platform_writes_from_its_configured_sender_and_a_collectivite_from_its_own(metz):
+    connection.set_schema_to_public()
+    assert mail.sender() == "Plateforme <ne-pas-repondre@guichet.example.fr>"
+    assert mail.sender(metz) == METZ_SENDER
