@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 
 from commissions.enums import ReservationFlag
-from commissions.models import Regulation, Reservation
+from commissions.models import Criterion, Regulation, Reservation
 from commissions.services import criterion_save, regulation_adopt, regulation_create
 from creches.enums import Manager
 from creches.models import Establishment
@@ -166,6 +166,66 @@ GRIDS = {
 }
 
 
+# The grids' English, for readers who choose it: labels by code, explanations by their French text.
+LABELS_EN = {
+    "handicap_enfant": "Child with a disability",
+    "handicap_parent": "Parent with a disability",
+    "monoparentalite": "Single-parent family",
+    "insertion": "Back-to-work path or minimum social benefits",
+    "suivi_social": "Social support",
+    "parent_mineur": "Parent under 18",
+    "naissances_multiples": "Multiple births",
+    "quotient-familial": "Family quotient",
+    "anciennete": "Time since the request was filed",
+    "fratrie": "Brother or sister already cared for",
+    "commissions-passees": "Commissions already held",
+    "offre-refusee": "Place offer declined",
+    "commune": "Living in the establishment's commune",
+}
+EXPLANATIONS_EN = {
+    "Sur justificatif de la MDPH ou d'un médecin.": "On proof from the MDPH or a doctor.",
+    "Sur justificatif de la MDPH.": "On proof from the MDPH.",
+    "Un seul parent élève l'enfant.": "One parent alone raises the child.",
+    "RSA, parcours d'insertion sociale ou professionnelle, sur justificatif.": (
+        "RSA, social or professional back-to-work path, on proof."
+    ),
+    "RSA, parcours d'insertion, formation.": "RSA, back-to-work path, training.",
+    "Famille suivie par un service social ou la PMI, sur attestation.": (
+        "Family supported by a social service or the PMI, on certificate."
+    ),
+    "Famille suivie par un service social ou la PMI.": "Family supported by a social service or the PMI.",
+    "L'un des parents a moins de 18 ans.": "One of the parents is under 18.",
+    "Jumeaux, triplés…": "Twins, triplets…",
+    "Le quotient familial de la CAF ou de la MSA, vérifié par le guichet sur l'attestation fournie.": (
+        "The CAF or MSA family quotient, checked by the guichet on the certificate provided."
+    ),
+    "Compte à partir de la date de dépôt de la demande sur le guichet.": (
+        "Counted from the day the request was filed on the guichet."
+    ),
+    "Pour garder les enfants d'une même famille ensemble : compte seulement pour l'établissement concerné.": (
+        "To keep the children of one family together: counts only for that establishment."
+    ),
+    "Chaque commission passée sans proposition de place ajoute des points à la demande.": (
+        "Each commission held without a place offer adds points to the request."
+    ),
+    "Une place correspondant à la demande (établissement demandé, jours et horaires) a été refusée.": (
+        "A place matching the request (establishment asked for, days and hours) was declined."
+    ),
+    "Pour limiter les trajets : compte seulement pour les établissements de votre commune.": (
+        "To keep journeys short: counts only for the establishments of your commune."
+    ),
+}
+
+
+def criteria_in_english():
+    """Fill the English of the demo criteria, also in grids seeded before it existed (adopted grids included)."""
+    for criterion in Criterion.objects.filter(label_en=""):
+        Criterion.objects.filter(pk=criterion.pk).update(
+            label_en=LABELS_EN.get(criterion.code, ""),
+            explanation_en=EXPLANATIONS_EN.get(criterion.explanation, ""),
+        )
+
+
 def regulation_seed(spec):
     if Regulation.objects.filter(version=spec["version"]).exists():
         return
@@ -220,4 +280,5 @@ def seed(collectivite):
         return
     for spec in grids:
         regulation_seed(spec)
+    criteria_in_english()
     reservations_seed()

@@ -76,12 +76,21 @@ class CriterionForm(forms.Form):
         help_text=_("Identifiant court, sans espace ni accent (ex. : quotient-familial)."),
     )
     label = forms.CharField(label=_("Libellé"), max_length=200)
+    label_en = forms.CharField(
+        label=_("Libellé en anglais"),
+        max_length=200,
+        required=False,
+        help_text=_("Affiché aux lecteurs qui ont choisi l'anglais ; sinon, le libellé en français."),
+    )
     explanation = forms.CharField(
         label=_("Explication pour les familles"),
         max_length=1000,
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Ce qui est pris en compte et sur quel justificatif."),
+    )
+    explanation_en = forms.CharField(
+        label=_("Explication en anglais"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     order = forms.IntegerField(label=_("Ordre d'affichage"), min_value=0, max_value=1000, initial=0)
 
@@ -153,7 +162,8 @@ class CriterionForm(forms.Form):
 
     @staticmethod
     def initial_from(criterion):
-        initial = {name: getattr(criterion, name) for name in ("code", "label", "explanation", "order")}
+        names = ("code", "label", "label_en", "explanation", "explanation_en", "order")
+        initial = {name: getattr(criterion, name) for name in names}
         parameters = dict(criterion.parameters)
         for row, band in enumerate(parameters.pop("bands", []) or [], start=1):
             initial[f"band_{row}_from"] = band["from"]
@@ -209,7 +219,9 @@ class CriterionForm(forms.Form):
         return {
             "code": data["code"],
             "label": data["label"],
+            "label_en": data["label_en"],
             "explanation": data["explanation"],
+            "explanation_en": data["explanation_en"],
             "order": data["order"],
             "kind": self.kind,
             "parameters": data["parameters"],

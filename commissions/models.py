@@ -17,6 +17,7 @@ from commissions.enums import (
     SessionStatus,
 )
 from portal.accounts.roles import Role
+from portal.i18n import localized
 from portal.models import SingletonSettings
 
 
@@ -101,12 +102,14 @@ class Criterion(models.Model):
         _("code"), max_length=40, help_text=_("Identifiant court, sans espace ni accent (ex. : quotient-familial).")
     )
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé en anglais"), max_length=200, blank=True)
     explanation = models.TextField(
         _("explication pour les familles"),
         max_length=1000,
         blank=True,
         help_text=_("Ce qui est pris en compte et sur quel justificatif."),
     )
+    explanation_en = models.TextField(_("explication en anglais"), max_length=1000, blank=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     kind = models.CharField(_("type"), max_length=30, choices=CriterionKind.choices)
     parameters = models.JSONField(_("paramètres"), default=dict)
@@ -124,7 +127,7 @@ class Criterion(models.Model):
         ]
 
     def __str__(self):
-        return self.label
+        return localized(self)
 
     def clean(self):
         super().clean()

@@ -4,7 +4,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from families.notifications import absolute_url
+from portal.mail import absolute_url
 from portal.tasks import queue_email
 
 

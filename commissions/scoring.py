@@ -13,6 +13,8 @@ is what the allocation engine's `bonus` expects.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -106,10 +108,12 @@ def number_text(value):
 
 
 def points_text(points):
-    # French: 0 and 1 are singular ("0 point"); gettext's fallback would say "0 points".
-    return ngettext("%(points)s point", "%(points)s points", 1 if abs(points) <= 1 else 2) % {
-        "points": number_text(points)
-    }
+    # The msgids are French and there is no French catalogue, so gettext falls back to the English
+    # rule; French makes 0 and 1 singular ("0 point"). Other languages use their catalogue's rule
+    # ("0 points" in English).
+    french = (translation.get_language() or settings.LANGUAGE_CODE).startswith("fr")
+    count = (1 if abs(points) <= 1 else 2) if french else abs(points)
+    return ngettext("%(points)s point", "%(points)s points", count) % {"points": number_text(points)}
 
 
 def signed_points_text(points):
@@ -418,7 +422,8 @@ def _bonus_lines(rule, facts):
             detail = _("Frère ou sœur déjà accueilli·e à %(name)s → %(points)s pour cet établissement")
         else:
             applies = bool(facts.residence) and establishment.code_insee == facts.residence
-            detail = _("Vous habitez %(commune)s, commune de %(name)s → %(points)s pour cet établissement")
+            # Read by the family and by staff alike: a fact in the third person, not "vous".
+            detail = _("Domicile à %(commune)s, commune de %(name)s → %(points)s pour cet établissement")
         if applies:
             yield BonusLine(
                 rule.code,

@@ -13,7 +13,7 @@ from creches.models import months_between
 from families.enums import ApplicationStatus
 from families.models import StatusChange
 
-CRITERION_FIELDS = ("code", "label", "explanation", "order", "kind", "parameters")
+CRITERION_FIELDS = ("code", "label", "label_en", "explanation", "explanation_en", "order", "kind", "parameters")
 
 
 class RegulationFrozen(ValidationError):

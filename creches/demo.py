@@ -29,6 +29,15 @@ FEE_SCALES = [
         "effort_rate_4_to_7": Decimal("0.0310"),
         "effort_rate_8_plus": Decimal("0.0206"),
         "reference_hourly_cost": Decimal("4.85"),
+        # Micro-crèche CMG (CMG "structure"), child under 3: demo figures of the order of the CAF's
+        # yearly table; a collectivité enters the current table from caf.fr.
+        "cmg_structure_amount_1": Decimal("958.66"),
+        "cmg_structure_amount_2": Decimal("798.88"),
+        "cmg_structure_amount_3": Decimal("639.11"),
+        "cmg_structure_ceiling_1": Decimal("22809.00"),
+        "cmg_structure_ceiling_2": Decimal("50686.00"),
+        "cmg_structure_ceiling_step_1": Decimal("3237.00"),
+        "cmg_structure_ceiling_step_2": Decimal("7195.00"),
     }
 ]
 
@@ -299,6 +308,13 @@ def metz_rows():
     return rows
 
 
+def paje_hourly_rate(row):
+    """Micro-crèches under the PAJE set their own price (9 to 10 € an hour is common); others have none."""
+    if row["type"] != EstablishmentType.MICRO_CRECHE_PAJE:
+        return None
+    return Decimal("9.00") + Decimal(len(row["name"]) % 5) * Decimal("0.25")
+
+
 def establishment_from_row(row):
     capacity = row["capacity"]
     description = row.get("quarter") and f"Quartier {row['quarter']}." or ""
@@ -326,6 +342,7 @@ def establishment_from_row(row):
         insertion_places=capacity // 20,
         phone=row.get("phone", ""),
         email=f"{row['slug'][:40]}@creches.demo",
+        hourly_rate=paje_hourly_rate(row),
         description=description,
         is_active=True,
     )
@@ -353,6 +370,7 @@ ESTABLISHMENT_FIELDS = [
     "insertion_places",
     "phone",
     "email",
+    "hourly_rate",
     "description",
     "is_active",
 ]

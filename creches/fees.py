@@ -15,8 +15,30 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 CENT = Decimal("0.01")
+
+# Micro-crèche under the PAJE (CMG "structure"). Sources: Code de la sécurité sociale, art. L531-6
+# and D531-23 (the CMG covers at most 85 % of what the family pays); service-public.fr, fiche F33648
+# "CMG – Micro-crèche" (the micro-crèche charges at most 10 € an hour, the child is cared for at least
+# 16 hours a month, the amount depends on resources, dependent children and age: halved from 3 to 6).
+PAJE_MAX_SHARE = Decimal("0.85")
+PAJE_MAX_HOURLY_RATE = Decimal("10")
+PAJE_MIN_MONTHLY_HOURS = Decimal("16")
 HUNDRED = Decimal(100)
 MONTHS = Decimal(12)
+
+
+@dataclass(frozen=True)
+class CmgStructure:
+    """The CMG for a micro-crèche under the PAJE ("CMG structure"), as the CAF publishes it each year.
+
+    amounts: the monthly maximum for a child under 3, by resources bracket (under the 1st ceiling,
+    under the 2nd, above); ceilings: the two annual resources ceilings for one child; ceiling_steps:
+    what each further dependent child adds to each ceiling.
+    """
+
+    amounts: tuple
+    ceilings: tuple
+    ceiling_steps: tuple
 
 
 @dataclass(frozen=True)
@@ -29,6 +51,7 @@ class Scale:
     # Taux d'effort for 1, 2, 3, 4 to 7, 8 and more dependent children.
     effort_rates: tuple
     reference_hourly_cost: Decimal
+    cmg_structure: CmgStructure | None = None
 
 
 @dataclass
@@ -224,6 +247,85 @@ def cmg_estimate(scale, *, annual_resources, children, hours_per_week, weeks_per
         monthly_hours=monthly_hours,
         monthly_resources=resources,
         effort_rate=rate,
+        cmg=cmg,
+        net_cost=net,
+    )
+
+
+def cmg_structure_bracket(table, annual_resources, children):
+    """Index (0, 1, 2) of the resources bracket and the two ceilings for that many dependent children."""
+    extra = Decimal(children - 1)
+    first, second = (ceiling + extra * step for ceiling, step in zip(table.ceilings, table.ceiling_steps, strict=True))
+    if annual_resources <= first:
+        return 0, first, second
+    if annual_resources <= second:
+        return 1, first, second
+    return 2, first, second
+
+
+def paje_estimate(
+    scale, *, annual_resources, children, hours_per_week, weeks_per_year, hourly_rate, child_over_3=False
+):
+    """What a micro-crèche under the PAJE costs once the CMG "structure" is deducted.
+
+    CMG = the smaller of the bracket's monthly maximum (halved for a child of 3 to 6) and 85 % of the
+    monthly bill; nothing when the hourly rate exceeds 10 € or the care is under 16 hours a month.
+    """
+    annual_resources = Decimal(annual_resources)
+    hourly_rate = Decimal(hourly_rate)
+    monthly_hours, hours_sentence = planned_hours(hours_per_week, weeks_per_year)
+    monthly_cost = cents(hourly_rate * monthly_hours)
+    steps = [
+        hours_sentence,
+        _("Coût mensuel : %(rate)s × %(hours)s = %(cost)s.")
+        % {"rate": euros(hourly_rate), "hours": hours(monthly_hours), "cost": euros(monthly_cost)},
+    ]
+    table = scale.cmg_structure
+    cmg = Decimal(0)
+    if hourly_rate > PAJE_MAX_HOURLY_RATE:
+        steps.append(
+            _("Le tarif horaire dépasse %(cap)s : la famille n'a pas droit au CMG dans cette micro-crèche.")
+            % {"cap": euros(PAJE_MAX_HOURLY_RATE)}
+        )
+    elif monthly_hours < PAJE_MIN_MONTHLY_HOURS:
+        steps.append(_("Moins de %(minimum)s par mois : pas de CMG.") % {"minimum": hours(PAJE_MIN_MONTHLY_HOURS)})
+    elif table is None:
+        steps.append(_("Le barème en vigueur ne donne pas les montants du CMG micro-crèche : CMG non estimé."))
+    else:
+        bracket, first, second = cmg_structure_bracket(table, annual_resources, children)
+        maximum = Decimal(table.amounts[bracket])
+        children_phrase = ngettext("%(count)s enfant", "%(count)s enfants", children) % {"count": children}
+        bracket_sentence = [
+            _("Ressources annuelles de %(resources)s : sous le premier plafond (%(first)s pour %(children)s).")
+            % {"resources": euros(annual_resources), "first": euros(first), "children": children_phrase},
+            _("Ressources annuelles de %(resources)s : sous le second plafond (%(second)s pour %(children)s).")
+            % {"resources": euros(annual_resources), "second": euros(second), "children": children_phrase},
+            _("Ressources annuelles de %(resources)s : au-delà du second plafond (%(second)s pour %(children)s).")
+            % {"resources": euros(annual_resources), "second": euros(second), "children": children_phrase},
+        ][bracket]
+        steps.append(bracket_sentence + " " + _("Montant maximal du CMG : %(maximum)s.") % {"maximum": euros(maximum)})
+        if child_over_3:
+            maximum = cents(maximum / 2)
+            steps.append(
+                _("Enfant de 3 à 6 ans : le montant maximal est divisé par deux, %(maximum)s.")
+                % {"maximum": euros(maximum)}
+            )
+        share = cents(monthly_cost * PAJE_MAX_SHARE)
+        cmg = min(maximum, share)
+        steps.append(
+            _("CMG : le plus petit de %(maximum)s et de 85\u00a0%% du coût (%(share)s), soit %(cmg)s par mois.")
+            % {"maximum": euros(maximum), "share": euros(share), "cmg": euros(cmg)}
+        )
+    net = monthly_cost - cmg
+    steps.append(
+        _("Reste à payer : %(cost)s − %(cmg)s = %(net)s par mois, avant crédit d'impôt.")
+        % {"cost": euros(monthly_cost), "cmg": euros(cmg), "net": euros(net)}
+    )
+    return Estimate(
+        monthly_cost=monthly_cost,
+        steps=steps,
+        hourly_fee=hourly_rate,
+        monthly_hours=monthly_hours,
         cmg=cmg,
         net_cost=net,
     )

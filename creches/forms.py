@@ -58,9 +58,9 @@ class CatalogueFilterForm(forms.Form):
             self.add_error("birth_date", _("Indiquez la date de naissance pour calculer l'âge à l'entrée."))
         return data
 
-    def filter(self, establishments):
+    def filter(self, establishments, *, by_commune=True):
         data = self.cleaned_data
-        if data.get("commune"):
+        if by_commune and data.get("commune"):
             establishments = establishments.in_commune(data["commune"])
         if data.get("type"):
             establishments = establishments.filter(type=data["type"])
@@ -127,6 +127,7 @@ class EstablishmentForm(forms.ModelForm):
             "insertion_places",
             "phone",
             "email",
+            "hourly_rate",
             "description",
             "directors",
             "is_active",
@@ -250,6 +251,13 @@ class FeeScaleForm(forms.ModelForm):
             "effort_rate_4_to_7",
             "effort_rate_8_plus",
             "reference_hourly_cost",
+            "cmg_structure_amount_1",
+            "cmg_structure_amount_2",
+            "cmg_structure_amount_3",
+            "cmg_structure_ceiling_1",
+            "cmg_structure_ceiling_2",
+            "cmg_structure_ceiling_step_1",
+            "cmg_structure_ceiling_step_2",
         ]
         widgets = {"valid_from": DATE}
 
@@ -305,6 +313,19 @@ class SimulatorForm(forms.Form):
         help_text=_(
             "Pour estimer aussi le coût chez un·e assistant·e maternel·le, complément de libre choix du mode de garde (CMG) déduit."
         ),
+    )
+    paje_hourly_rate = forms.DecimalField(
+        label=_("Tarif horaire d'une micro-crèche PAJE (en euros, facultatif)"),
+        min_value=Decimal("0.01"),
+        max_value=50,
+        decimal_places=2,
+        required=False,
+        help_text=_("Le prix de l'heure affiché sur la page de la micro-crèche : pour estimer son coût, CMG déduit."),
+    )
+    child_over_3 = forms.BooleanField(
+        label=_("L'enfant a entre 3 et 6 ans"),
+        required=False,
+        help_text=_("Le CMG d'une micro-crèche est alors divisé par deux."),
     )
     start_date = forms.DateField(
         label=_("Date de début de l'accueil"),

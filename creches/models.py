@@ -1,3 +1,4 @@
+import math
 from decimal import Decimal
 
 from django.conf import settings
@@ -5,7 +6,8 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, ExpressionWrapper, F, FloatField, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Sqrt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +18,10 @@ def months_between(birth, day):
     """Whole months of age on `day` for a child born (or due) on `birth`; negative before birth."""
     months = (day.year - birth.year) * 12 + day.month - birth.month
     return months - 1 if day.day < birth.day else months
+
+
+# One degree of latitude (mean Earth radius 6,371 km × π / 180).
+KM_PER_DEGREE = 111.195
 
 
 class EstablishmentQuerySet(models.QuerySet):
@@ -38,6 +44,19 @@ class EstablishmentQuerySet(models.QuerySet):
 
     def in_commune(self, commune):
         return self.filter(commune=commune)
+
+    def nearest_to(self, centre):
+        """Annotate `distance_km` from `centre` (latitude, longitude) and order nearest first.
+
+        Equirectangular approximation: at the scale of a territory (tens of km) it is within a few
+        metres of the great-circle distance, and it stays one SQL expression (ordered and paginated
+        by the database).
+        """
+        latitude, longitude = centre
+        north = Cast("latitude", FloatField()) - Value(float(latitude))
+        east = (Cast("longitude", FloatField()) - Value(float(longitude))) * Value(math.cos(math.radians(latitude)))
+        distance = ExpressionWrapper(Sqrt(north * north + east * east) * Value(KM_PER_DEGREE), FloatField())
+        return self.annotate(distance_km=distance).order_by(F("distance_km").asc(nulls_last=True), "name")
 
     def opening_by(self, time):
         """Open at `time` at the latest (parents who start work early)."""
@@ -89,6 +108,18 @@ class Establishment(models.Model):
     )
     phone = models.CharField(_("téléphone"), max_length=30, blank=True)
     email = models.EmailField(_("courriel"), blank=True)
+    hourly_rate = models.DecimalField(
+        _("tarif horaire (€)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_(
+            "Micro-crèches PAJE : le prix de l'heure facturé aux familles (10 € au plus pour que la famille "
+            "ait droit au CMG). Les crèches PSU appliquent le barème national."
+        ),
+    )
     description = models.TextField(_("présentation"), blank=True)
     directors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("direction"), related_name="directed_establishments", blank=True
@@ -234,6 +265,10 @@ class PlaceOpening(models.Model):
         return f"{self.count} × {self.section} ({self.available_from:%d/%m/%Y})"
 
 
+CMG_AMOUNT = {"max_digits": 7, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+CMG_CEILING = {"max_digits": 9, "decimal_places": 2, "null": True, "blank": True, "validators": [MinValueValidator(0)]}
+
+
 class FeeScaleQuerySet(models.QuerySet):
     def in_force_on(self, day):
         """The version of the barème that applies on `day` (None before the first one)."""
@@ -284,6 +319,29 @@ class FeeScale(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0.01"))],
     )
+    # CMG "structure" for a micro-crèche under the PAJE: a monthly maximum by resources bracket (child
+    # under 3), the brackets' annual ceilings for one child and what each further child adds.
+    cmg_structure_amount_1 = models.DecimalField(
+        _("CMG micro-crèche, montant maximal sous le 1er plafond (€ par mois)"), **CMG_AMOUNT
+    )
+    cmg_structure_amount_2 = models.DecimalField(
+        _("CMG micro-crèche, montant maximal sous le 2e plafond (€ par mois)"), **CMG_AMOUNT
+    )
+    cmg_structure_amount_3 = models.DecimalField(
+        _("CMG micro-crèche, montant maximal au-delà du 2e plafond (€ par mois)"), **CMG_AMOUNT
+    )
+    cmg_structure_ceiling_1 = models.DecimalField(
+        _("CMG micro-crèche, 1er plafond de ressources annuelles pour 1 enfant (€)"), **CMG_CEILING
+    )
+    cmg_structure_ceiling_2 = models.DecimalField(
+        _("CMG micro-crèche, 2e plafond de ressources annuelles pour 1 enfant (€)"), **CMG_CEILING
+    )
+    cmg_structure_ceiling_step_1 = models.DecimalField(
+        _("CMG micro-crèche, majoration du 1er plafond par enfant de plus (€)"), **CMG_CEILING
+    )
+    cmg_structure_ceiling_step_2 = models.DecimalField(
+        _("CMG micro-crèche, majoration du 2e plafond par enfant de plus (€)"), **CMG_CEILING
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -306,6 +364,24 @@ class FeeScale(models.Model):
     def __str__(self):
         return _("Barème du %(date)s") % {"date": self.valid_from.strftime("%d/%m/%Y")}
 
+    @property
+    def cmg_structure(self):
+        """The micro-crèche CMG table of this version, or None when it was not entered."""
+        from creches.fees import CmgStructure
+
+        values = [
+            self.cmg_structure_amount_1,
+            self.cmg_structure_amount_2,
+            self.cmg_structure_amount_3,
+            self.cmg_structure_ceiling_1,
+            self.cmg_structure_ceiling_2,
+            self.cmg_structure_ceiling_step_1,
+            self.cmg_structure_ceiling_step_2,
+        ]
+        if any(value is None for value in values):
+            return None
+        return CmgStructure(amounts=tuple(values[:3]), ceilings=tuple(values[3:5]), ceiling_steps=tuple(values[5:]))
+
     def as_scale(self):
         """The plain value the pure computations of creches.fees work on."""
         from creches.fees import Scale
@@ -322,4 +398,5 @@ class FeeScale(models.Model):
                 self.effort_rate_8_plus,
             ),
             reference_hourly_cost=self.reference_hourly_cost,
+            cmg_structure=self.cmg_structure,
         )

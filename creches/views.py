@@ -1,4 +1,6 @@
 import secrets
+import unicodedata
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max, Min, Sum
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -72,22 +75,49 @@ def catalogue_queryset():
 # --- Public pages ------------------------------------------------------------------------------
 
 
+def alphabetical(name):
+    """French dictionary order: accents and case do not move a name (Saint-Étienne before Saint-Paul)."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def territory_communes(collectivite):
+    """Every commune of the territory, whether or not a crèche stands there (and any where one does)."""
+    with_offer = Establishment.objects.active().values_list("commune", flat=True).distinct()
+    return sorted(set(collectivite.commune_names) | set(with_offer), key=alphabetical)
+
+
 @login_not_required
 @require_GET
 def catalogue(request):
-    """Every crèche of the territory, filtered by what a family needs."""
-    communes = Establishment.objects.active().order_by("commune").values_list("commune", flat=True).distinct()
-    form = CatalogueFilterForm(request.GET or None, communes=list(communes))
-    establishments = catalogue_queryset()
+    """Every crèche of the territory, filtered by what a family needs.
+
+    A commune with nothing that matches gets the nearest établissements of the territory instead,
+    nearest first, measured from its centre.
+    """
+    collectivite = request.tenant
+    form = CatalogueFilterForm(request.GET or None, communes=territory_communes(collectivite))
+    establishments = catalogue_queryset().order_by("commune", "name")
+    nearest_from = None
     if form.is_bound and form.is_valid():
-        establishments = form.filter(establishments)
+        commune = form.cleaned_data.get("commune")
+        centre = collectivite.commune_centre(commune) if commune else None
+        matching = form.filter(establishments)
+        if centre is not None and not matching.exists():
+            nearest_from = commune
+            matching = form.filter(establishments, by_commune=False).nearest_to(centre)
+        establishments = matching
     elif form.is_bound:
         establishments = establishments.none()
-    page = Paginator(establishments.order_by("commune", "name"), CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(establishments, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "creches/catalogue.html",
-        {"form": form, "page": page, "querystring": querystring_without_page(request)},
+        {
+            "form": form,
+            "page": page,
+            "nearest_from": nearest_from,
+            "querystring": querystring_without_page(request),
+        },
     )
 
 
@@ -104,11 +134,27 @@ def establishment_detail(request, slug):
             "sections": sections,
             "places": sum(section.capacity for section in sections),
             "map_points": map_points([establishment]),
+            "map_communes": map_communes(request.tenant),
             "map_tiles_url": getattr(settings, "MAP_TILES_URL", ""),
             "can_declare": can_declare_places(request.user, establishment),
             "can_manage": can_manage_establishments(request.user),
         },
     )
+
+
+def map_communes(collectivite):
+    """The territory's communes with a known centre: the map's background when no tile server is set."""
+    catalogue_url = reverse("creches:catalogue")
+    return [
+        {
+            "name": commune["nom"],
+            "lat": commune["latitude"],
+            "lon": commune["longitude"],
+            "url": f"{catalogue_url}?{urlencode({'commune': commune['nom']})}",
+        }
+        for commune in collectivite.communes
+        if commune.get("latitude") is not None
+    ]
 
 
 def map_points(establishments):
@@ -139,6 +185,7 @@ def map_view(request):
         {
             "establishments": establishments,
             "map_points": map_points(establishments),
+            "map_communes": map_communes(request.tenant),
             "map_tiles_url": getattr(settings, "MAP_TILES_URL", ""),
         },
     )
@@ -157,7 +204,11 @@ def parcours(request):
 @require_GET
 def simulator(request):
     """What a crèche (PSU) or an assistant maternel (CMG deducted) would cost a family each month."""
-    form = SimulatorForm(request.GET or None)
+    # A micro-crèche's page links here with its hourly rate only: a form to fill, not errors.
+    if set(request.GET) == {"paje_hourly_rate"}:
+        form = SimulatorForm(initial={"paje_hourly_rate": request.GET["paje_hourly_rate"]})
+    else:
+        form = SimulatorForm(request.GET or None)
     context = {"form": form}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
@@ -176,6 +227,16 @@ def simulator(request):
             context["psu"] = fees.psu_estimate(scale, **common)
             if data["hourly_wage"]:
                 context["cmg"] = fees.cmg_estimate(scale, hourly_wage=data["hourly_wage"], **common)
+            if data["paje_hourly_rate"]:
+                context["paje"] = fees.paje_estimate(
+                    scale,
+                    annual_resources=data["annual_resources"],
+                    children=data["children"],
+                    hours_per_week=data["hours_per_week"],
+                    weeks_per_year=data["weeks_per_year"],
+                    hourly_rate=data["paje_hourly_rate"],
+                    child_over_3=data["child_over_3"],
+                )
     fragment = request.htmx and not request.htmx.history_restore_request
     template = "creches/includes/simulation_result.html" if fragment else "creches/simulator.html"
     return render(request, template, context)

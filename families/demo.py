@@ -27,6 +27,9 @@ from families.models import (
     Situation,
     StatusChange,
     Wish,
+    application_number_prefix,
+    application_number_sequence_catch_up,
+    new_application_number,
 )
 from families.services import family_for, weekly_hours
 from portal.accounts.models import User
@@ -140,6 +143,7 @@ def seed(collectivite):
     establishments = list(Establishment.objects.active().prefetch_related("sections"))
     with transaction.atomic():
         generate(collectivite, count, establishments, random.Random(collectivite.slug))  # noqa: S311 - demo data
+        application_number_sequence_catch_up()
         seed_demo_parents(collectivite, establishments)
 
 
@@ -234,7 +238,7 @@ def generate(collectivite, count, establishments, rng):
         wishes = rng.sample(choices, k=min(len(choices), rng.randrange(1, 6))) if choices else []
         applications.append(
             Application(
-                number=f"D{collectivite.slug[:3].upper()}{index:06d}",
+                number=f"{application_number_prefix()}{index:06d}",
                 family=family,
                 child=child,
                 desired_start=start,
@@ -328,7 +332,7 @@ def seed_demo_parents(collectivite, establishments):
     start = first_of_next_month(today + datetime.timedelta(days=70))
     planning = PLANNINGS[0]
     application = Application.objects.create(
-        number=f"D{collectivite.slug[:3].upper()}P00001",
+        number=new_application_number(),
         family=family,
         child=child,
         desired_start=start,

@@ -1,9 +1,10 @@
+import re
 import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -16,6 +17,7 @@ from families.enums import (
     DocumentStatus,
     ProfessionalSituation,
 )
+from portal.i18n import localized
 from portal.models import SingletonSettings
 
 
@@ -48,6 +50,7 @@ class Situation(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé en anglais"), max_length=200, blank=True)
     help_text = models.CharField(_("explication"), max_length=300, blank=True)
     is_active = models.BooleanField(_("proposée aux familles"), default=True)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
@@ -58,7 +61,7 @@ class Situation(models.Model):
         ordering = ["order", "label"]
 
     def __str__(self):
-        return self.label
+        return localized(self)
 
 
 class DocumentType(models.Model):
@@ -66,6 +69,7 @@ class DocumentType(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     label = models.CharField(_("libellé"), max_length=200)
+    label_en = models.CharField(_("libellé en anglais"), max_length=200, blank=True)
     help_text = models.CharField(_("explication"), max_length=300, blank=True)
     required = models.BooleanField(_("obligatoire"), default=True)
     is_active = models.BooleanField(_("demandée"), default=True)
@@ -77,7 +81,7 @@ class DocumentType(models.Model):
         ordering = ["order", "label"]
 
     def __str__(self):
-        return self.label
+        return localized(self)
 
 
 class Family(models.Model):
@@ -190,8 +194,39 @@ class Child(models.Model):
         return _("Enfant à naître (%(name)s)") % {"name": self.last_name}
 
 
+APPLICATION_NUMBER_SEQUENCE = "families_application_number"
+
+
+def application_number_prefix():
+    """ "D" and the first three letters of the collectivité's slug: DVIE for vie-et-boulogne."""
+    tenant = getattr(connection, "tenant", None)
+    letters = re.sub(r"[^A-Z]", "", str(getattr(tenant, "slug", "")).upper())
+    return "D" + letters[:3].ljust(3, "X")
+
+
+def application_number_sequence_catch_up():
+    """Move the sequence past the numbers already given in this format (demo data, imports)."""
+    prefix = application_number_prefix()
+    numbers = Application.objects.filter(number__regex=rf"^{prefix}[0-9]{{6,}}$").values_list("number", flat=True)
+    highest = max((int(number[len(prefix) :]) for number in numbers), default=0)
+    if highest:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT setval(%s, %s)", [APPLICATION_NUMBER_SEQUENCE, highest])
+
+
 def new_application_number():
-    return uuid.uuid4().hex[:10].upper()
+    """The next reference of the collectivité, DVIE000103-style, from a sequence of its schema.
+
+    The sequence never gives a number twice, even to two requests filed at the same moment; numbers
+    already taken (the demo's, or imported ones) are skipped.
+    """
+    prefix = application_number_prefix()
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT nextval(%s)", [APPLICATION_NUMBER_SEQUENCE])
+            number = f"{prefix}{cursor.fetchone()[0]:06d}"
+            if not Application.objects.filter(number=number).exists():
+                return number
 
 
 class ApplicationQuerySet(models.QuerySet):

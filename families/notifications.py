@@ -5,15 +5,10 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from portal.mail import absolute_url
 from portal.tasks import queue_email
 
 RENEWAL_SALT = "families.renewal"
-
-
-def absolute_url(path):
-    tenant = getattr(connection, "tenant", None)
-    domain = tenant.get_primary_domain().domain if tenant is not None and hasattr(tenant, "get_primary_domain") else ""
-    return f"https://{domain}{path}" if domain and not domain.endswith("localhost") else f"http://{domain}{path}"
 
 
 def renewal_token(application):
@@ -45,7 +40,8 @@ def message_to_family(message):
 def message_to_guichet(message):
     tenant = getattr(connection, "tenant", None)
     if tenant is not None and getattr(tenant, "contact_email", ""):
-        send("message_guichet", message.application, [tenant.contact_email], message=message)
+        dossier_url = absolute_url(reverse("families:dossier", args=[message.application.pk]))
+        send("message_guichet", message.application, [tenant.contact_email], message=message, dossier_url=dossier_url)
 
 
 def renewal_reminder(application):

@@ -57,6 +57,18 @@ def clone_statements(template, target):
             [template],
         )
         identities = cursor.fetchall()
+        # Sequences of their own (not a column's identity), e.g. request numbers: copied with their position.
+        cursor.execute(
+            """
+            SELECT c.relname, s.last_value FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_sequences s ON s.schemaname = n.nspname
+            AND s.sequencename = c.relname
+            WHERE n.nspname = %s AND c.relkind = 'S'
+            AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
+            """,
+            [template],
+        )
+        sequences = cursor.fetchall()
         cursor.execute("SET LOCAL search_path = public")
 
     source, schema = quoted(template), quoted(target)
@@ -65,6 +77,13 @@ def clone_statements(template, target):
         f"CREATE TABLE {quoted(table)} (LIKE {source}.{quoted(table)} "
         "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING STORAGE)"
         for table in tables
+    ]
+    statements += [f"CREATE SEQUENCE {quoted(name)}" for name, _last in sequences]
+    # last_value is NULL for a sequence never used: the copy starts fresh too.
+    statements += [
+        f"SELECT setval('{quoted(target)}.{quoted(name)}', {int(last)})"
+        for name, last in sequences
+        if last is not None
     ]
     statements += [
         f"INSERT INTO {quoted(table)} OVERRIDING SYSTEM VALUE SELECT * FROM {source}.{quoted(table)}"

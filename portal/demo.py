@@ -20,23 +20,24 @@ DEMO_PASSWORD = "demo-petite-enfance"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 DEMO_OPERATOR_EMAIL = "operateur@plateforme.demo"
 
-# Real communes (code officiel géographique); the people and figures attached to them are fictional.
+# Real communes (code officiel géographique) and their centres (town hall, decimal degrees); the people
+# and figures attached to them are fictional.
 VIE_ET_BOULOGNE_COMMUNES = [
-    ("85003", "Aizenay"),
-    ("85006", "Apremont"),
-    ("85015", "Beaufou"),
-    ("85019", "Bellevigny"),
-    ("85086", "Falleron"),
-    ("85104", "Grand'Landes"),
-    ("85055", "La Chapelle-Palluau"),
-    ("85098", "La Génétouze"),
-    ("85178", "Le Poiré-sur-Vie"),
-    ("85129", "Les Lucs-sur-Boulogne"),
-    ("85130", "Maché"),
-    ("85169", "Palluau"),
-    ("85208", "Saint-Denis-la-Chevasse"),
-    ("85215", "Saint-Étienne-du-Bois"),
-    ("85261", "Saint-Paul-Mont-Penit"),
+    ("85003", "Aizenay", 46.7392, -1.6081),
+    ("85006", "Apremont", 46.7555, -1.7483),
+    ("85015", "Beaufou", 46.8191, -1.5254),
+    ("85019", "Bellevigny", 46.7762, -1.4286),
+    ("85086", "Falleron", 46.8821, -1.7013),
+    ("85104", "Grand'Landes", 46.8517, -1.6448),
+    ("85055", "La Chapelle-Palluau", 46.7874, -1.6234),
+    ("85098", "La Génétouze", 46.7283, -1.5098),
+    ("85178", "Le Poiré-sur-Vie", 46.7685, -1.5093),
+    ("85129", "Les Lucs-sur-Boulogne", 46.8447, -1.4947),
+    ("85130", "Maché", 46.7542, -1.6860),
+    ("85169", "Palluau", 46.8061, -1.6203),
+    ("85208", "Saint-Denis-la-Chevasse", 46.8281, -1.3570),
+    ("85215", "Saint-Étienne-du-Bois", 46.8295, -1.5929),
+    ("85261", "Saint-Paul-Mont-Penit", 46.8069, -1.6695),
 ]
 
 DEMO_COLLECTIVITES = [
@@ -45,7 +46,10 @@ DEMO_COLLECTIVITES = [
         "schema": "vie_et_boulogne",
         "name": "Vie et Boulogne (démo)",
         "kind": CollectiviteKind.INTERCOMMUNALITE,
-        "communes": [{"code_insee": code, "nom": name} for code, name in VIE_ET_BOULOGNE_COMMUNES],
+        "communes": [
+            {"code_insee": code, "nom": name, "latitude": latitude, "longitude": longitude}
+            for code, name, latitude, longitude in VIE_ET_BOULOGNE_COMMUNES
+        ],
         "main_colour": "#00607a",
         "contact_email": "petite-enfance@vie-et-boulogne.demo",
         "contact_phone": "02 00 00 00 01",
@@ -56,7 +60,7 @@ DEMO_COLLECTIVITES = [
         "schema": "metz",
         "name": "Metz (démo)",
         "kind": CollectiviteKind.COMMUNE,
-        "communes": [{"code_insee": "57463", "nom": "Metz"}],
+        "communes": [{"code_insee": "57463", "nom": "Metz", "latitude": 49.1196, "longitude": 6.1757}],
         "main_colour": "#8a1538",
         "contact_email": "petite-enfance@metz.demo",
         "contact_phone": "03 00 00 00 01",

@@ -191,6 +191,7 @@ def run():
         manage(env, "migrate_schemas", "--noinput", "-v", "0")
         manage(env, "seed_demo")
         port = env.get("PORT", "8000")
+        env.setdefault("PUBLIC_PORT", port)
         supervisor = Supervisor(env)
         supervisor.start(sys.executable, "manage.py", "runserver", f"0.0.0.0:{port}")
         supervisor.start(

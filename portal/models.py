@@ -45,6 +45,17 @@ def validate_communes(value):
             or not str(commune.get("nom", "")).strip()
         ):
             raise ValidationError(_("Chaque commune a un code INSEE à 5 caractères et un nom."))
+        if not valid_centre(commune):
+            raise ValidationError(_("Le centre d'une commune a une latitude et une longitude en degrés décimaux."))
+
+
+def valid_centre(commune):
+    """A commune's centre (latitude, longitude) is optional; when given, both are numbers on Earth."""
+    latitude, longitude = commune.get("latitude"), commune.get("longitude")
+    if latitude is None and longitude is None:
+        return True
+    numbers = all(isinstance(value, int | float) and not isinstance(value, bool) for value in (latitude, longitude))
+    return numbers and -90 <= latitude <= 90 and -180 <= longitude <= 180
 
 
 class SingletonSettings(models.Model):
@@ -72,11 +83,19 @@ class Collectivite(TenantMixin):
         default=list,
         blank=True,
         validators=[validate_communes],
-        help_text=_("Code INSEE et nom de chaque commune."),
+        help_text=_("Code INSEE, nom et, pour la carte et la recherche de proximité, centre de chaque commune."),
     )
     contact_email = models.EmailField(_("courriel de contact"), blank=True)
     contact_phone = models.CharField(_("téléphone de contact"), max_length=30, blank=True)
     contact_address = models.TextField(_("adresse du service petite enfance"), blank=True)
+    sender_email = models.EmailField(
+        _("adresse d'expédition des courriels"),
+        blank=True,
+        help_text=_(
+            "Adresse de votre domaine autorisée à envoyer pour la plateforme. Vide : ne-pas-repondre@ suivi du "
+            "domaine du guichet ; les réponses vont toujours au courriel de contact."
+        ),
+    )
     logo = models.ImageField(_("logo"), upload_to="branding/", blank=True)
     main_colour = models.CharField(
         _("couleur principale"),
@@ -113,6 +132,13 @@ class Collectivite(TenantMixin):
     @property
     def commune_names(self):
         return [commune["nom"] for commune in self.communes]
+
+    def commune_centre(self, name):
+        """(latitude, longitude) of a commune of the territory by its name, or None when unknown."""
+        for commune in self.communes:
+            if commune["nom"] == name and commune.get("latitude") is not None:
+                return commune["latitude"], commune["longitude"]
+        return None
 
 
 class Domain(DomainMixin):

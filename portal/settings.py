@@ -306,8 +306,15 @@ EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Guichet petite enfance <ne-pas-repondre@localhost>")
+# Platform emails (errors, operators); a collectivité's emails come from its own sender (portal.mail).
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", f"Guichet petite enfance <ne-pas-repondre@{PLATFORM_DOMAIN}>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in emails: the scheme and port the platform is reached on from outside (see portal.mail).
+# In development, PUBLIC_PORT is the runserver's port (8000), so that links work as they are.
+PUBLIC_URL_SCHEME = os.environ.get("PUBLIC_URL_SCHEME", "http" if DEBUG else "https")
+PUBLIC_PORT = os.environ.get("PUBLIC_PORT", "")
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

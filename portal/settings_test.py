@@ -15,6 +15,9 @@ CELERY_TASK_ALWAYS_EAGER = True
 CACHES["default"]["KEY_PREFIX"] = "guichet-test"
 ALLOWED_HOSTS = [".localhost", "localhost", "testserver"]
 SECURE_SSL_REDIRECT = False
+# Links in emails as a development server on port 8000 serves them.
+PUBLIC_URL_SCHEME = "http"
+PUBLIC_PORT = "8000"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405

@@ -23,3 +23,12 @@ def months(value):
         years = value // 12
         return ngettext("%(count)s an", "%(count)s ans", years) % {"count": years}
     return ngettext("%(count)s mois", "%(count)s mois", value) % {"count": value}
+
+
+@register.filter
+def tel_href(phone):
+    """`tel:` link of a phone number as written ("02 51 00 00 00" → "tel:+33251000000")."""
+    digits = "".join(character for character in str(phone) if character.isdigit() or character == "+")
+    if len(digits) == 10 and digits.startswith("0"):
+        digits = "+33" + digits[1:]
+    return f"tel:{digits}"

@@ -22,13 +22,13 @@ class GuichetSettingsForm(forms.ModelForm):
 # Rows are deactivated, never deleted: families' past answers and deposited pieces still point at them.
 SituationFormSet = forms.modelformset_factory(
     Situation,
-    fields=["label", "help_text", "code", "order", "is_active"],
+    fields=["label", "label_en", "help_text", "code", "order", "is_active"],
     extra=1,
     labels={"code": gettext_lazy("Code (lettres minuscules, chiffres, tirets)")},
 )
 DocumentTypeFormSet = forms.modelformset_factory(
     DocumentType,
-    fields=["label", "help_text", "code", "order", "required", "is_active"],
+    fields=["label", "label_en", "help_text", "code", "order", "required", "is_active"],
     extra=1,
     labels={"code": gettext_lazy("Code (lettres minuscules, chiffres, tirets)")},
 )

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_tenants.utils import get_public_schema_name
 
+from portal import mail
 from portal.accounts.roles import Role
 from portal.clients import client_ip
 from portal.tasks import queue_email
@@ -29,7 +30,12 @@ class AccountAdapter(DefaultAccountAdapter):
             user.save()
         return user
 
+    def get_from_email(self):
+        return mail.sender()
+
     def send_mail(self, template_prefix, email, context):
+        # allauth's templates greet with `current_site.name`: the collectivité, not the Sites framework.
+        context = {"email": email, "current_site": mail.site(), **context}
         message = self.render_mail(template_prefix, email, context)
         html_body = next(
             (content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), None

@@ -18,6 +18,39 @@
     return box;
   }
 
+  function readJson(id) {
+    var source = document.getElementById(id);
+    return source ? JSON.parse(source.textContent) : [];
+  }
+
+  // Without a tile server, the territory itself is the background: each commune as a labelled
+  // disc around its centre, half-way to its nearest neighbour so that discs do not overlap.
+  function drawCommunes(map, communes) {
+    var centres = communes.map(function (commune) {
+      return L.latLng(commune.lat, commune.lon);
+    });
+    communes.forEach(function (commune, index) {
+      var nearest = Infinity;
+      centres.forEach(function (other, otherIndex) {
+        if (otherIndex !== index) {
+          nearest = Math.min(nearest, centres[index].distanceTo(other));
+        }
+      });
+      var radius = Math.min(Math.max(isFinite(nearest) ? nearest / 2 : 4000, 800), 4000);
+      L.circle(centres[index], {
+        radius: radius,
+        interactive: false,
+        color: "#5c5c5c",
+        weight: 1,
+        fillColor: "#e8eef3",
+        fillOpacity: 1,
+      })
+        .bindTooltip(commune.name, { permanent: true, direction: "center", className: "map-commune", interactive: false })
+        .addTo(map);
+    });
+    return centres;
+  }
+
   function draw(container) {
     var source = document.getElementById(container.dataset.points);
     if (!source || typeof L === "undefined") {
@@ -29,11 +62,15 @@
     }
     container.hidden = false;
     var map = L.map(container, { attributionControl: Boolean(container.dataset.tilesUrl) });
+    var bounds = [];
     if (container.dataset.tilesUrl) {
       L.tileLayer(container.dataset.tilesUrl, {
         maxZoom: 18,
         attribution: container.dataset.tilesAttribution || "",
       }).addTo(map);
+    } else {
+      container.classList.add("map--territory");
+      bounds = drawCommunes(map, readJson(container.dataset.communes));
     }
     var icon = L.icon({
       iconUrl: container.dataset.iconUrl,
@@ -44,15 +81,14 @@
       popupAnchor: [1, -34],
       shadowSize: [41, 41],
     });
-    var bounds = [];
     points.forEach(function (point) {
       var marker = L.marker([point.lat, point.lon], { icon: icon, alt: point.name, title: point.name, keyboard: true });
       marker.bindPopup(popup(point));
       marker.addTo(map);
       bounds.push([point.lat, point.lon]);
     });
-    if (bounds.length === 1) {
-      map.setView(bounds[0], 15);
+    if (points.length === 1) {
+      map.setView([points[0].lat, points[0].lon], container.dataset.tilesUrl ? 15 : 12);
     } else {
       map.fitBounds(bounds, { padding: [24, 24] });
     }

@@ -67,7 +67,7 @@ def test_the_administrator_prepares_a_new_version_in_an_accessible_way(page, axe
     page.wait_for_url(re.compile(r"/criteres/nouveau/\?kind=bands"))
     axe.check(page)
     page.get_by_label("Code", exact=True).fill("anciennete-tranches")
-    page.get_by_label("Libellé").fill("Ancienneté par tranches")
+    page.get_by_label("Libellé", exact=True).fill("Ancienneté par tranches")
     page.get_by_label("Mesure découpée en tranches").select_option("months_waiting")
     page.get_by_label("Tranche 1 : à partir de").fill("12")
     page.get_by_label("Tranche 2 : à partir de").fill("6")

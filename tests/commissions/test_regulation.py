@@ -553,7 +553,8 @@ def test_the_score_tag_shows_the_family_its_points_and_why(alpha):
     assert "Votre demande a 13 points aujourd'hui." in html
     assert "Quotient familial de 620 € : tranche 500–800 € → 3 points" in html
     assert "Situation reconnue → 10 points" in html
-    assert "Vous habitez Nantes, commune de Multi-accueil les-lutins → +4 points pour cet établissement" in html
+    assert "Domicile à Nantes, commune de Multi-accueil les-lutins → +4 points pour cet établissement" in html
+    assert "Vous habitez" not in html
     assert "DCM 2025-01" in html
     staff = staff_in(alpha, "agent-score@alpha.test", [Role.AGENT])
     assert "Cette demande a 13 points" in render_score(alpha, application, staff)

@@ -157,3 +157,75 @@ def test_date_versioning_picks_the_scale_in_force(metz):
         assert FeeScale.objects.in_force_on(datetime.date(2030, 12, 31)).valid_from == datetime.date(2025, 9, 1)
         assert FeeScale.objects.in_force_on(datetime.date(2031, 1, 1)) == later
         assert FeeScale.objects.in_force_on(datetime.date(2020, 1, 1)) is None
+
+
+# --- Micro-crèche under the PAJE: CMG "structure" -------------------------------------------------
+
+PAJE_SCALE = fees.Scale(
+    valid_from=datetime.date(2025, 9, 1),
+    floor=Decimal("801.00"),
+    ceiling=Decimal("8500.00"),
+    effort_rates=SCALE_2025.effort_rates,
+    reference_hourly_cost=Decimal("4.85"),
+    cmg_structure=fees.CmgStructure(
+        amounts=(Decimal("958.66"), Decimal("798.88"), Decimal("639.11")),
+        ceilings=(Decimal("22809"), Decimal("50686")),
+        ceiling_steps=(Decimal("3237"), Decimal("7195")),
+    ),
+)
+PAJE_INPUT = {"children": 1, "hours_per_week": 40, "weeks_per_year": 45}
+
+
+@pytest.mark.parametrize(
+    ("resources", "children", "bracket"),
+    [(22809, 1, 0), (22810, 1, 1), (26046, 2, 0), (50686, 1, 1), (50687, 1, 2), (65076, 3, 1), (65077, 3, 2)],
+)
+def test_the_cmg_bracket_follows_the_ceilings_raised_for_each_further_child(resources, children, bracket):
+    assert fees.cmg_structure_bracket(PAJE_SCALE.cmg_structure, Decimal(resources), children)[0] == bracket
+
+
+def test_a_paje_micro_creche_costs_its_hourly_rate_less_the_bracket_maximum():
+    # 40 h × 45 weeks ÷ 12 = 150 h; 150 × 9.50 = 1,425; 85 % = 1,211.25 > 798.88: the maximum applies.
+    estimate = fees.paje_estimate(PAJE_SCALE, annual_resources=40000, hourly_rate="9.50", **PAJE_INPUT)
+    assert estimate.monthly_cost == Decimal("1425.00")
+    assert estimate.cmg == Decimal("798.88")
+    assert estimate.net_cost == Decimal("626.12")
+    assert plain(estimate.steps[-1]) == "Reste à payer : 1 425 € − 798,88 € = 626,12 € par mois, avant crédit d'impôt."
+    assert any("sous le second plafond (50 686 € pour 1 enfant)" in plain(step) for step in estimate.steps)
+
+
+def test_the_family_keeps_paying_at_least_fifteen_percent():
+    # 10 h × 45 ÷ 12 = 37.5 h × 9 € = 337.50; 85 % = 286.88 < 958.66.
+    estimate = fees.paje_estimate(
+        PAJE_SCALE, annual_resources=20000, children=1, hours_per_week=10, weeks_per_year=45, hourly_rate=9
+    )
+    assert estimate.cmg == Decimal("286.88")
+    assert estimate.net_cost == Decimal("50.62")
+
+
+def test_the_maximum_is_halved_for_a_child_of_three_to_six():
+    estimate = fees.paje_estimate(
+        PAJE_SCALE, annual_resources=60000, hourly_rate="9.50", child_over_3=True, **PAJE_INPUT
+    )
+    assert estimate.cmg == Decimal("319.56")  # 639.11 ÷ 2, rounded to the cent
+
+
+def test_a_micro_creche_above_ten_euros_an_hour_opens_no_right_to_the_cmg():
+    estimate = fees.paje_estimate(PAJE_SCALE, annual_resources=20000, hourly_rate="10.50", **PAJE_INPUT)
+    assert estimate.cmg == 0
+    assert estimate.net_cost == estimate.monthly_cost
+    assert "n'a pas droit au CMG" in estimate.steps[2]
+
+
+def test_under_sixteen_hours_a_month_there_is_no_cmg():
+    estimate = fees.paje_estimate(
+        PAJE_SCALE, annual_resources=20000, children=1, hours_per_week=3, weeks_per_year=45, hourly_rate=9
+    )
+    assert estimate.monthly_hours == Decimal("11.25")
+    assert estimate.cmg == 0
+
+
+def test_a_scale_without_the_micro_creche_table_says_so():
+    estimate = fees.paje_estimate(SCALE_2025, annual_resources=20000, hourly_rate=9, **PAJE_INPUT)
+    assert estimate.cmg == 0
+    assert "ne donne pas les montants du CMG micro-crèche" in estimate.steps[2]

@@ -28,7 +28,6 @@ def test_anonymous_visitors_read_an_establishment_page(metz):
     assert "Sections par âge" in page
     assert "Bébés" in page
     assert "Contact" in page
-    assert "latitude" in page
     # Staff buttons are for staff only.
     assert "Déclarer des places" not in page
 
@@ -120,7 +119,7 @@ def test_the_map_query_count_does_not_grow_with_the_offer(alpha, django_assert_m
     with django_assert_max_num_queries(6):
         response = client.get("/creches/carte/")
     page = response.content.decode()
-    assert page.count('<th scope="row">') == 15
+    assert page.count('<th scope="row" data-label=') == 15
     assert 'type="application/json"' in page
 
 
@@ -130,7 +129,7 @@ def test_the_map_lists_every_establishment_as_text_and_as_data(metz):
     points = response.context["map_points"]
     assert len(points) == 24
     assert all(49.0 < point["lat"] < 49.2 and 6.1 < point["lon"] < 6.3 for point in points)
-    assert page.count('<th scope="row">') == 24
+    assert page.count('<th scope="row" data-label=') == 24
     # No inline script: the data is JSON, the code a static file.
     assert "creches/map.js" in page
     assert "<script>" not in page
@@ -193,3 +192,104 @@ def test_a_signed_in_parent_reads_the_public_pages_too(metz):
     client = client_for(metz, demo_user(metz, "parent"))
     for url in PUBLIC_PAGES:
         assert client.get(url).status_code == 200, url
+
+
+def test_an_establishment_page_shows_no_raw_coordinates_and_calls_by_tel_link(metz):
+    with tenant_context(metz):
+        phone = Establishment.objects.get(slug="multi-accueil-les-coccinelles").phone
+    connection.set_schema_to_public()
+    page = client_for(metz).get("/creches/multi-accueil-les-coccinelles/").content.decode()
+    assert "latitude" not in page.lower() and "longitude" not in page.lower()
+    assert phone.startswith("03 ")
+    assert f'href="tel:+333{phone[3:].replace(" ", "")}">{phone}</a>' in page
+
+
+VIE_ET_BOULOGNE_WITHOUT_CRECHE = [
+    "Palluau",
+    "Grand'Landes",
+    "La Chapelle-Palluau",
+    "Saint-Étienne-du-Bois",
+    "Saint-Paul-Mont-Penit",
+]
+
+
+def test_the_commune_filter_lists_every_commune_of_the_territory_in_french_order(vie_et_boulogne):
+    form = client_for(vie_et_boulogne).get("/creches/").context["form"]
+    names = [value for value, _label in form.fields["commune"].choices if value]
+    assert names == [
+        commune["nom"] for commune in sorted(vie_et_boulogne.communes, key=lambda c: c["nom"].replace("É", "E"))
+    ]
+    assert len(names) == 15
+    assert set(VIE_ET_BOULOGNE_WITHOUT_CRECHE) <= set(names)
+
+
+@pytest.mark.parametrize("commune", VIE_ET_BOULOGNE_WITHOUT_CRECHE)
+def test_a_commune_without_a_creche_gets_the_nearest_first(vie_et_boulogne, commune):
+    response = client_for(vie_et_boulogne).get("/creches/", {"commune": commune})
+    establishments = list(response.context["page"].object_list)
+    assert establishments, "the nearest establishments are shown"
+    distances = [establishment.distance_km for establishment in establishments]
+    assert distances == sorted(distances)
+    assert distances[0] < 10
+    page = response.content.decode()
+    assert "Voici les plus proches" in page
+    assert " km du centre de " in page
+
+
+def test_the_nearest_to_palluau_is_in_the_neighbouring_commune(vie_et_boulogne):
+    # Palluau's neighbours with a crèche: Saint-Paul-Mont-Penit has none, Maché and Beaufou do.
+    response = client_for(vie_et_boulogne).get("/creches/", {"commune": "Palluau"})
+    first = response.context["page"].object_list[0]
+    with tenant_context(vie_et_boulogne):
+        others = sorted(
+            Establishment.objects.active().nearest_to((46.8061, -1.6203)),
+            key=lambda establishment: establishment.distance_km,
+        )
+    connection.set_schema_to_public()
+    assert first.pk == others[0].pk
+    assert first.commune != "Palluau"
+
+
+def test_a_commune_with_a_creche_lists_only_its_own(vie_et_boulogne):
+    response = client_for(vie_et_boulogne).get("/creches/", {"commune": "Aizenay"})
+    assert {establishment.commune for establishment in response.context["page"].object_list} == {"Aizenay"}
+    assert "Voici les plus proches" not in response.content.decode()
+
+
+def test_the_home_page_links_every_commune_to_the_filtered_catalogue(vie_et_boulogne):
+    page = client_for(vie_et_boulogne).get("/").content.decode()
+    assert 'href="/creches/?commune=Palluau"' in page
+    assert 'href="/creches/?commune=Grand%27Landes"' in page
+    assert 'href="/creches/?commune=Saint-%C3%89tienne-du-Bois"' in page
+
+
+def test_the_map_gets_the_territorys_communes_as_background(vie_et_boulogne):
+    response = client_for(vie_et_boulogne).get("/creches/carte/")
+    communes = response.context["map_communes"]
+    assert len(communes) == 15
+    palluau = next(commune for commune in communes if commune["name"] == "Palluau")
+    assert palluau["url"] == "/creches/?commune=Palluau"
+    assert 46.7 < palluau["lat"] < 46.9 and -1.7 < palluau["lon"] < -1.6
+    assert 'id="carte-communes" type="application/json"' in response.content.decode()
+
+
+def test_a_paje_micro_creche_shows_its_hourly_price_and_links_to_the_simulator(vie_et_boulogne):
+    with tenant_context(vie_et_boulogne):
+        micro = Establishment.objects.filter(type="micro_creche_paje").order_by("name").first()
+        paje_count = Establishment.objects.filter(type="micro_creche_paje").count()
+        psu_rates = set(Establishment.objects.exclude(type="micro_creche_paje").values_list("hourly_rate", flat=True))
+    connection.set_schema_to_public()
+    assert psu_rates == {None}
+    page = client_for(vie_et_boulogne).get(micro.get_absolute_url()).content.decode()
+    rate = f"{micro.hourly_rate:.2f}".replace(".", ",")
+    assert f"{rate}\u00a0€ de l'heure" in page
+    assert f"/simulateur/?paje_hourly_rate={micro.hourly_rate}" in page
+    catalogue = client_for(vie_et_boulogne).get("/creches/", {"type": "micro_creche_paje"}).content.decode()
+    assert catalogue.count("de l'heure (CMG à déduire)") == paje_count >= 8
+
+
+def test_the_simulator_opened_from_a_micro_creche_is_prefilled_not_in_error(vie_et_boulogne):
+    response = client_for(vie_et_boulogne).get("/simulateur/", {"paje_hourly_rate": "9.50"})
+    assert not response.context["form"].is_bound
+    assert response.context["form"].initial["paje_hourly_rate"] == "9.50"
+    assert "Le calcul n'a pas pu être fait" not in response.content.decode()

@@ -34,7 +34,7 @@ def test_the_simulator_shows_both_costs_with_their_formula(metz):
     assert "Tarif horaire : 3 000 € × 0,0516 % = 1,55 € de l'heure." in page
     assert "Coût mensuel : 1,55 € × 150 h = 232,50 € par mois." in page
     assert "CMG" in page
-    assert "version en vigueur depuis le 1 septembre 2025" in page
+    assert "version en vigueur depuis le 1er septembre 2025" in page
 
 
 def test_without_a_wage_only_the_creche_cost_is_computed(metz):
@@ -61,7 +61,7 @@ def test_bad_input_gets_a_french_message(metz):
 
 def test_a_date_before_any_scale_says_so(metz):
     response = client_for(metz).get("/simulateur/", {**QUERY, "start_date": "2020-01-01"})
-    assert "Aucun barème n'est en vigueur au 1 janvier 2020" in text(response)
+    assert "Aucun barème n'est en vigueur au 1er janvier 2020" in text(response)
 
 
 @pytest.mark.parametrize(
@@ -91,3 +91,11 @@ def test_the_form_works_without_javascript_and_is_enhanced_by_htmx(metz):
     assert 'hx-target="#resultat-simulation"' in page
     for name in QUERY:
         assert f'<label for="id_{name}">' in page, name
+
+
+def test_the_simulator_estimates_a_paje_micro_creche_with_the_cmg_deducted(vie_et_boulogne):
+    query = {**QUERY, "children": "1", "annual_resources": "40000", "paje_hourly_rate": "9.50"}
+    page = text(client_for(vie_et_boulogne).get("/simulateur/", query))
+    assert "En micro-crèche PAJE (CMG déduit)" in page
+    assert "626,12 € par mois à votre charge, après 798,88 € de CMG" in page
+    assert "Coût mensuel : 9,50 € × 150 h = 1 425 €." in page

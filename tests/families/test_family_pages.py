@@ -210,7 +210,7 @@ def test_renewal_reminder_then_one_click_confirmation_then_expiry_of_the_others(
             assert renewal_remind_due(today) == 0  # reminded once only
     connection.set_schema_to_public()
     link = next(m for m in mail.outbox if kept.number in m.subject).body
-    path = re.search(r"http://alpha\.localhost(/renouvellement/\S+/)", link).group(1)
+    path = re.search(r"http://alpha\.localhost:8000(/renouvellement/\S+/)", link).group(1)
     anonymous = client_for(alpha)
     assert anonymous.get(path).status_code == 200
     assert "reste en attente" in anonymous.post(path).content.decode()

@@ -274,7 +274,7 @@ def test_the_dossier_shows_every_fact_of_the_request(alpha):
         "Rezé",
         "hors du territoire de la collectivité",
         "7654321",
-        "1234 €",
+        "1\u00a0234&nbsp;€",
         "déclaré, non vérifié",
         "Enfant à naître (Benali)",
         "Naissance prévue le",

@@ -124,7 +124,7 @@ def test_seed_demo_refuses_outside_debug_without_allow_demo(db, settings):
 
 def test_demo_collectivites_have_their_real_communes(vie_et_boulogne, metz):
     assert len(vie_et_boulogne.communes) == 15
-    assert {"code_insee": "57463", "nom": "Metz"} in metz.communes
+    assert {"code_insee": "57463", "nom": "Metz", "latitude": 49.1196, "longitude": 6.1757} in metz.communes
     assert vie_et_boulogne.kind == "intercommunalite"
 
 
