@@ -20,5 +20,6 @@ urlpatterns = [
     path("famille/demandes/<int:pk>/messages/", family.message_post, name="message_post"),
     path("famille/demandes/<int:pk>/attestation.pdf", family.attestation_download, name="attestation"),
     path("famille/pieces/<int:pk>/", family.document_download, name="document_download"),
+    path("famille/pieces/<int:pk>/retirer/", family.document_withdraw, name="document_withdraw"),
     path("renouvellement/<str:token>/", family.renewal_confirm, name="renewal_confirm"),
 ]
