@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from creches.models import Establishment, Section, months_between
 from families.enums import WEEKDAYS
 from families.models import MODE_FIELDS, Application, Child, DocumentType, Family, Guardian, Situation
-from families.services import ONE_REQUEST_PER_CHILD
+from families.services import ONE_REQUEST_PER_CHILD, REOPEN_INSTEAD, reopenable_application_of
 
 OTHER_COMMUNE = "autre"
 
@@ -226,6 +226,8 @@ class ApplicationForm(forms.ModelForm):
         live = Application.objects.live().filter(child=self.child).exclude(pk=self.instance.pk)
         if self.child.pk and live.exists():
             raise forms.ValidationError(ONE_REQUEST_PER_CHILD % {"child": self.child.display_name})
+        if self.child.pk and not self.instance.pk and reopenable_application_of(self.child) is not None:
+            raise forms.ValidationError(REOPEN_INSTEAD % {"child": self.child.display_name})
         planning = {}
         for day, label in WEEKDAYS:
             start, end = cleaned.get(f"{day}_start"), cleaned.get(f"{day}_end")

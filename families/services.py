@@ -92,8 +92,18 @@ ONE_REQUEST_PER_CHILD = gettext_lazy(
 )
 
 
+REOPEN_INSTEAD = gettext_lazy(
+    "La demande de %(child)s a expiré : reprenez-la pour une nouvelle période plutôt que d'en créer une autre."
+)
+
+
 def live_application_of(child):
     return Application.objects.live().filter(child=child).first()
+
+
+def reopenable_application_of(child):
+    """The child's expired request, which a new period takes up again (when the child has no live one)."""
+    return Application.objects.filter(child=child, status=ApplicationStatus.EXPIREE).order_by("-id").first()
 
 
 @transaction.atomic
@@ -101,6 +111,8 @@ def application_create(*, family, child, fields, establishments):
     """A new draft for a child who has no live request (the database decides when two arrive at once)."""
     if live_application_of(child) is not None:
         raise ValidationError(ONE_REQUEST_PER_CHILD % {"child": child.display_name})
+    if reopenable_application_of(child) is not None:
+        raise ValidationError(REOPEN_INSTEAD % {"child": child.display_name})
     application = Application(family=family, child=child, **fields)
     application_refresh_facts(application)
     try:
@@ -441,6 +453,24 @@ def note_add(*, application, user, body):
         raise ValidationError(_("La note est vide."))
     audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("note interne"))
     return InternalNote.objects.create(application=application, author=user, body=body.strip())
+
+
+@transaction.atomic
+def application_reopen(*, application, user):
+    """An expired request starts a new period: the same row, filed again today, renewed from today."""
+    change = application_transition(
+        application=application,
+        to_status=ApplicationStatus.DEPOSEE,
+        actor=Actor.FAMILY,
+        user=user,
+        reason=_("Demande reprise par la famille pour une nouvelle période."),
+    )
+    now = timezone.now()
+    application.submitted_at = now
+    application.renewal_due_on = now.date() + relativedelta(months=GuichetSettings.current().renewal_months)
+    application.renewal_reminded_at = None
+    application.save(update_fields=["submitted_at", "renewal_due_on", "renewal_reminded_at", "updated_at"])
+    return change
 
 
 @transaction.atomic

@@ -32,6 +32,8 @@ TRANSITIONS = {
     (S.ACCEPTEE, S.ADMISE): {STAFF},
     **{(status, S.ANNULEE): {FAMILY, STAFF} for status in (S.BROUILLON, *WAITING_STATUSES, S.PROPOSITION)},
     **{(status, S.EXPIREE): {SYSTEM} for status in WAITING_STATUSES},
+    # A new period for the same child moves the same request, never a new row (one request per child).
+    (S.EXPIREE, S.DEPOSEE): {FAMILY},
 }
 
 # What the family reads about each status, and what it can do next.
@@ -49,7 +51,10 @@ NEXT_STEPS = {
         "Votre demande reste sur la liste d'attente avec son ancienneté ; elle sera revue à la prochaine commission."
     ),
     S.ANNULEE: _("Cette demande est annulée."),
-    S.EXPIREE: _("Cette demande a expiré faute de renouvellement. Vous pouvez en déposer une nouvelle."),
+    S.EXPIREE: _(
+        "Cette demande a expiré faute de renouvellement. Vous pouvez la reprendre : elle repart pour une nouvelle "
+        "période, à la date d'aujourd'hui."
+    ),
 }
 
 

@@ -73,7 +73,9 @@ def dashboard(request):
                 "next_step": NEXT_STEPS[application.status],
             }
         )
-        if application.status in LIVE_STATUSES:
+        if application.status in LIVE_STATUSES or (
+            application.status == ApplicationStatus.EXPIREE and application.child_id not in live_by_child
+        ):
             live_by_child[application.child_id] = application
     children = [(child, live_by_child.get(child.pk)) for child in family.children.all()]
     return render(
@@ -128,10 +130,13 @@ def child_edit(request, pk=None):
 def application_create(request, child_pk):
     family = services.family_for(request.user)
     child = get_object_or_404(Child, pk=child_pk, family=family)
-    existing = services.live_application_of(child)
-    if existing is not None and request.method == "GET":
-        messages.info(request, services.ONE_REQUEST_PER_CHILD % {"child": child.display_name})
-        return redirect("families:application_detail", pk=existing.pk)
+    if request.method == "GET":
+        if (existing := services.live_application_of(child)) is not None:
+            messages.info(request, services.ONE_REQUEST_PER_CHILD % {"child": child.display_name})
+            return redirect("families:application_detail", pk=existing.pk)
+        if (expired := services.reopenable_application_of(child)) is not None:
+            messages.info(request, services.REOPEN_INSTEAD % {"child": child.display_name})
+            return redirect("families:application_detail", pk=expired.pk)
     max_wishes = GuichetSettings.current().max_wishes
     form = ApplicationForm(
         request.POST or None, child=child, max_wishes=max_wishes, initial={"desired_start": default_start(child)}
@@ -211,6 +216,8 @@ def detail_context(request, application, **forms):
         "next_step": NEXT_STEPS[application.status],
         "can_cancel": ApplicationStatus.ANNULEE in targets(application.status, Actor.FAMILY),
         "can_resubmit": application.status == ApplicationStatus.INCOMPLETE,
+        "can_reopen": ApplicationStatus.DEPOSEE in targets(application.status, Actor.FAMILY)
+        and application.status == ApplicationStatus.EXPIREE,
         "can_edit": application.status in EDITABLE,
         "upload_form": forms.get("upload_form") or DocumentUploadForm(),
         "submit_form": forms.get("submit_form") or SubmitForm(),
@@ -341,6 +348,20 @@ def application_resubmit(request, pk):
         messages.error(request, str(error))
         return redirect("families:application_detail", pk=pk)
     messages.success(request, _("Le guichet va reprendre l'instruction de votre demande."))
+    return redirect("families:application_detail", pk=pk)
+
+
+@allowed_if(is_family)
+@require_POST
+def application_reopen(request, pk):
+    """An expired request starts a new period (the same request, filed again today)."""
+    application = own_application(request, pk)
+    try:
+        services.application_reopen(application=application, user=request.user)
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Votre demande repart pour une nouvelle période : le guichet la vérifie."))
     return redirect("families:application_detail", pk=pk)
 
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from families import services
 from families.enums import Actor, ApplicationStatus, DocumentStatus
-from families.models import Application, Child, Document, DocumentType
+from families.models import Application, Child, Document, DocumentType, StatusChange
 from families.workflow import DOCUMENT_TRANSITIONS, TransitionError, check_document_transition
 from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.families.test_guichet import inside, staff_in
@@ -470,3 +470,67 @@ def test_the_foyer_form_helps_find_the_quotient_familial_and_keeps_the_commune_b
     assert positions == sorted(positions)
     assert page.index('name="commune_choice"') < page.index('name="numero_allocataire"')
     assert page.count("Elles peuvent donner des points selon le règlement") == 1
+
+
+# --- Modes: MAM and garde partagée; an assistant maternel's next step; the queue shows the modes ---
+
+
+def test_mam_and_garde_partagee_are_modes_of_the_request(alpha):
+    user, _family, child = family_in(alpha)
+    data = {
+        **request_form_data(establishment_in(alpha)),
+        "wants_collective": "",
+        "wish_1": "",
+        "wants_mam": "on",
+        "wants_shared_home_care": "on",
+    }
+    response = client_for(alpha, user).post(f"/famille/enfants/{child.pk}/demande/", data)
+    assert response.status_code == 302, response.context["form"].errors
+    with inside(alpha):
+        application = Application.objects.get(child=child)
+        assert [mode.value for mode in application.modes] == ["mam", "shared_home_care"]
+
+
+def test_a_request_for_an_assistant_maternel_shows_the_family_whom_to_contact(alpha, filed_request):
+    family_client, _agent_client, application = filed_request
+    alpha.contact_email, alpha.contact_phone = "petite-enfance@alpha.test", "02 40 00 00 00"
+    alpha.save(update_fields=["contact_email", "contact_phone"])
+    page = text(family_client.get(f"/famille/demandes/{application.pk}/"))
+    assert "Votre prochaine étape pour un·e assistant·e maternel·le" not in page
+    with inside(alpha):
+        Application.objects.filter(pk=application.pk).update(wants_mam=True)
+    page = text(family_client.get(f"/famille/demandes/{application.pk}/"))
+    step = page[page.index("Votre prochaine étape pour un·e assistant·e maternel·le") :]
+    assert 'href="tel:0240000000"' in step and "petite-enfance@alpha.test" in step
+
+
+def test_the_queue_filters_and_shows_the_modes_asked(alpha):
+    with inside(alpha):
+        from tests.families.factories import ApplicationFactory
+
+        creche = ApplicationFactory(child__last_name="Creche")
+        mam = ApplicationFactory(child__last_name="Mam", wants_collective=False, wants_mam=True)
+    client = client_for(alpha, staff_in(alpha))
+    page = text(client.get("/guichet/demandes/", {"mode": "mam"}))
+    assert mam.number in page and creche.number not in page
+    assert "Modes demandés" in page and "maison d'assistants maternels (MAM)" in page
+    rows = client.get("/api/v1/guichet/demandes/", {"mode": "mam"}).json()["results"]
+    assert [(row["number"], row["modes"]) for row in rows] == [(mam.number, ["mam"])]
+
+
+def test_a_new_period_after_expiry_moves_the_same_request_not_a_new_row(alpha):
+    establishment = establishment_in(alpha)
+    user, family, child = family_in(alpha)
+    expired = application_in(alpha, family, child, status=ApplicationStatus.EXPIREE, establishment=establishment)
+    client = client_for(alpha, user)
+    assert client.get(f"/famille/enfants/{child.pk}/demande/")["Location"] == f"/famille/demandes/{expired.pk}/"
+    response = client.post(f"/famille/enfants/{child.pk}/demande/", request_form_data(establishment))
+    assert response.status_code == 400 and "reprenez-la pour une nouvelle période" in text(response)
+    assert "Reprendre ma demande" in text(client.get(f"/famille/demandes/{expired.pk}/"))
+    assert client.post(f"/famille/demandes/{expired.pk}/reprendre/").status_code == 302
+    with inside(alpha):
+        application = Application.objects.get(child=child)
+        assert application.pk == expired.pk and application.status == ApplicationStatus.DEPOSEE
+        assert application.renewal_due_on > timezone.localdate()
+        change = StatusChange.objects.filter(application=application).last()
+        assert (change.from_status, change.actor) == (ApplicationStatus.EXPIREE, Actor.FAMILY)
