@@ -146,11 +146,11 @@ def seed(collectivite):
 
 def attestations_queue_demo():
     """Every filed demo request gets its attestation de dépôt: marked as queued, built by the worker."""
-    from families.tasks import attestations_daily
+    from families.tasks import attestations_sweep
 
     Application.objects.filter(submitted_at__isnull=False, attestation="").update(attestation_queued_at=timezone.now())
     schema = connection.schema_name
-    transaction.on_commit(lambda: attestations_daily.apply_async(headers={"_schema_name": schema}))
+    transaction.on_commit(lambda: attestations_sweep.apply_async(headers={"_schema_name": schema}))
 
 
 def first_of_next_month(day):

@@ -19,7 +19,7 @@ def build_attestation(application_id):
 
 
 @shared_task
-def attestations_daily():
+def attestations_sweep():
     """Build the attestations still missing (lost builds, demo data) in one collectivité."""
     return attestations_build_missing()
 

@@ -168,6 +168,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("families.tasks.renewals_daily",),
     },
+    "attestations": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 3600,
+        "args": ("families.tasks.attestations_sweep",),
+    },
     "conservation": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,

@@ -403,13 +403,17 @@ def test_en_preparation_is_shown_only_while_a_build_is_queued(alpha):
     assert "en préparation" not in text(client.get(f"/famille/demandes/{application.pk}/"))
 
 
-def test_a_missing_attestation_is_rebuilt_on_demand(alpha):
+def test_a_missing_attestation_is_rebuilt_on_demand_with_every_mode_asked(alpha):
     user, family, child = family_in(alpha)
     application = application_in(alpha, family, child, status=ApplicationStatus.DEPOSEE)
+    with inside(alpha):
+        Application.objects.filter(pk=application.pk).update(wants_shared_home_care=True)
     response = client_for(alpha, user).get(f"/famille/demandes/{application.pk}/attestation.pdf")
     assert response.status_code == 200
     pdf = PdfReader(io.BytesIO(b"".join(response.streaming_content)))
-    assert application.number in "".join(page.extract_text() for page in pdf.pages)
+    content = " ".join("".join(page.extract_text() for page in pdf.pages).split())
+    assert application.number in content
+    assert "garde partagée" in content
 
 
 def test_every_filed_demo_request_has_its_attestation(db):
