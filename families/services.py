@@ -469,7 +469,11 @@ def application_reopen(*, application, user):
     application.submitted_at = now
     application.renewal_due_on = now.date() + relativedelta(months=GuichetSettings.current().renewal_months)
     application.renewal_reminded_at = None
-    application.save(update_fields=["submitted_at", "renewal_due_on", "renewal_reminded_at", "updated_at"])
+    application.attestation = ""  # the new period gets its own attestation, dated today
+    application.save(
+        update_fields=["submitted_at", "renewal_due_on", "renewal_reminded_at", "attestation", "updated_at"]
+    )
+    attestation_queue(application)
     return change
 
 
