@@ -10,6 +10,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from families import services
@@ -538,3 +539,53 @@ def test_a_new_period_after_expiry_moves_the_same_request_not_a_new_row(alpha):
         assert application.renewal_due_on > timezone.localdate()
         change = StatusChange.objects.filter(application=application).last()
         assert (change.from_status, change.actor) == (ApplicationStatus.EXPIREE, Actor.FAMILY)
+
+
+def test_two_requests_racing_for_one_child_one_is_created(db):
+    """Two connections create a request for the same child at the same moment: the database lets one through."""
+    import threading
+
+    from django.db import connections
+
+    from portal.models import Collectivite
+
+    metz = Collectivite.objects.get(slug="metz")
+    with inside(metz):
+        child = Child.objects.get(family__account__email="parent2@metz.demo")
+        assert services.live_application_of(child) is None
+    barrier, outcomes = threading.Barrier(2), []
+
+    def file_request():
+        try:
+            with tenant_context(metz), transaction.atomic():
+                barrier.wait(timeout=10)
+                services.application_create(
+                    family=child.family,
+                    child=child,
+                    fields={"desired_start": timezone.localdate() + datetime.timedelta(days=200), "planning": {}},
+                    establishments=[],
+                )
+                outcomes.append("created")
+        except services.ValidationError as error:
+            outcomes.append(" ".join(error.messages))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=file_request) for _ in range(2)]
+    try:
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert len(outcomes) == 2 and outcomes.count("created") == 1
+        assert "une seule demande par enfant" in next(outcome for outcome in outcomes if outcome != "created")
+    finally:
+        # The threads committed in their own connections: put the demo back as it was, committed likewise.
+        def clean_up():
+            with tenant_context(metz):
+                Application.objects.filter(child=child).delete()
+            connections.close_all()
+
+        cleaner = threading.Thread(target=clean_up)
+        cleaner.start()
+        cleaner.join(timeout=30)
