@@ -17,6 +17,7 @@ from families import notifications
 from families.enums import (
     CLOSED_STATUSES,
     CURRENT_DOCUMENT_STATUSES,
+    LIVE_STATUSES,
     USABLE_DOCUMENT_STATUSES,
     Actor,
     ApplicationStatus,
@@ -181,12 +182,15 @@ def application_transition(*, application, to_status, actor, user=None, reason="
     )
     locked.status = to_status
     locked.status_changed_at = timezone.now()
-    try:
-        with transaction.atomic():
-            locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-    except IntegrityError as error:
-        # Back to a live status while the child has another live request.
-        raise ValidationError(ONE_REQUEST_PER_CHILD % {"child": locked.child.display_name}) from error
+    if change.from_status in LIVE_STATUSES or to_status not in LIVE_STATUSES:
+        locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+    else:
+        # Back to life (a new period, a refusal put back on the list): the child may have another live request.
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+        except IntegrityError as error:
+            raise ValidationError(ONE_REQUEST_PER_CHILD % {"child": locked.child.display_name}) from error
     application.status, application.status_changed_at = locked.status, locked.status_changed_at
     if notify:
         notifications.status_changed(locked, change)

@@ -589,3 +589,16 @@ def test_two_requests_racing_for_one_child_one_is_created(db):
         cleaner = threading.Thread(target=clean_up)
         cleaner.start()
         cleaner.join(timeout=30)
+
+
+def test_a_request_cannot_come_back_to_life_while_the_child_has_another_one(alpha):
+    _user, family, child = family_in(alpha)
+    expired = application_in(alpha, family, child, status=ApplicationStatus.EXPIREE)
+    with inside(alpha):
+        Application.objects.filter(pk=expired.pk).update(status=ApplicationStatus.ANNULEE)
+    application_in(alpha, family, child, status=ApplicationStatus.DEPOSEE)
+    with inside(alpha):
+        Application.objects.filter(pk=expired.pk).update(status=ApplicationStatus.EXPIREE)
+        with pytest.raises(services.ValidationError, match="une seule demande par enfant"):
+            services.application_reopen(application=expired, user=family.account)
+        assert Application.objects.get(pk=expired.pk).status == ApplicationStatus.EXPIREE
