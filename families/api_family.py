@@ -46,13 +46,17 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "weekly_hours",
             "wants_collective",
             "wants_assistant_maternel",
+            "wants_mam",
             "wants_home_care",
+            "wants_shared_home_care",
             "comment",
             "wishes",
             "status",
             "submitted_at",
         ]
         read_only_fields = ["id", "number", "weekly_hours", "status", "submitted_at"]
+        # One request per child: the page's form says it in its own words (see validate), the database enforces it.
+        validators = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,7 +85,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
                 "desired_start",
                 "wants_collective",
                 "wants_assistant_maternel",
+                "wants_mam",
                 "wants_home_care",
+                "wants_shared_home_care",
                 "comment",
             )
         }
@@ -91,7 +97,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
                 data[f"{day}_start"], data[f"{day}_end"] = merged["planning"][day]
         for rank, establishment in enumerate(merged.get("wishes", []), start=1):
             data[f"wish_{rank}"] = str(establishment)
-        form = ApplicationForm(data, child=child, max_wishes=GuichetSettings.current().max_wishes)
+        form = ApplicationForm(
+            data, instance=self.instance, child=child, max_wishes=GuichetSettings.current().max_wishes
+        )
         if not form.is_valid():
             raise ValidationError({key or "non_field_errors": value for key, value in form.errors.items()})
         self.form = form
@@ -105,19 +113,24 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "planning": instance.planning,
             "wants_collective": instance.wants_collective,
             "wants_assistant_maternel": instance.wants_assistant_maternel,
+            "wants_mam": instance.wants_mam,
             "wants_home_care": instance.wants_home_care,
+            "wants_shared_home_care": instance.wants_shared_home_care,
             "comment": instance.comment,
             "wishes": [wish.establishment_id for wish in instance.wishes.all()],
         }
 
     def create(self, validated_data):
         family = services.family_for(self.context["request"].user)
-        return services.application_create(
-            family=family,
-            child=validated_data["child"],
-            fields=self.form.application_fields(),
-            establishments=self.form.chosen_establishments,
-        )
+        try:
+            return services.application_create(
+                family=family,
+                child=validated_data["child"],
+                fields=self.form.application_fields(),
+                establishments=self.form.chosen_establishments,
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from error
 
     def update(self, instance, validated_data):
         try:

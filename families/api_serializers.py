@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from families.enums import CareMode
 from families.models import Application
 
 
@@ -18,6 +19,7 @@ class QueueApplicationSerializer(serializers.ModelSerializer):
     first_wish = serializers.CharField(read_only=True, allow_null=True)
     missing_documents = serializers.BooleanField(read_only=True)
     dossier_url = serializers.SerializerMethodField()
+    modes = serializers.SerializerMethodField()
 
     class Meta:
         model = Application
@@ -36,6 +38,7 @@ class QueueApplicationSerializer(serializers.ModelSerializer):
             "desired_start",
             "age_at_start_months",
             "weekly_hours",
+            "modes",
             "first_wish",
             "missing_documents",
             "submitted_at",
@@ -46,6 +49,10 @@ class QueueApplicationSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.CharField)
     def get_child(self, application):
         return str(application.child.display_name)
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=CareMode.choices)))
+    def get_modes(self, application):
+        return [str(mode.value) for mode in application.modes]
 
     @extend_schema_field(serializers.URLField)
     def get_dossier_url(self, application):

@@ -7,10 +7,11 @@ Deterministic (seeded by the collectivité) and idempotent: a second run changes
 import datetime
 import random
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from weasyprint import HTML
 
@@ -145,6 +146,19 @@ def seed(collectivite):
         generate(collectivite, count, establishments, random.Random(collectivite.slug))  # noqa: S311 - demo data
         application_number_sequence_catch_up()
         seed_demo_parents(collectivite, establishments)
+        attestations_queue_demo()
+
+
+def attestations_queue_demo():
+    """Every filed demo request gets its attestation de dépôt: marked as queued, built by the worker."""
+    from families.tasks import attestations_sweep
+
+    if not settings.DEMO_ATTESTATIONS:
+        return  # the test suite's tasks run in-process: a thousand PDFs would add minutes to each setup
+
+    Application.objects.filter(submitted_at__isnull=False, attestation="").update(attestation_queued_at=timezone.now())
+    schema = connection.schema_name
+    transaction.on_commit(lambda: attestations_sweep.apply_async(headers={"_schema_name": schema}))
 
 
 def first_of_next_month(day):

@@ -29,12 +29,24 @@ WAITING_STATUSES = frozenset(
 CLOSED_STATUSES = frozenset(
     {ApplicationStatus.ADMISE, ApplicationStatus.ANNULEE, ApplicationStatus.EXPIREE, ApplicationStatus.REFUSEE}
 )
+# A child has at most one live request (a constraint says so): every status that is not closed.
+LIVE_STATUSES = frozenset(set(ApplicationStatus) - CLOSED_STATUSES)
 
 
 class Actor(models.TextChoices):
     FAMILY = "family", _("la famille")
     STAFF = "staff", _("le guichet")
     SYSTEM = "system", _("automatique")
+
+
+class CareMode(models.TextChoices):
+    """The modes of care a request asks for (one boolean field each on the request)."""
+
+    COLLECTIVE = "collective", _("accueil collectif (crèche)")
+    ASSISTANT_MATERNEL = "assistant_maternel", _("assistant·e maternel·le à son domicile")
+    MAM = "mam", _("maison d'assistants maternels (MAM)")
+    HOME_CARE = "home_care", _("garde à domicile")
+    SHARED_HOME_CARE = "shared_home_care", _("garde partagée")
 
 
 class ProfessionalSituation(models.TextChoices):
@@ -50,6 +62,14 @@ class DocumentStatus(models.TextChoices):
     PENDING = "pending", _("à vérifier")
     VALID = "valid", _("validée")
     REJECTED = "rejected", _("refusée")
+    REPLACED = "replaced", _("remplacée")
+    WITHDRAWN = "withdrawn", _("retirée")
+
+
+# The piece of its type that counts: at most one per request and type (a constraint says so).
+CURRENT_DOCUMENT_STATUSES = frozenset({DocumentStatus.PENDING, DocumentStatus.VALID, DocumentStatus.REJECTED})
+# A current piece that may still be good: it fills its place in the dossier.
+USABLE_DOCUMENT_STATUSES = frozenset({DocumentStatus.PENDING, DocumentStatus.VALID})
 
 
 class AuditAction(models.TextChoices):

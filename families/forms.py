@@ -1,18 +1,23 @@
 from dateutil.relativedelta import relativedelta
 from django import forms
 from django.db import connection
-from django.forms import inlineformset_factory
-from django.utils import timezone
+from django.db.models import Min
+from django.forms import BaseInlineFormSet, inlineformset_factory
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from creches.models import Establishment, months_between
+from creches.models import Establishment, Section, months_between
 from families.enums import WEEKDAYS
-from families.models import Application, Child, DocumentType, Family, Guardian, Situation
+from families.models import MODE_FIELDS, Application, Child, DocumentType, Family, Guardian, Situation
+from families.services import ONE_REQUEST_PER_CHILD, REOPEN_INSTEAD, reopenable_application_of
 
 OTHER_COMMUNE = "autre"
 
 
 class FamilyForm(forms.ModelForm):
+    # The commune right after the address it belongs to.
+    field_order = ["address", "postal_code", "commune_choice", "commune_other"]
+
     commune_choice = forms.ChoiceField(label=_("Commune de résidence"))
     commune_other = forms.CharField(
         label=_("Nom de la commune, si elle n'est pas dans la liste"), max_length=100, required=False
@@ -36,7 +41,10 @@ class FamilyForm(forms.ModelForm):
             "situations",
         ]
         help_texts = {
-            "quotient_familial": _("Il figure sur votre attestation CAF ou MSA ; le guichet le vérifiera."),
+            "quotient_familial": _(
+                "Il figure sur votre attestation de quotient familial de la CAF ou de la MSA. Vous la téléchargez "
+                "depuis votre compte sur caf.fr (rubrique « Attestations ») ou sur msa.fr ; le guichet le vérifiera."
+            ),
             "dependent_children": _("Enfants à votre charge au sens de la CAF, y compris celui de la demande."),
         }
 
@@ -77,8 +85,22 @@ class GuardianForm(forms.ModelForm):
         fields = ["first_name", "last_name", "professional_situation", "email", "phone"]
 
 
+class BaseGuardianFormSet(BaseInlineFormSet):
+    default_error_messages = {
+        "too_few_forms": _("Indiquez au moins un responsable de l'enfant : son prénom, son nom et sa situation."),
+    }
+
+
 GuardianFormSet = inlineformset_factory(
-    Family, Guardian, form=GuardianForm, min_num=1, max_num=2, extra=1, validate_min=True, validate_max=True
+    Family,
+    Guardian,
+    form=GuardianForm,
+    formset=BaseGuardianFormSet,
+    min_num=1,
+    max_num=2,
+    extra=1,
+    validate_min=True,
+    validate_max=True,
 )
 
 
@@ -137,10 +159,18 @@ class ApplicationForm(forms.ModelForm):
             "desired_start",
             "wants_collective",
             "wants_assistant_maternel",
+            "wants_mam",
             "wants_home_care",
+            "wants_shared_home_care",
             "comment",
         ]
         widgets = {"desired_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {
+            "wants_mam": _("Plusieurs assistant·e·s maternel·le·s accueillent ensemble, dans un local dédié."),
+            "wants_shared_home_care": _(
+                "Une garde à domicile partagée avec une autre famille, chez l'une ou l'autre."
+            ),
+        }
 
     def __init__(self, *args, child, max_wishes, **kwargs):
         super().__init__(*args, **kwargs)
@@ -180,10 +210,24 @@ class ApplicationForm(forms.ModelForm):
             raise forms.ValidationError(_("La date d'entrée souhaitée est passée."))
         if value > today + relativedelta(years=3):
             raise forms.ValidationError(_("La date d'entrée souhaitée est à plus de trois ans."))
+        earliest = earliest_start(self.child)
+        if value < earliest:
+            raise forms.ValidationError(
+                _(
+                    "Votre enfant n'aura pas encore l'âge d'être accueilli : choisissez une date à partir du "
+                    "%(date)s (%(months)d mois après la naissance)."
+                )
+                % {"date": formats.date_format(earliest, "SHORT_DATE_FORMAT"), "months": youngest_admission_months()}
+            )
         return value
 
     def clean(self):
         cleaned = super().clean()
+        live = Application.objects.live().filter(child=self.child).exclude(pk=self.instance.pk)
+        if self.child.pk and live.exists():
+            raise forms.ValidationError(ONE_REQUEST_PER_CHILD % {"child": self.child.display_name})
+        if self.child.pk and not self.instance.pk and reopenable_application_of(self.child) is not None:
+            raise forms.ValidationError(REOPEN_INSTEAD % {"child": self.child.display_name})
         planning = {}
         for day, label in WEEKDAYS:
             start, end = cleaned.get(f"{day}_start"), cleaned.get(f"{day}_end")
@@ -204,22 +248,24 @@ class ApplicationForm(forms.ModelForm):
             self.add_error(None, _("Chaque établissement ne peut figurer qu'une fois parmi vos vœux."))
         start = cleaned.get("desired_start")
         self.chosen_establishments = []
-        if start and not self.errors:
+        # Each vœu is checked against the child's age only when the date itself is right (one error, at its place).
+        if start and "desired_start" not in self.errors:
             age = months_between(self.child.reference_date, start)
-            for value in chosen:
+            for rank in range(1, self.max_wishes + 1):
+                value = cleaned.get(f"wish_{rank}")
+                if not value:
+                    continue
                 establishment = self.establishments[value]
                 if not any(section.takes_age(age) for section in establishment.sections.all()):
                     self.add_error(
-                        None,
+                        f"wish_{rank}",
                         _("%(name)s n'accueille pas un enfant de %(age)d mois à la date d'entrée souhaitée.")
                         % {"name": establishment.name, "age": age},
                     )
                 self.chosen_establishments.append(establishment)
         if cleaned.get("wants_collective") and not chosen:
             self.add_error("wish_1", _("Choisissez au moins un établissement, ou décochez l'accueil collectif."))
-        if not any(
-            cleaned.get(field) for field in ("wants_collective", "wants_assistant_maternel", "wants_home_care")
-        ):
+        if not any(cleaned.get(field) for field in MODE_FIELDS.values()):
             self.add_error(None, _("Choisissez au moins un mode d'accueil."))
         return cleaned
 
@@ -257,6 +303,30 @@ class MessageForm(forms.Form):
     )
 
 
-def default_start():
-    """The first day of next month: a usual start date for a request."""
-    return timezone.localdate().replace(day=1) + relativedelta(months=1)
+# Without a section in the catalogue, the age most crèches and assistants maternels start at.
+USUAL_YOUNGEST_MONTHS = 3
+
+
+def youngest_admission_months():
+    """The youngest age, in months, any active establishment's section takes (the usual age when none)."""
+    youngest = Section.objects.filter(establishment__in=Establishment.objects.active()).aggregate(
+        youngest=Min("min_age_months")
+    )["youngest"]
+    return USUAL_YOUNGEST_MONTHS if youngest is None else max(youngest, 0)
+
+
+def earliest_start(child):
+    """The first day the child can be taken in: never before birth, not before the youngest age admitted."""
+    return child.reference_date + relativedelta(months=youngest_admission_months())
+
+
+def first_of_month_from(day):
+    return day if day.day == 1 else day.replace(day=1) + relativedelta(months=1)
+
+
+def default_start(child=None):
+    """A usual start date: the first of a month, next month at the earliest, once the child can be admitted."""
+    start = timezone.localdate() + relativedelta(days=1)
+    if child is not None:
+        start = max(start, earliest_start(child))
+    return first_of_month_from(start)

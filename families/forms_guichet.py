@@ -7,13 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from creches.enums import CareKind
 from creches.models import Section
-from families.enums import ApplicationStatus, DocumentStatus
-from families.models import Guardian
+from families.enums import ApplicationStatus, CareMode, DocumentStatus
+from families.models import MODE_FIELDS, DocumentType, Guardian
+from families.services import current_documents
 from portal.accounts.models import User
 
 # Drafts are the family's own business until filed: the guichet never sees them.
 QUEUE_STATUSES = [(value, label) for value, label in ApplicationStatus.choices if value != ApplicationStatus.BROUILLON]
 OUTSIDE_TERRITORY = "hors"
+
 YES, NO = "oui", "non"
 
 
@@ -52,6 +54,9 @@ class QueueFilterForm(forms.Form):
     )
     start_to = forms.DateField(
         label=_("Entrée souhaitée jusqu'au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    mode = forms.ChoiceField(
+        label=_("Mode d'accueil demandé"), required=False, choices=[("", _("Tous"))] + CareMode.choices
     )
     missing = forms.ChoiceField(
         label=_("Pièces manquantes"),
@@ -104,6 +109,8 @@ class QueueFilterForm(forms.Form):
             applications = applications.filter(age_at_start_months__gte=low, age_at_start_months__lte=high)
         if kind := data.get("kind"):
             applications = applications.filter(kind=kind)
+        if mode := data.get("mode"):
+            applications = applications.filter(**{MODE_FIELDS[mode]: True})
         if start_from := data.get("start_from"):
             applications = applications.filter(desired_start__gte=start_from)
         if start_to := data.get("start_to"):
@@ -145,6 +152,16 @@ class DocumentReviewForm(forms.Form):
 
 
 class PiecesRequestForm(forms.Form):
+    document_types = forms.ModelMultipleChoiceField(
+        label=_("Pièces demandées"),
+        queryset=DocumentType.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "La famille les voit comme une liste à cocher ; les pièces obligatoires manquantes ou refusées "
+            "y sont toujours."
+        ),
+    )
     reason = forms.CharField(
         label=_("Ce que la famille doit fournir"),
         required=False,
@@ -152,6 +169,16 @@ class PiecesRequestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Les pièces manquantes ou refusées sont ajoutées d'office au courriel."),
     )
+
+    def __init__(self, *args, application=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if application is not None and not self.is_bound:
+            current = current_documents(application)
+            self.initial["document_types"] = [
+                kind.pk
+                for kind in self.fields["document_types"].queryset
+                if kind.required and (kind.pk not in current or current[kind.pk].status == DocumentStatus.REJECTED)
+            ]
 
 
 class QuotientFamilialForm(forms.Form):

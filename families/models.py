@@ -10,10 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from creches.enums import CareKind
 from families.enums import (
+    CURRENT_DOCUMENT_STATUSES,
+    LIVE_STATUSES,
+    USABLE_DOCUMENT_STATUSES,
     WAITING_STATUSES,
     Actor,
     ApplicationStatus,
     AuditAction,
+    CareMode,
     DocumentStatus,
     ProfessionalSituation,
 )
@@ -214,6 +218,16 @@ def application_number_sequence_catch_up():
             cursor.execute("SELECT setval(%s, %s)", [APPLICATION_NUMBER_SEQUENCE, highest])
 
 
+# Each mode of care and the request's field that asks for it.
+MODE_FIELDS = {
+    CareMode.COLLECTIVE: "wants_collective",
+    CareMode.ASSISTANT_MATERNEL: "wants_assistant_maternel",
+    CareMode.MAM: "wants_mam",
+    CareMode.HOME_CARE: "wants_home_care",
+    CareMode.SHARED_HOME_CARE: "wants_shared_home_care",
+}
+
+
 def new_application_number():
     """The next reference of the collectivité, DVIE000103-style, from a sequence of its schema.
 
@@ -233,10 +247,13 @@ class ApplicationQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status__in=WAITING_STATUSES)
 
+    def live(self):
+        return self.filter(status__in=LIVE_STATUSES)
+
     def with_missing_documents(self):
         """Annotate `missing_documents`: a required piece has no usable document yet."""
-        usable = Document.objects.filter(application=OuterRef(OuterRef("pk")), document_type=OuterRef("pk")).exclude(
-            status=DocumentStatus.REJECTED
+        usable = Document.objects.filter(
+            application=OuterRef(OuterRef("pk")), document_type=OuterRef("pk"), status__in=USABLE_DOCUMENT_STATUSES
         )
         missing = DocumentType.objects.filter(required=True, is_active=True).exclude(Exists(usable))
         return self.annotate(missing_documents=Exists(missing))
@@ -259,7 +276,9 @@ class Application(models.Model):
     age_at_start_months = models.SmallIntegerField(_("âge à l'entrée (mois)"), default=0)
     wants_collective = models.BooleanField(_("accueil collectif (crèche)"), default=True)
     wants_assistant_maternel = models.BooleanField(_("assistant·e maternel·le"), default=False)
+    wants_mam = models.BooleanField(_("maison d'assistants maternels (MAM)"), default=False)
     wants_home_care = models.BooleanField(_("garde à domicile"), default=False)
+    wants_shared_home_care = models.BooleanField(_("garde partagée"), default=False)
     comment = models.TextField(_("commentaire"), blank=True, max_length=2000)
     status = models.CharField(
         _("statut"), max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.BROUILLON
@@ -270,6 +289,15 @@ class Application(models.Model):
     renewal_due_on = models.DateField(_("à renouveler avant le"), null=True, blank=True)
     renewal_reminded_at = models.DateTimeField(_("rappel de renouvellement envoyé le"), null=True, blank=True)
     attestation = models.FileField(_("attestation de dépôt"), upload_to="attestations/", blank=True)
+    # Set while a build of the attestation waits for the worker; cleared once it is stored.
+    attestation_queued_at = models.DateTimeField(_("attestation demandée le"), null=True, blank=True)
+    requested_document_types = models.ManyToManyField(
+        "DocumentType",
+        verbose_name=_("pièces demandées par le guichet"),
+        blank=True,
+        related_name="+",
+        help_text=_("Ce que le guichet a demandé à la famille lors de sa dernière demande de pièces."),
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -285,6 +313,12 @@ class Application(models.Model):
             # The queue's default order (oldest first): 48 ms → 2.4 ms on 20,000 requests.
             models.Index(fields=["submitted_at", "id"]),
         ]
+        constraints = [
+            # One request per child: a renewal or a new period moves the same row along the workflow.
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(status__in=sorted(LIVE_STATUSES)), name="application_one_live_per_child"
+            )
+        ]
 
     def __str__(self):
         return f"{self.number} — {self.child}"
@@ -297,6 +331,16 @@ class Application(models.Model):
     @property
     def is_waiting(self):
         return self.status in WAITING_STATUSES
+
+    @property
+    def modes(self):
+        """The modes of care asked for, as CareMode members."""
+        return [mode for mode, field in MODE_FIELDS.items() if getattr(self, field)]
+
+    @property
+    def wants_individual_care(self):
+        """An assistant maternel, at home or in a MAM: the relais (or the guichet) is the family's next contact."""
+        return self.wants_assistant_maternel or self.wants_mam
 
 
 class Wish(models.Model):
@@ -344,6 +388,15 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        verbose_name=_("remplace la pièce"),
+    )
+    withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
 
     EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
@@ -351,9 +404,21 @@ class Document(models.Model):
         verbose_name = _("pièce justificative")
         verbose_name_plural = _("pièces justificatives")
         ordering = ["document_type__order", "-uploaded_at"]
+        constraints = [
+            # Only the current piece of each type counts; replaced and withdrawn ones are history.
+            models.UniqueConstraint(
+                fields=["application", "document_type"],
+                condition=Q(status__in=sorted(CURRENT_DOCUMENT_STATUSES)),
+                name="document_one_current_per_type",
+            )
+        ]
 
     def __str__(self):
         return f"{self.document_type} — {self.original_name}"
+
+    @property
+    def is_current(self):
+        return self.status in CURRENT_DOCUMENT_STATUSES
 
     @property
     def extension(self):

@@ -5,14 +5,27 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from creches.models import months_between
 from families import notifications
-from families.enums import CLOSED_STATUSES, Actor, ApplicationStatus, AuditAction, DocumentStatus
+from families.enums import (
+    CLOSED_STATUSES,
+    CURRENT_DOCUMENT_STATUSES,
+    LIVE_STATUSES,
+    USABLE_DOCUMENT_STATUSES,
+    Actor,
+    ApplicationStatus,
+    AuditAction,
+    DocumentStatus,
+)
 from families.models import (
+    MODE_FIELDS,
     Application,
     AuditEntry,
     Document,
@@ -26,16 +39,14 @@ from families.models import (
     Wish,
 )
 from families.uploads import inspect_upload
-from families.workflow import check_transition
+from families.workflow import check_document_transition, check_transition
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
 MATERIAL_FIELDS = (
     "kind",
     "desired_start",
     "planning",
-    "wants_collective",
-    "wants_assistant_maternel",
-    "wants_home_care",
+    *MODE_FIELDS.values(),
 )
 
 
@@ -102,11 +113,40 @@ def wishes_set(*, application, establishments):
     )
 
 
+ONE_REQUEST_PER_CHILD = gettext_lazy(
+    "%(child)s a déjà une demande en cours : une seule demande par enfant, pour tous les modes d'accueil. "
+    "Modifiez-la plutôt."
+)
+
+
+REOPEN_INSTEAD = gettext_lazy(
+    "La demande de %(child)s a expiré : reprenez-la pour une nouvelle période plutôt que d'en créer une autre."
+)
+
+
+def live_application_of(child):
+    return Application.objects.live().filter(child=child).first()
+
+
+def reopenable_application_of(child):
+    """The child's expired request, which a new period takes up again (when the child has no live one)."""
+    return Application.objects.filter(child=child, status=ApplicationStatus.EXPIREE).order_by("-id").first()
+
+
 @transaction.atomic
 def application_create(*, family, child, fields, establishments):
+    """A new draft for a child who has no live request (the database decides when two arrive at once)."""
+    if live_application_of(child) is not None:
+        raise ValidationError(ONE_REQUEST_PER_CHILD % {"child": child.display_name})
+    if reopenable_application_of(child) is not None:
+        raise ValidationError(REOPEN_INSTEAD % {"child": child.display_name})
     application = Application(family=family, child=child, **fields)
     application_refresh_facts(application)
-    application.save()
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError as error:
+        raise ValidationError(ONE_REQUEST_PER_CHILD % {"child": child.display_name}) from error
     wishes_set(application=application, establishments=establishments)
     return application
 
@@ -168,7 +208,15 @@ def application_transition(*, application, to_status, actor, user=None, reason="
     )
     locked.status = to_status
     locked.status_changed_at = timezone.now()
-    locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+    if change.from_status in LIVE_STATUSES or to_status not in LIVE_STATUSES:
+        locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+    else:
+        # Back to life (a new period, a refusal put back on the list): the child may have another live request.
+        try:
+            with transaction.atomic():
+                locked.save(update_fields=["status", "status_changed_at", "updated_at"])
+        except IntegrityError as error:
+            raise ValidationError(ONE_REQUEST_PER_CHILD % {"child": locked.child.display_name}) from error
     application.status, application.status_changed_at = locked.status, locked.status_changed_at
     if notify:
         notifications.status_changed(locked, change)
@@ -178,8 +226,6 @@ def application_transition(*, application, to_status, actor, user=None, reason="
 @transaction.atomic
 def application_submit(*, application, user):
     """The family files its request: "déposée", an email, and the attestation built by the worker."""
-    from families.tasks import build_attestation
-
     family = application.family
     problems = []
     if not family.is_profile_complete:
@@ -188,7 +234,7 @@ def application_submit(*, application, user):
         problems.append(_("Indiquez au moins un responsable de l'enfant."))
     if application.wants_collective and not application.wishes.exists():
         problems.append(_("Choisissez au moins un établissement, ou décochez l'accueil collectif."))
-    if not (application.wants_collective or application.wants_assistant_maternel or application.wants_home_care):
+    if not application.modes:
         problems.append(_("Choisissez au moins un mode d'accueil."))
     if problems:
         raise ValidationError(problems)
@@ -200,16 +246,90 @@ def application_submit(*, application, user):
     change = application_transition(
         application=application, to_status=ApplicationStatus.DEPOSEE, actor=Actor.FAMILY, user=user
     )
+    attestation_queue(application)
+    return change
+
+
+def attestation_queue(application):
+    """Record that the attestation is being built, and hand the build to the worker once committed."""
+    from families.tasks import build_attestation
+
+    application.attestation_queued_at = timezone.now()
+    Application.objects.filter(pk=application.pk).update(attestation_queued_at=application.attestation_queued_at)
     schema = connection.schema_name
     transaction.on_commit(
         lambda: build_attestation.apply_async(args=[application.pk], headers={"_schema_name": schema})
     )
-    return change
+
+
+def attestation_build(application):
+    """Draw the attestation de dépôt, store it and clear the queued mark."""
+    from families.pdf import attestation_pdf
+
+    pdf = attestation_pdf(application, connection.tenant)
+    application.attestation.save(f"attestation-{application.number}.pdf", ContentFile(pdf), save=False)
+    application.attestation_queued_at = None
+    Application.objects.filter(pk=application.pk).update(
+        attestation=application.attestation.name, attestation_queued_at=None
+    )
+    return application.attestation
+
+
+def attestation_is_stored(application):
+    return bool(application.attestation) and application.attestation.storage.exists(application.attestation.name)
+
+
+# A build still queued after this long is considered lost: the page offers the download, which rebuilds it.
+ATTESTATION_QUEUE_PATIENCE = datetime.timedelta(minutes=10)
+
+
+def attestation_in_preparation(application):
+    """True only while a build is actually queued (and recent), never for a request whose build was never asked."""
+    return (
+        not application.attestation
+        and application.attestation_queued_at is not None
+        and timezone.now() - application.attestation_queued_at < ATTESTATION_QUEUE_PATIENCE
+    )
+
+
+def attestation_ensure(application):
+    """The stored attestation of a filed request, rebuilt on the spot when it is missing."""
+    if not application.submitted_at:
+        raise ValidationError(_("Une demande non déposée n'a pas d'attestation."))
+    if not attestation_is_stored(application):
+        attestation_build(application)
+    return application.attestation
+
+
+def attestations_build_missing():
+    """Build every filed request's missing attestation (the demo's, and any whose build was lost)."""
+    count = 0
+    missing = Application.objects.filter(submitted_at__isnull=False, attestation="")
+    for application in missing.select_related("child", "family").iterator(chunk_size=200):
+        attestation_build(application)
+        count += 1
+    return count
 
 
 @transaction.atomic
 def document_add(*, application, document_type, upload, user):
+    """The family adds a piece; a refused or unchecked piece of the same type is replaced by it (kept as history)."""
+    Application.objects.select_for_update().filter(pk=application.pk).first()  # one upload at a time per request
+    current = (
+        application.documents.select_for_update()
+        .filter(document_type=document_type, status__in=CURRENT_DOCUMENT_STATUSES)
+        .first()
+    )
+    if current is not None and current.status == DocumentStatus.VALID:
+        raise ValidationError(
+            _("La pièce « %(type)s » est déjà validée : écrivez au guichet si elle doit changer.")
+            % {"type": document_type.label}
+        )
     checked = inspect_upload(upload)  # a PDF comes back without its active content
+    if current is not None:
+        check_document_transition(current.status, DocumentStatus.REPLACED, Actor.FAMILY)
+        current.status = DocumentStatus.REPLACED
+        current.save(update_fields=["status"])
     document = Document(
         application=application,
         document_type=document_type,
@@ -218,6 +338,7 @@ def document_add(*, application, document_type, upload, user):
         size=checked.file.size,
         sha256=checked.sha256,
         uploaded_by=user,
+        replaces=current,
     )
     document.file.save(upload.name, checked.file, save=False)
     document.save()
@@ -225,11 +346,26 @@ def document_add(*, application, document_type, upload, user):
 
 
 @transaction.atomic
+def document_withdraw(*, document, user):
+    """The family takes back a piece the guichet has not checked yet; it stays in the history."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    check_document_transition(document.status, DocumentStatus.WITHDRAWN, Actor.FAMILY)
+    document.status = DocumentStatus.WITHDRAWN
+    document.withdrawn_at = timezone.now()
+    document.save(update_fields=["status", "withdrawn_at"])
+    return document
+
+
+@transaction.atomic
 def document_review(*, document, user, valid, reason=""):
     if not valid and not reason.strip():
         raise ValidationError(_("Indiquez le motif du refus : la famille le lira."))
-    document.status = DocumentStatus.VALID if valid else DocumentStatus.REJECTED
-    document.review_reason = reason.strip()
+    locked = Document.objects.select_for_update().get(pk=document.pk)
+    target = DocumentStatus.VALID if valid else DocumentStatus.REJECTED
+    if locked.status != target:
+        check_document_transition(locked.status, target, Actor.STAFF)
+    document.status = target
+    document.review_reason = "" if valid else reason.strip()
     document.reviewed_by = user
     document.reviewed_at = timezone.now()
     document.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
@@ -242,25 +378,59 @@ def document_review(*, document, user, valid, reason=""):
     return document
 
 
+def current_documents(application):
+    """{document type id: the current piece of that type} (replaced and withdrawn pieces are history)."""
+    return {
+        document.document_type_id: document
+        for document in application.documents.filter(status__in=CURRENT_DOCUMENT_STATUSES)
+    }
+
+
 def missing_document_types(application):
-    """Required pieces with no document that is valid or still to check."""
-    present = set(
-        application.documents.exclude(status=DocumentStatus.REJECTED).values_list("document_type_id", flat=True)
-    )
-    return [kind for kind in DocumentType.objects.filter(required=True, is_active=True) if kind.pk not in present]
+    """Required pieces with no current piece that is valid or still to check."""
+    current = current_documents(application)
+    return [
+        kind
+        for kind in DocumentType.objects.filter(required=True, is_active=True)
+        if kind.pk not in current or current[kind.pk].status not in USABLE_DOCUMENT_STATUSES
+    ]
+
+
+def pieces_checklist(application):
+    """What the family is asked for, piece by piece: each required or requested type with its current piece.
+
+    Rows are dicts {kind, document, requested, to_provide}; `to_provide` when nothing usable is there yet.
+    """
+    requested = {kind.pk for kind in application.requested_document_types.all()}
+    current = current_documents(application)
+    kinds = DocumentType.objects.filter(is_active=True).filter(Q(required=True) | Q(pk__in=requested))
+    rows = []
+    for kind in kinds:
+        document = current.get(kind.pk)
+        rows.append(
+            {
+                "kind": kind,
+                "document": document,
+                "requested": kind.pk in requested,
+                "to_provide": document is None or document.status not in USABLE_DOCUMENT_STATUSES,
+            }
+        )
+    return rows
 
 
 @transaction.atomic
-def pieces_request(*, application, user, reason):
-    """Ask the family for what is missing: "incomplète" and an email listing it."""
+def pieces_request(*, application, user, reason, document_types=None):
+    """Ask the family for what is missing: "incomplète", the pieces asked recorded, and an email listing them."""
     missing = missing_document_types(application)
     rejected = application.documents.filter(status=DocumentStatus.REJECTED).select_related("document_type")
-    lines = [f"- {kind.label}" for kind in missing] + [
-        f"- {document.document_type.label} : {document.review_reason}" for document in rejected
-    ]
+    asked = {kind.pk: kind for kind in [*missing, *(document.document_type for document in rejected)]}
+    asked.update({kind.pk: kind for kind in document_types or []})
+    reasons = {document.document_type_id: document.review_reason for document in rejected}
+    lines = [f"- {kind.label} : {reasons[pk]}" if reasons.get(pk) else f"- {kind.label}" for pk, kind in asked.items()]
     text = "\n".join(filter(None, [reason.strip(), *lines]))
     if not text:
         raise ValidationError(_("Précisez ce qui manque."))
+    application.requested_document_types.set(asked.values())
     audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("pièces demandées"))
     return application_transition(
         application=application, to_status=ApplicationStatus.INCOMPLETE, actor=Actor.STAFF, user=user, reason=text
@@ -269,13 +439,16 @@ def pieces_request(*, application, user, reason):
 
 @transaction.atomic
 def application_mark_complete(*, application, user):
+    """Every required piece's current version is validated: the request is ready for the commission."""
     problems = []
     if missing_document_types(application):
         problems.append(_("Des pièces obligatoires manquent."))
-    if application.documents.exclude(status=DocumentStatus.VALID).filter(document_type__required=True).exists():
+    current = application.documents.filter(status__in=CURRENT_DOCUMENT_STATUSES, document_type__required=True)
+    if current.exclude(status=DocumentStatus.VALID).exists():
         problems.append(_("Toutes les pièces obligatoires doivent être validées."))
     if problems:
         raise ValidationError(problems)
+    application.requested_document_types.clear()
     audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("demande complète"))
     return application_transition(
         application=application, to_status=ApplicationStatus.COMPLETE, actor=Actor.STAFF, user=user
@@ -310,6 +483,28 @@ def note_add(*, application, user, body):
         raise ValidationError(_("La note est vide."))
     audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("note interne"))
     return InternalNote.objects.create(application=application, author=user, body=body.strip())
+
+
+@transaction.atomic
+def application_reopen(*, application, user):
+    """An expired request starts a new period: the same row, filed again today, renewed from today."""
+    change = application_transition(
+        application=application,
+        to_status=ApplicationStatus.DEPOSEE,
+        actor=Actor.FAMILY,
+        user=user,
+        reason=_("Demande reprise par la famille pour une nouvelle période."),
+    )
+    now = timezone.now()
+    application.submitted_at = now
+    application.renewal_due_on = now.date() + relativedelta(months=GuichetSettings.current().renewal_months)
+    application.renewal_reminded_at = None
+    application.attestation = ""  # the new period gets its own attestation, dated today
+    application.save(
+        update_fields=["submitted_at", "renewal_due_on", "renewal_reminded_at", "attestation", "updated_at"]
+    )
+    attestation_queue(application)
+    return change
 
 
 @transaction.atomic

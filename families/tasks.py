@@ -1,19 +1,27 @@
 from celery import shared_task
-from django.core.files.base import ContentFile
-from django.db import connection
 
 from families.models import Application
-from families.pdf import attestation_pdf
-from families.services import renewal_expire_overdue, renewal_remind_due, retention_purge
+from families.services import (
+    attestation_build,
+    attestations_build_missing,
+    renewal_expire_overdue,
+    renewal_remind_due,
+    retention_purge,
+)
 
 
 @shared_task
 def build_attestation(application_id):
     """Draw the attestation de dépôt and store it with the request (inside its collectivité)."""
-    application = Application.objects.select_related("child", "family").get(pk=application_id)
-    pdf = attestation_pdf(application, connection.tenant)
-    application.attestation.save(f"attestation-{application.number}.pdf", ContentFile(pdf), save=False)
-    Application.objects.filter(pk=application.pk).update(attestation=application.attestation.name)
+    application = Application.objects.select_related("child", "family").filter(pk=application_id).first()
+    if application is not None:
+        attestation_build(application)
+
+
+@shared_task
+def attestations_sweep():
+    """Build the attestations still missing (lost builds, demo data) in one collectivité."""
+    return attestations_build_missing()
 
 
 @shared_task

@@ -17,8 +17,10 @@ urlpatterns = [
     path("famille/demandes/<int:pk>/deposer/", family.application_submit, name="application_submit"),
     path("famille/demandes/<int:pk>/relancer/", family.application_resubmit, name="application_resubmit"),
     path("famille/demandes/<int:pk>/annuler/", family.application_cancel, name="application_cancel"),
+    path("famille/demandes/<int:pk>/reprendre/", family.application_reopen, name="application_reopen"),
     path("famille/demandes/<int:pk>/messages/", family.message_post, name="message_post"),
     path("famille/demandes/<int:pk>/attestation.pdf", family.attestation_download, name="attestation"),
     path("famille/pieces/<int:pk>/", family.document_download, name="document_download"),
+    path("famille/pieces/<int:pk>/retirer/", family.document_withdraw, name="document_withdraw"),
     path("renouvellement/<str:token>/", family.renewal_confirm, name="renewal_confirm"),
 ]

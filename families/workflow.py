@@ -6,7 +6,7 @@ the same table, as the SYSTEM or STAFF actor.
 
 from django.utils.translation import gettext_lazy as _
 
-from families.enums import WAITING_STATUSES, Actor
+from families.enums import WAITING_STATUSES, Actor, DocumentStatus
 from families.enums import ApplicationStatus as S
 
 FAMILY, STAFF, SYSTEM = Actor.FAMILY, Actor.STAFF, Actor.SYSTEM
@@ -32,6 +32,8 @@ TRANSITIONS = {
     (S.ACCEPTEE, S.ADMISE): {STAFF},
     **{(status, S.ANNULEE): {FAMILY, STAFF} for status in (S.BROUILLON, *WAITING_STATUSES, S.PROPOSITION)},
     **{(status, S.EXPIREE): {SYSTEM} for status in WAITING_STATUSES},
+    # A new period for the same child moves the same request, never a new row (one request per child).
+    (S.EXPIREE, S.DEPOSEE): {FAMILY},
 }
 
 # What the family reads about each status, and what it can do next.
@@ -49,7 +51,10 @@ NEXT_STEPS = {
         "Votre demande reste sur la liste d'attente avec son ancienneté ; elle sera revue à la prochaine commission."
     ),
     S.ANNULEE: _("Cette demande est annulée."),
-    S.EXPIREE: _("Cette demande a expiré faute de renouvellement. Vous pouvez en déposer une nouvelle."),
+    S.EXPIREE: _(
+        "Cette demande a expiré faute de renouvellement. Vous pouvez la reprendre : elle repart pour une nouvelle "
+        "période, à la date d'aujourd'hui."
+    ),
 }
 
 
@@ -77,3 +82,29 @@ def check_transition(from_status, to_status, actor):
 def targets(from_status, actor):
     """The statuses `actor` may move a request in `from_status` to."""
     return [to for (frm, to), actors in TRANSITIONS.items() if frm == from_status and actor in actors]
+
+
+# --- Pieces --------------------------------------------------------------------------------------
+# A piece is checked by the guichet; the family replaces a refused or unchecked piece (the old one
+# becomes history) or withdraws one not checked yet. Only the current piece of each type counts.
+
+D = DocumentStatus
+
+DOCUMENT_TRANSITIONS = {
+    (D.PENDING, D.VALID): {STAFF},
+    (D.PENDING, D.REJECTED): {STAFF},
+    # The guichet may correct its own decision.
+    (D.VALID, D.REJECTED): {STAFF},
+    (D.REJECTED, D.VALID): {STAFF},
+    (D.REJECTED, D.REPLACED): {FAMILY},
+    (D.PENDING, D.REPLACED): {FAMILY},
+    (D.PENDING, D.WITHDRAWN): {FAMILY},
+}
+
+
+def check_document_transition(from_status, to_status, actor):
+    if actor not in DOCUMENT_TRANSITIONS.get((from_status, to_status), set()):
+        raise TransitionError(
+            _("Une pièce « %(from)s » ne peut pas devenir « %(to)s » par %(actor)s.")
+            % {"from": D(from_status).label, "to": D(to_status).label, "actor": Actor(actor).label}
+        )

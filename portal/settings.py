@@ -176,6 +176,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("families.tasks.renewals_daily",),
     },
+    "attestations": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 3600,
+        "args": ("families.tasks.attestations_sweep",),
+    },
     "conservation": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,
@@ -368,3 +373,6 @@ LOGGING = {
 # Tiles of the map of the offer (creches), e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png.
 # Empty: no tile layer, no third-party request; markers and the text list still show every place.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
+
+# seed_demo queues the attestation of every filed demo request (built by the worker).
+DEMO_ATTESTATIONS = True

@@ -28,3 +28,5 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 # Whole test modules (schemathesis, fuzzing) call the API anonymously from one address; the throttle's
 # own tests set a low rate (tests/portal/test_hardening.py).
 API_ANONYMOUS_RATE = "100000/minute"
+# The demo's attestations are built on first download in tests, not a thousand at each setup.
+DEMO_ATTESTATIONS = False

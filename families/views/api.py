@@ -19,6 +19,11 @@ QUEUE_PARAMETERS = [
     OpenApiParameter("kind", OpenApiTypes.STR, description="Type d'accueil (regulier, occasionnel, urgence)."),
     OpenApiParameter("start_from", OpenApiTypes.DATE, description="Entrée souhaitée à partir du."),
     OpenApiParameter("start_to", OpenApiTypes.DATE, description="Entrée souhaitée jusqu'au."),
+    OpenApiParameter(
+        "mode",
+        OpenApiTypes.STR,
+        description="Mode d'accueil demandé (collective, assistant_maternel, mam, home_care, shared_home_care).",
+    ),
     OpenApiParameter("missing", OpenApiTypes.STR, enum=["oui", "non"], description="Pièces manquantes."),
 ]
 

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from families import services
-from families.enums import Actor, ApplicationStatus
+from families.enums import LIVE_STATUSES, USABLE_DOCUMENT_STATUSES, Actor, ApplicationStatus
 from families.forms import (
     ApplicationForm,
     CancelForm,
@@ -58,9 +59,12 @@ def dashboard(request):
         .order_by("-created_at")
     )
     rows = []
+    live_by_child = {}
     for application in applications:
         present = {
-            document.document_type_id for document in application.documents.all() if document.status != "rejected"
+            document.document_type_id
+            for document in application.documents.all()
+            if document.status in USABLE_DOCUMENT_STATUSES
         }
         rows.append(
             {
@@ -69,13 +73,18 @@ def dashboard(request):
                 "next_step": NEXT_STEPS[application.status],
             }
         )
+        if application.status in LIVE_STATUSES or (
+            application.status == ApplicationStatus.EXPIREE and application.child_id not in live_by_child
+        ):
+            live_by_child[application.child_id] = application
+    children = [(child, live_by_child.get(child.pk)) for child in family.children.all()]
     return render(
         request,
         "families/dashboard.html",
         {
             "family": family,
             "guardians": family.guardians.all(),
-            "children": family.children.all(),
+            "children": children,
             "rows": rows,
             "page_title": _("Espace famille"),
         },
@@ -131,16 +140,30 @@ def child_edit(request, pk=None):
 def application_create(request, child_pk):
     family = services.family_for(request.user)
     child = get_object_or_404(Child, pk=child_pk, family=family)
+    if request.method == "GET":
+        if (existing := services.live_application_of(child)) is not None:
+            messages.info(request, services.ONE_REQUEST_PER_CHILD % {"child": child.display_name})
+            return redirect("families:application_detail", pk=existing.pk)
+        if (expired := services.reopenable_application_of(child)) is not None:
+            messages.info(request, services.REOPEN_INSTEAD % {"child": child.display_name})
+            return redirect("families:application_detail", pk=expired.pk)
     max_wishes = GuichetSettings.current().max_wishes
     form = ApplicationForm(
-        request.POST or None, child=child, max_wishes=max_wishes, initial={"desired_start": default_start()}
+        request.POST or None, child=child, max_wishes=max_wishes, initial={"desired_start": default_start(child)}
     )
     if request.method == "POST" and form.is_valid():
-        application = services.application_create(
-            family=family, child=child, fields=form.application_fields(), establishments=form.chosen_establishments
-        )
-        messages.success(request, _("Brouillon enregistré : joignez vos pièces puis déposez la demande."))
-        return redirect("families:application_detail", pk=application.pk)
+        try:
+            application = services.application_create(
+                family=family,
+                child=child,
+                fields=form.application_fields(),
+                establishments=form.chosen_establishments,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Brouillon enregistré : joignez vos pièces puis déposez la demande."))
+            return redirect("families:application_detail", pk=application.pk)
     status = 400 if request.method == "POST" else 200
     return render(request, "families/application_form.html", {"form": form, "child": child}, status=status)
 
@@ -177,20 +200,38 @@ def application_edit(request, pk):
 
 
 def detail_context(request, application, **forms):
+    checklist = services.pieces_checklist(application)
+    settings = GuichetSettings.current()
+    last_request = (
+        application.history.filter(to_status=ApplicationStatus.INCOMPLETE).order_by("-at", "-id").first()
+        if application.status == ApplicationStatus.INCOMPLETE
+        else None
+    )
+    documents = list(application.documents.select_related("document_type"))
     return {
         "application": application,
         "wishes": application.wishes.select_related("establishment"),
-        "documents": application.documents.select_related("document_type"),
-        "missing": services.missing_document_types(application),
+        "documents": [document for document in documents if document.is_current],
+        "past_documents": [document for document in documents if not document.is_current],
+        "checklist": checklist,
+        "to_provide": [row for row in checklist if row["to_provide"]],
+        "asked": [row for row in checklist if row["requested"]] or [row for row in checklist if row["to_provide"]],
+        "pieces_request": last_request,
+        "attestation_ready": bool(application.attestation),
+        "attestation_in_preparation": services.attestation_in_preparation(application),
+        "renewal_months": settings.renewal_months,
+        "renewal_grace_days": settings.renewal_grace_days,
         "history": application.history.all(),
         "conversation": application.messages.all(),
         "next_step": NEXT_STEPS[application.status],
         "can_cancel": ApplicationStatus.ANNULEE in targets(application.status, Actor.FAMILY),
         "can_resubmit": application.status == ApplicationStatus.INCOMPLETE,
+        "can_reopen": ApplicationStatus.DEPOSEE in targets(application.status, Actor.FAMILY)
+        and application.status == ApplicationStatus.EXPIREE,
         "can_edit": application.status in EDITABLE,
         "upload_form": forms.get("upload_form") or DocumentUploadForm(),
         "submit_form": forms.get("submit_form") or SubmitForm(),
-        "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "can_withdraw_pieces": application.status in EDITABLE,
         "message_form": forms.get("message_form") or MessageForm(),
         "page_title": _("Demande %(number)s") % {"number": application.number},
     }
@@ -224,12 +265,47 @@ def document_upload(request, pk):
                 upload=form.cleaned_data["file"],
                 user=request.user,
             )
-        except ValidationError as error:
-            form.add_error("file", error)
+        except (ValidationError, TransitionError) as error:
+            form.add_error("file", error if isinstance(error, ValidationError) else str(error))
         else:
             messages.success(request, _("Pièce ajoutée."))
-            return redirect("families:application_detail", pk=pk)
+            return redirect(piece_url(application, form.cleaned_data["document_type"]))
     return rerender(request, application, upload_form=form)
+
+
+def piece_url(application, document_type):
+    """The request page, scrolled to that piece's row (the family sees at once what became of its upload)."""
+    return reverse("families:application_detail", args=[application.pk]) + f"#piece-{document_type.code}"
+
+
+@allowed_if(is_family)
+@require_http_methods(["GET", "POST"])
+def document_withdraw(request, pk):
+    """The family takes back a piece not checked yet: a confirmation page first (works without JavaScript)."""
+    document = get_object_or_404(
+        Document.objects.filter(application__family__account=request.user).select_related(
+            "application", "document_type"
+        ),
+        pk=pk,
+    )
+    application = document.application
+    error = None
+    if application.status not in EDITABLE:
+        error = _("Cette demande ne reçoit plus de pièces.")
+    elif request.method == "POST":
+        try:
+            services.document_withdraw(document=document, user=request.user)
+        except TransitionError as refused:
+            error = str(refused)
+        else:
+            messages.success(request, _("Pièce « %(type)s » retirée.") % {"type": document.document_type.label})
+            return redirect(piece_url(application, document.document_type))
+    return render(
+        request,
+        "families/document_withdraw.html",
+        {"document": document, "application": application, "error": error},
+        status=400 if error and request.method == "POST" else 200,
+    )
 
 
 @allowed_if(is_family)
@@ -256,7 +332,10 @@ def application_submit(request, pk):
         else:
             messages.success(
                 request,
-                _("Demande déposée. Vous recevez un courriel, et l'attestation de dépôt est prête ci-dessous."),
+                _(
+                    "Demande déposée. Vous recevez un courriel de confirmation ; l'attestation de dépôt se "
+                    "télécharge depuis l'encadré « Statut » ci-dessous."
+                ),
             )
             return redirect("families:application_detail", pk=pk)
     return rerender(request, application, submit_form=form)
@@ -284,24 +363,47 @@ def application_resubmit(request, pk):
 
 @allowed_if(is_family)
 @require_POST
-def application_cancel(request, pk):
+def application_reopen(request, pk):
+    """An expired request starts a new period (the same request, filed again today)."""
     application = own_application(request, pk)
-    form = CancelForm(request.POST)
-    if form.is_valid():
+    try:
+        services.application_reopen(application=application, user=request.user)
+    except (TransitionError, ValidationError) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, _("Votre demande repart pour une nouvelle période : le guichet la vérifie."))
+    return redirect("families:application_detail", pk=pk)
+
+
+@allowed_if(is_family)
+@require_http_methods(["GET", "POST"])
+def application_cancel(request, pk):
+    """Cancelling is final: a page says what it means and asks for confirmation (works without JavaScript)."""
+    application = own_application(request, pk)
+    if ApplicationStatus.ANNULEE not in targets(application.status, Actor.FAMILY):
+        messages.error(request, _("Cette demande ne peut plus être annulée."))
+        return redirect("families:application_detail", pk=pk)
+    form = CancelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
         try:
             services.application_transition(
                 application=application,
                 to_status=ApplicationStatus.ANNULEE,
                 actor=Actor.FAMILY,
                 user=request.user,
-                reason=form.cleaned_data["reason"] or _("Annulée par la famille."),
+                reason=form.cleaned_data["reason"],
             )
-        except TransitionError as error:
-            form.add_error(None, str(error))
+        except (TransitionError, ValidationError) as error:
+            form.add_error(None, error if isinstance(error, ValidationError) else str(error))
         else:
             messages.success(request, _("Demande annulée."))
             return redirect("families:dashboard")
-    return rerender(request, application, cancel_form=form)
+    return render(
+        request,
+        "families/application_cancel.html",
+        {"application": application, "form": form, "page_title": _("Annuler la demande")},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @allowed_if(is_family)
@@ -322,8 +424,9 @@ def message_post(request, pk):
 @require_GET
 def attestation_download(request, pk):
     application = own_application(request, pk)
-    if not application.attestation:
+    if not application.submitted_at:
         raise Http404
+    services.attestation_ensure(application)
     response = FileResponse(application.attestation.open("rb"), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="attestation-{application.number}.pdf"'
     return response

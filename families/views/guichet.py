@@ -125,6 +125,7 @@ def queue_dataset(applications):
         _("Entrée souhaitée"),
         _("Âge à l'entrée (mois)"),
         _("Heures par semaine"),
+        _("Modes demandés"),
         _("Premier vœu"),
         _("Pièces manquantes"),
         _("Déposée le"),
@@ -144,6 +145,7 @@ def queue_dataset(applications):
             application.desired_start.strftime("%d/%m/%Y"),
             application.age_at_start_months,
             str(application.weekly_hours),
+            ", ".join(str(mode.label) for mode in application.modes),
             application.first_wish or "",
             _("oui") if application.missing_documents else _("non"),
             timezone.localtime(application.submitted_at).strftime("%d/%m/%Y %H:%M")
@@ -233,11 +235,17 @@ def dossier_context(application, *, bound=None, bound_document=None):
             forms[key] = bound[key]
         elif key == "transition":
             forms[key] = TransitionForm(auto_id=auto_id, targets=other_targets(application))
+        elif key == "pieces":
+            forms[key] = PiecesRequestForm(auto_id=auto_id, application=application)
         elif key == "qf":
             forms[key] = QuotientFamilialForm(auto_id=auto_id, initial={"value": family.quotient_familial})
         else:
             forms[key] = form_class(auto_id=auto_id)
-    documents = list(application.documents.select_related("document_type", "uploaded_by", "reviewed_by"))
+    documents = list(
+        application.documents.select_related("document_type", "uploaded_by", "reviewed_by", "replaced_by")
+    )
+    past_documents = [document for document in documents if not document.is_current]
+    documents = [document for document in documents if document.is_current]
     territory = {commune["code_insee"] for commune in territory_communes()}
     planning = application.planning or {}
     return {
@@ -255,6 +263,7 @@ def dossier_context(application, *, bound=None, bound_document=None):
             )
             for document in documents
         ],
+        "past_documents": past_documents,
         "missing_types": missing_document_types(application),
         "history": list(application.history.select_related("user")),
         "exchanges": list(application.messages.select_related("author")),
@@ -289,7 +298,8 @@ def run_action(request, pk, key, action, success):
     """Validate the action's form and call the service; on refusal, the dossier again with the errors (400)."""
     application = staff_application(pk)
     form_class, auto_id = ACTION_FORMS[key]
-    form = form_class(request.POST, auto_id=auto_id)
+    extra = {"application": application} if key == "pieces" else {}
+    form = form_class(request.POST, auto_id=auto_id, **extra)
     if form.is_valid():
         try:
             # A savepoint: a refused action leaves nothing behind, even a partial write.
@@ -312,7 +322,12 @@ def pieces_request_view(request, pk):
         request,
         pk,
         "pieces",
-        lambda application, data: pieces_request(application=application, user=request.user, reason=data["reason"]),
+        lambda application, data: pieces_request(
+            application=application,
+            user=request.user,
+            reason=data["reason"],
+            document_types=list(data["document_types"]),
+        ),
         _("La famille est invitée par courriel à compléter sa demande."),
     )
 

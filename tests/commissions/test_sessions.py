@@ -27,7 +27,7 @@ from creches.models import PlaceOpening
 from families.enums import Actor, ApplicationStatus, AuditAction
 from families.models import Application, AuditEntry, Guardian, Situation, Wish
 from portal.accounts.roles import Role
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.families.builders import application_in, child_in, establishment_in, family_in
 from tests.utils import client_for, user_in
 
 SURNAMES = ["Zephyrinou", "Quillembert", "Vasquelin"]
@@ -387,17 +387,8 @@ def test_the_whole_flow_from_preparation_to_admission(world, django_capture_on_c
         first.refresh_from_db()
         assert "Place proposée" in pdf_text(first.letter)
 
-    # The first family sees the offer on its request page and accepts; its other waiting request is closed.
+    # The first family sees the offer on its request page and accepts (one live request per child: no other to close).
     family_client = client_for(world.collectivite, world.families[0][0])
-    with world:
-        other = Application.objects.create(
-            family=world.families[0][1],
-            child=world.families[0][2],
-            desired_start=first.application.desired_start,
-            planning={},
-            status=ApplicationStatus.LISTE_ATTENTE,
-            submitted_at=timezone.now(),
-        )
     page = family_client.get(f"/famille/demandes/{first.application_id}/")
     assert page.status_code == 200
     assert "Accepter la place" in page.content.decode()
@@ -406,9 +397,6 @@ def test_the_whole_flow_from_preparation_to_admission(world, django_capture_on_c
     assert family_client.post(f"/famille/propositions/{reoffered.pk}/accepter/").status_code == 302
     with world:
         assert Application.objects.get(pk=first.application_id).status == ApplicationStatus.ACCEPTEE
-        other.refresh_from_db()
-        assert other.status == ApplicationStatus.ANNULEE
-        assert other.history.get(to_status=ApplicationStatus.ANNULEE).actor == Actor.FAMILY
 
     # The director of B sees the admission; the family's letter downloads as a real PDF.
     admissions = client_for(world.collectivite, world.director).get("/gestion/admissions/")
@@ -514,8 +502,9 @@ def test_the_session_page_query_count_does_not_grow_with_dossiers(world, who):
         model = world.dossier(0)
         seat = world.dossier(2).decision.seat
     for index in range(4):
-        _user, family, child, _application = world.families[index % 3]
-        application = application_in(world.collectivite, family, child, status=ApplicationStatus.EN_COMMISSION)
+        _user, family, _child, _application = world.families[index % 3]
+        sibling = child_in(world.collectivite, family, first_name=f"Cadet {index}")  # one live request per child
+        application = application_in(world.collectivite, family, sibling, status=ApplicationStatus.EN_COMMISSION)
         with world:
             dossier = Dossier.objects.create(
                 session=world.session,

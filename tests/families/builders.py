@@ -82,6 +82,19 @@ def family_in(collectivite, email="famille@alpha.test"):
     return user, family, child
 
 
+def child_in(collectivite, family, first_name="Sam"):
+    """Another child of the foyer (one live request per child: a second request needs a second child)."""
+    with tenant_context(collectivite):
+        child = Child.objects.create(
+            family=family,
+            first_name=first_name,
+            last_name="Durand",
+            birth_date=timezone.localdate() - datetime.timedelta(days=300),
+        )
+    connection.set_schema_to_public()
+    return child
+
+
 def application_in(collectivite, family, child, status=ApplicationStatus.BROUILLON, establishment=None):
     with tenant_context(collectivite):
         application = Application(

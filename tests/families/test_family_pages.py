@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from families.enums import Actor, ApplicationStatus
 from families.models import Application, Document, DocumentType, Message, StatusChange
 from families.services import application_transition, renewal_expire_overdue, renewal_remind_due
-from tests.families.builders import application_in, establishment_in, family_in, pdf_bytes, upload
+from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import client_for
 
 
@@ -190,8 +190,9 @@ def test_the_dashboard_runs_a_bounded_number_of_queries(alpha, django_assert_max
     application_in(alpha, family, child, status=ApplicationStatus.DEPOSEE, establishment=establishment)
     with django_assert_max_num_queries(16):
         assert client.get("/famille/").status_code == 200
-    for _index in range(8):
-        application_in(alpha, family, child, status=ApplicationStatus.COMPLETE, establishment=establishment)
+    for index in range(8):
+        sibling = child_in(alpha, family, first_name=f"Enfant {index}")
+        application_in(alpha, family, sibling, status=ApplicationStatus.COMPLETE, establishment=establishment)
     with django_assert_max_num_queries(16):
         assert client.get("/famille/").status_code == 200
 
@@ -201,7 +202,7 @@ def test_renewal_reminder_then_one_click_confirmation_then_expiry_of_the_others(
 ):
     user, family, child = family_in(alpha)
     kept = application_in(alpha, family, child, status=ApplicationStatus.COMPLETE)
-    forgotten = application_in(alpha, family, child, status=ApplicationStatus.LISTE_ATTENTE)
+    forgotten = application_in(alpha, family, child_in(alpha, family), status=ApplicationStatus.LISTE_ATTENTE)
     today = timezone.localdate()
     with tenant_context(alpha):
         Application.objects.filter(pk__in=[kept.pk, forgotten.pk]).update(renewal_due_on=today)

@@ -662,7 +662,7 @@ def test_the_queue_runs_a_bounded_number_of_queries(alpha, count, django_assert_
         assert client.get("/api/v1/guichet/demandes/").json()["count"] == count
 
 
-DOSSIER_QUERY_BOUND = 22  # includes the score under the grid in force (regulation + criteria)
+DOSSIER_QUERY_BOUND = 24  # the score under the grid in force (regulation + criteria), the pieces to ask for
 
 
 @pytest.mark.parametrize("count", [5, 40])
@@ -672,7 +672,11 @@ def test_the_dossier_runs_a_bounded_number_of_queries(alpha, count, django_asser
         establishments = EstablishmentFactory.create_batch(5)
         application = ApplicationFactory(wishes=establishments)
         for index in range(count):
-            DocumentFactory(application=application)
+            # One current piece; the others, history (replaced), still listed with what replaced them.
+            DocumentFactory(
+                application=application,
+                status=DocumentStatus.PENDING if index == count - 1 else DocumentStatus.REPLACED,
+            )
             Message.objects.create(application=application, author=agent, from_family=bool(index % 2), body="m")
             InternalNote.objects.create(application=application, author=agent, body="n")
             StatusChange.objects.create(
@@ -682,7 +686,7 @@ def test_the_dossier_runs_a_bounded_number_of_queries(alpha, count, django_asser
     client = client_for(alpha, agent)
     with django_assert_max_num_queries(DOSSIER_QUERY_BOUND):
         response = client.get(f"/guichet/demandes/{application.pk}/")
-    assert len(response.context["documents"]) == count
+    assert len(response.context["documents"]) + len(response.context["past_documents"]) == count
 
 
 # --- Export ------------------------------------------------------------------------------------
@@ -699,7 +703,7 @@ def test_the_csv_export_holds_the_filtered_rows_and_is_audited(alpha, population
     assert [row[0] for row in rows[1:]] == [population["ancien"].number, population["recent"].number]
     recent = rows[2]
     assert "Yasmina Oubliée" in recent[4]
-    assert recent[12] == "oui"
+    assert recent[13] == "oui"
     with inside(alpha):
         entry = AuditEntry.objects.get(action=AuditAction.EXPORT)
     assert entry.user_id == agent.pk
@@ -714,7 +718,7 @@ def test_the_xlsx_export_holds_the_filtered_rows_and_is_audited(alpha, populatio
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert len(rows) == 2
     assert rows[1][0] == population["complet"].number
-    assert rows[1][12] == "non"
+    assert rows[1][13] == "non"
     with inside(alpha):
         assert AuditEntry.objects.filter(action=AuditAction.EXPORT, detail__contains="XLSX").count() == 1
 

@@ -60,6 +60,7 @@ def test_moves_outside_the_table_are_refused(alpha, family, from_status, to_stat
         assert Application.objects.get(pk=application.pk).status == from_status
 
 
-def test_no_transition_leaves_a_closed_request_except_the_table_s():
+def test_no_transition_leaves_a_closed_request_except_a_new_period_after_expiry():
     closed = {ApplicationStatus.ADMISE, ApplicationStatus.ANNULEE, ApplicationStatus.EXPIREE}
-    assert not [pair for pair in TRANSITIONS if pair[0] in closed]
+    leaving = {pair: actors for pair, actors in TRANSITIONS.items() if pair[0] in closed}
+    assert leaving == {(ApplicationStatus.EXPIREE, ApplicationStatus.DEPOSEE): {Actor.FAMILY}}
