@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import RequestFactory, override_settings
 from django_tenants.utils import tenant_context
 
+from families.enums import ApplicationStatus
 from families.models import Application
 from portal.accounts.roles import Role
 from portal.middleware import RequestBodyLimitMiddleware
@@ -140,7 +141,7 @@ def test_every_answer_to_a_family_says_private_no_store(alpha):
 
 def test_the_attestation_says_private_no_store(alpha):
     user, family, child = family_in(alpha)
-    application = application_in(alpha, family, child)
+    application = application_in(alpha, family, child, status=ApplicationStatus.DEPOSEE)
     with tenant_context(alpha):
         from django.core.files.base import ContentFile
 
