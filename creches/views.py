@@ -44,6 +44,7 @@ from creches.services import (
     fee_scale_save,
     place_opening_declare,
 )
+from portal.caching import public_page
 from portal.decorators import allowed_if
 
 CATALOGUE_PAGE_SIZE = 12
@@ -72,6 +73,7 @@ def catalogue_queryset():
 # --- Public pages ------------------------------------------------------------------------------
 
 
+@public_page
 @login_not_required
 @require_GET
 def catalogue(request):
@@ -91,6 +93,7 @@ def catalogue(request):
     )
 
 
+@public_page
 @login_not_required
 @require_GET
 def establishment_detail(request, slug):
@@ -128,6 +131,7 @@ def map_points(establishments):
     ]
 
 
+@public_page
 @login_not_required
 @require_GET
 def map_view(request):
@@ -144,6 +148,7 @@ def map_view(request):
     )
 
 
+@public_page
 @login_not_required
 @require_GET
 def parcours(request):

@@ -7,7 +7,9 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import urlencode
+from django_tenants.middleware.main import TenantMainMiddleware
 
+from portal.caching import tenant_for_host
 from portal.perms import is_staff_member
 
 
@@ -84,3 +86,17 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class CachedTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' routing by domain, with the domain → collectivité lookup kept in Redis (no query)."""
+
+    def get_tenant(self, domain_model, hostname):
+        def lookup(host):
+            domain = domain_model.objects.select_related("tenant").filter(domain=host).first()
+            return domain.tenant if domain else None
+
+        tenant = tenant_for_host(hostname, lookup)
+        if tenant is None:
+            raise domain_model.DoesNotExist
+        return tenant

@@ -84,7 +84,7 @@ TENANT_BASE_SCHEMA = "modele_collectivite"
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "portal.middleware.CachedTenantMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -141,7 +141,13 @@ CACHES = {
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "guichet"),
-    }
+    },
+    # Entries about several collectivités (routing, cached public pages): their keys name the schema.
+    "shared": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "guichet") + "-shared",
+    },
 }
 
 # kombu names a Redis unix socket redis+socket:// (the embedded Redis of `make run` listens on one).

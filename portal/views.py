@@ -12,6 +12,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from portal.accounts.roles import Role
+from portal.caching import public_page
 from portal.decorators import allowed_if
 from portal.models import Collectivite
 from portal.navigation import ROLE_HOME_SLUGS, ROLE_HOME_TITLES, ROLE_HOME_VIEWS, role_home_url
@@ -20,6 +21,7 @@ from portal.perms import can_manage_users, can_see_role_home, is_signed_in
 ROLES_BY_SLUG = {slug: role for role, slug in ROLE_HOME_SLUGS.items()}
 
 
+@public_page
 @login_not_required
 @require_GET
 def welcome(request):

@@ -1,0 +1,164 @@
+"""What the portal keeps in Redis to answer fast: domain → collectivité, and public pages read anonymously.
+
+Both are invalidated by versions: a change bumps a version number, and entries made under an older
+version are never read again (they expire on their own). Keys name the schema themselves, in the
+`shared` cache whose keys do not depend on the connection's current schema: a change made from any
+schema reaches the right entries.
+"""
+
+import hashlib
+import re
+import uuid
+from functools import wraps
+
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+
+ROUTING_VERSION = "routing:version"
+ROUTING_SECONDS = 10 * 60
+PAGE_SECONDS = 10 * 60
+CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]+(")')
+CSRF_PLACEHOLDER = b"\x00csrf\x00"
+UNKNOWN = "inconnu"
+
+
+def shared():
+    return caches["shared"]
+
+
+def version_of(key):
+    """The current version under `key`, created if Redis lost it (a new one: nothing older is trusted)."""
+    version = shared().get(key)
+    if version is None:
+        shared().add(key, uuid.uuid4().hex, timeout=None)
+        version = shared().get(key)
+    return version
+
+
+def version_bump(key):
+    """A new version now, and again once the transaction commits (a read in between may re-cache the old state)."""
+
+    def bump():
+        shared().set(key, uuid.uuid4().hex, timeout=None)
+
+    bump()
+    transaction.on_commit(bump)
+
+
+# --- Domain → collectivité -------------------------------------------------------------------
+
+
+def tenant_for_host(hostname, lookup):
+    """The collectivité served at `hostname` (or None), from the cache, else from `lookup(hostname)`."""
+    key = f"routing:{version_of(ROUTING_VERSION)}:{hostname}"
+    cached = shared().get(key)
+    if cached is not None:
+        return None if cached == UNKNOWN else cached
+    tenant = lookup(hostname)
+    shared().set(key, UNKNOWN if tenant is None else tenant, ROUTING_SECONDS)
+    return tenant
+
+
+def routing_changed(**_kwargs):
+    """A domain or a collectivité was saved or deleted: every host is looked up again."""
+    version_bump(ROUTING_VERSION)
+
+
+# --- Public pages --------------------------------------------------------------------------------
+
+
+def pages_version_key(schema_name):
+    return f"pages:{schema_name}:version"
+
+
+def public_pages_changed(schema_name=None):
+    """Something a public page shows changed in this collectivité: its cached pages are dropped."""
+    version_bump(pages_version_key(schema_name or connection.schema_name))
+
+
+def has_pending_messages(request):
+    if CookieStorage.cookie_name in request.COOKIES:
+        return True
+    session = getattr(request, "session", None)
+    return bool(session is not None and session.session_key and "_messages" in session)
+
+
+def cacheable_request(request):
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and not has_pending_messages(request)
+        and getattr(request, "tenant", None) is not None
+    )
+
+
+def cacheable_response(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def page_key(request):
+    schema = request.tenant.schema_name
+    variant = "|".join(
+        [
+            request.method == "HEAD" and "GET" or request.method,
+            request.LANGUAGE_CODE,
+            request.headers.get("HX-Request", ""),
+            request.headers.get("HX-Target", ""),
+            request.headers.get("HX-Boosted", ""),
+            request.get_full_path(),
+            timezone.localdate().isoformat(),  # pages that say "today" or list upcoming dates
+        ]
+    )
+    digest = hashlib.sha256(variant.encode()).hexdigest()
+    return f"page:{schema}:{version_of(pages_version_key(schema))}:{digest}"
+
+
+def public_page(view):
+    """Serve an anonymous visitor's GET from the cache of the collectivité's public pages.
+
+    Kept per collectivité, language, HTMX target and full path; dropped when what public pages show
+    changes (`public_pages_changed`). The page is the one the view rendered; only its CSRF token is
+    the visitor's own. No transaction: the view only reads, and under READ COMMITTED a transaction
+    around reads adds no consistency (each statement takes its own snapshot anyway).
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not cacheable_request(request):
+            return view(request, *args, **kwargs)
+        key = page_key(request)
+        entry = shared().get(key)
+        if entry is not None:
+            return cached_response(request, entry)
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response = response.render()
+        if cacheable_response(response):
+            content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            headers = {name: value for name, value in response.headers.items() if name != "Content-Length"}
+            shared().set(key, (content, headers), PAGE_SECONDS)
+        return response
+
+    wrapper._non_atomic_requests = {*getattr(view, "_non_atomic_requests", ()), "default"}
+    return wrapper
+
+
+def cached_response(request, entry):
+    content, headers = entry
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+    response = HttpResponse(content)
+    for name, value in headers.items():
+        response[name] = value
+    return response
