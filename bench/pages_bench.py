@@ -41,14 +41,14 @@ PAGES = {
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def server_environment(database_url):
+def server_environment(database_url, conn_max_age):
     env = dict(os.environ)
     env.update(
         DATABASE_URL=database_url,
         DEBUG="0",
         SECRET_KEY="bench-pages-only",  # noqa: S106 - a throwaway benchmark database
         SECURE_COOKIES="0",
-        CONN_MAX_AGE="60",
+        CONN_MAX_AGE=str(conn_max_age),
         CACHE_KEY_PREFIX="bench-pages",
         LOG_LEVEL="ERROR",
         DJANGO_SETTINGS_MODULE="portal.settings",
@@ -138,11 +138,12 @@ def main():
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--portal-dir", default=str(ROOT), help="checkout of the portal to serve")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--conn-max-age", type=int, default=60, help="CONN_MAX_AGE of the portal (compose: 60)")
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk manque : apt-get install wrk")
     database = fresh_database("_bench_pages")
-    env = server_environment(os.environ["DATABASE_URL"])
+    env = server_environment(os.environ["DATABASE_URL"], options.conn_max_age)
     print("== base, démo, fichiers statiques", flush=True)
     manage(env, "migrate_schemas", "--noinput", "-v", "0")
     manage(env, "seed_demo", "--allow-demo", "-v", "0")

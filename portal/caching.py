@@ -88,8 +88,12 @@ def has_pending_messages(request):
 
 
 def cacheable_request(request):
+    # Only the page itself: a query string or an HTMX fragment is built for one visitor's question, and
+    # keying on them would let anyone fill Redis with as many copies as they invent URLs.
     return (
         request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and "HX-Request" not in request.headers
         and not request.user.is_authenticated
         and not has_pending_messages(request)
         and getattr(request, "tenant", None) is not None
@@ -111,12 +115,8 @@ def page_key(request):
     schema = request.tenant.schema_name
     variant = "|".join(
         [
-            request.method == "HEAD" and "GET" or request.method,
             request.LANGUAGE_CODE,
-            request.headers.get("HX-Request", ""),
-            request.headers.get("HX-Target", ""),
-            request.headers.get("HX-Boosted", ""),
-            request.get_full_path(),
+            request.path,
             timezone.localdate().isoformat(),  # pages that say "today" or list upcoming dates
         ]
     )
@@ -127,7 +127,7 @@ def page_key(request):
 def public_page(view):
     """Serve an anonymous visitor's GET from the cache of the collectivité's public pages.
 
-    Kept per collectivité, language, HTMX target and full path; dropped when what public pages show
+    Kept per collectivité, language and path (without query string); dropped when what public pages show
     changes (`public_pages_changed`). The page is the one the view rendered; only its CSRF token is
     the visitor's own. No transaction: the view only reads, and under READ COMMITTED a transaction
     around reads adds no consistency (each statement takes its own snapshot anyway).

@@ -187,3 +187,15 @@ def test_migrate_schemas_runs_migrate_only_on_schemas_behind_the_template(db, ca
     assert "standard:alpha]" in output
     assert "standard:beta]" not in output
     assert f"{len(tenant_schemas()) - 1} schémas déjà à jour, 1 à migrer." in output
+
+
+def test_a_query_string_or_an_htmx_fragment_is_never_kept(metz):
+    client_for(metz).get("/creches/?commune=57463")
+    client_for(metz).get("/creches/", HTTP_HX_REQUEST="true")
+    visitor = client_for(metz)
+    with CaptureQueriesContext(connection) as filtered:
+        visitor.get("/creches/?commune=57463")
+    with CaptureQueriesContext(connection) as fragment:
+        visitor.get("/creches/", HTTP_HX_REQUEST="true")
+    assert len(filtered) > 0
+    assert len(fragment) > 0
