@@ -119,16 +119,18 @@ def wrk(url, headers, duration):
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
-    if "Non-2xx" in output or "Socket errors" in output:
+    if "Non-2xx" in output:
         raise RuntimeError(f"wrk: erreurs sur {url}\n{output}")
+    timeouts = re.search(r"timeout (\d+)", output)
     latency = {
         percent: round(float(value) * UNITS[unit], 2)
-        for percent, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)$", output, re.MULTILINE)
+        for percent, value, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
     }
     return {
         "requests_per_s": round(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))),
         "p50_ms": latency["50"],
         "p99_ms": latency["99"],
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
     }
 
 

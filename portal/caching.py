@@ -6,6 +6,7 @@ version are never read again (they expire on their own). Keys name the schema th
 schema reaches the right entries.
 """
 
+import copy
 import hashlib
 import re
 import uuid
@@ -52,15 +53,30 @@ def version_bump(key):
 # --- Domain → collectivité -------------------------------------------------------------------
 
 
+# This process's copy of the routes it used, each with the routing version it was read under: a
+# request then costs one small Redis read (the version) and no query.
+LOCAL_ROUTES = {}
+LOCAL_ROUTES_MAX = 10_000  # any name under the platform's domain is an allowed host: keep the memory bounded
+
+
 def tenant_for_host(hostname, lookup):
     """The collectivité served at `hostname` (or None), from the cache, else from `lookup(hostname)`."""
-    key = f"routing:{version_of(ROUTING_VERSION)}:{hostname}"
-    cached = shared().get(key)
-    if cached is not None:
-        return None if cached == UNKNOWN else cached
-    tenant = lookup(hostname)
-    shared().set(key, UNKNOWN if tenant is None else tenant, ROUTING_SECONDS)
-    return tenant
+    version = version_of(ROUTING_VERSION)
+    local = LOCAL_ROUTES.get(hostname)
+    if local is not None and local[0] == version:
+        tenant = local[1]
+    else:
+        key = f"routing:{version}:{hostname}"
+        tenant = shared().get(key)
+        if tenant is None:
+            found = lookup(hostname)
+            tenant = UNKNOWN if found is None else found
+            shared().set(key, tenant, ROUTING_SECONDS)
+        if len(LOCAL_ROUTES) >= LOCAL_ROUTES_MAX:
+            LOCAL_ROUTES.clear()
+        LOCAL_ROUTES[hostname] = (version, tenant)
+    # A copy per request: the middleware and views set attributes on request.tenant.
+    return None if tenant == UNKNOWN else copy.copy(tenant)
 
 
 def routing_changed(**_kwargs):
@@ -111,7 +127,8 @@ def cacheable_response(response):
     )
 
 
-def page_key(request):
+def page_keys(request):
+    """The collectivité's pages version key and this page's key."""
     schema = request.tenant.schema_name
     variant = "|".join(
         [
@@ -120,26 +137,28 @@ def page_key(request):
             timezone.localdate().isoformat(),  # pages that say "today" or list upcoming dates
         ]
     )
-    digest = hashlib.sha256(variant.encode()).hexdigest()
-    return f"page:{schema}:{version_of(pages_version_key(schema))}:{digest}"
+    return pages_version_key(schema), f"page:{schema}:{hashlib.sha256(variant.encode()).hexdigest()}"
 
 
 def public_page(view):
     """Serve an anonymous visitor's GET from the cache of the collectivité's public pages.
 
-    Kept per collectivité, language and path (without query string); dropped when what public pages show
-    changes (`public_pages_changed`). The page is the one the view rendered; only its CSRF token is
-    the visitor's own. No transaction: the view only reads, and under READ COMMITTED a transaction
-    around reads adds no consistency (each statement takes its own snapshot anyway).
+    Kept per collectivité, language and path (without query string); dropped when what public pages
+    show changes (`public_pages_changed`): an entry made under an older version is not served. The
+    page is the one the view rendered; only its CSRF token is the visitor's own. No transaction: the
+    view only reads, and under READ COMMITTED a transaction around reads adds no consistency (each
+    statement takes its own snapshot anyway).
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = page_key(request)
-        entry = shared().get(key)
-        if entry is not None:
+        version_key, key = page_keys(request)
+        found = shared().get_many([version_key, key])  # one round trip
+        version = found.get(version_key) or version_of(version_key)
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
             return cached_response(request, entry)
         response = view(request, *args, **kwargs)
         if hasattr(response, "render") and callable(response.render):
@@ -147,7 +166,7 @@ def public_page(view):
         if cacheable_response(response):
             content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
             headers = {name: value for name, value in response.headers.items() if name != "Content-Length"}
-            shared().set(key, (content, headers), PAGE_SECONDS)
+            shared().set(key, (version, content, headers), PAGE_SECONDS)
         return response
 
     wrapper._non_atomic_requests = {*getattr(view, "_non_atomic_requests", ()), "default"}
@@ -155,7 +174,7 @@ def public_page(view):
 
 
 def cached_response(request, entry):
-    content, headers = entry
+    _version, content, headers = entry
     if CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
     response = HttpResponse(content)
