@@ -9,6 +9,7 @@ schema reaches the right entries.
 import copy
 import hashlib
 import re
+import time
 import uuid
 from functools import wraps
 
@@ -54,14 +55,27 @@ def version_bump(key):
 
 
 # This process's copy of the routes it used, each with the routing version it was read under: a
-# request then costs one small Redis read (the version) and no query.
+# request then costs no query, and at most one small Redis read a second (the version).
 LOCAL_ROUTES = {}
 LOCAL_ROUTES_MAX = 10_000  # any name under the platform's domain is an allowed host: keep the memory bounded
 
 
+# The routing version as this process last read it. Re-read at most every second: a change made by
+# another process reaches this one within a second; one made by this process, at once.
+ROUTING_CHECK_SECONDS = 1.0
+ROUTING_SEEN = {"version": None, "at": 0.0}
+
+
+def routing_version():
+    now = time.monotonic()
+    if ROUTING_SEEN["version"] is None or now - ROUTING_SEEN["at"] > ROUTING_CHECK_SECONDS:
+        ROUTING_SEEN.update(version=version_of(ROUTING_VERSION), at=now)
+    return ROUTING_SEEN["version"]
+
+
 def tenant_for_host(hostname, lookup):
     """The collectivité served at `hostname` (or None), from the cache, else from `lookup(hostname)`."""
-    version = version_of(ROUTING_VERSION)
+    version = routing_version()
     local = LOCAL_ROUTES.get(hostname)
     if local is not None and local[0] == version:
         tenant = local[1]
@@ -79,9 +93,17 @@ def tenant_for_host(hostname, lookup):
     return None if tenant == UNKNOWN else copy.copy(tenant)
 
 
+def forget_local_routes():
+    """Drop this process's copy of the routes (tests do, after rolling back and emptying Redis)."""
+    LOCAL_ROUTES.clear()
+    ROUTING_SEEN["version"] = None
+
+
 def routing_changed(**_kwargs):
     """A domain or a collectivité was saved or deleted: every host is looked up again."""
     version_bump(ROUTING_VERSION)
+    ROUTING_SEEN["version"] = None
+    transaction.on_commit(lambda: ROUTING_SEEN.update(version=None))
 
 
 # --- Public pages --------------------------------------------------------------------------------

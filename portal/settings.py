@@ -135,7 +135,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         # Keys carry the schema name: one collectivité never reads another's cache entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -144,7 +144,7 @@ CACHES = {
     },
     # Entries about several collectivités (routing, cached public pages): their keys name the schema.
     "shared": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "guichet") + "-shared",
     },
