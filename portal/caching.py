@@ -13,11 +13,12 @@ import time
 import uuid
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import caches
 from django.db import connection, transaction
 from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
 
 ROUTING_VERSION = "routing:version"
@@ -118,32 +119,35 @@ def public_pages_changed(schema_name=None):
     version_bump(pages_version_key(schema_name or connection.schema_name))
 
 
-def has_pending_messages(request):
-    if CookieStorage.cookie_name in request.COOKIES:
-        return True
-    session = getattr(request, "session", None)
-    return bool(session is not None and session.session_key and "_messages" in session)
+def visitor_language(request):
+    """French unless the visitor chose another language (the language cookie), whatever the browser says."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    return chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
 def cacheable_request(request):
-    # Only the page itself: a query string or an HTMX fragment is built for one visitor's question, and
-    # keying on them would let anyone fill Redis with as many copies as they invent URLs.
+    """A GET of a page itself by a visitor with no session (so anonymous, and with no message waiting).
+
+    Only the page itself: a query string or an HTMX fragment is built for one visitor's question, and
+    keying on them would let anyone fill Redis with as many copies as they invent URLs.
+    """
     return (
         request.method in ("GET", "HEAD")
         and not request.META.get("QUERY_STRING")
         and "HX-Request" not in request.headers
-        and not request.user.is_authenticated
-        and not has_pending_messages(request)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
         and getattr(request, "tenant", None) is not None
     )
 
 
-def cacheable_response(response):
+def cacheable_response(request, response):
     cache_control = response.get("Cache-Control", "")
     return (
-        response.status_code == 200
+        getattr(request, "public_page", False)
+        and response.status_code == 200
         and not response.streaming
-        and not response.cookies
+        and set(response.cookies) <= {settings.CSRF_COOKIE_NAME}
         and "private" not in cache_control
         and "no-store" not in cache_control
     )
@@ -154,7 +158,8 @@ def page_keys(request):
     schema = request.tenant.schema_name
     variant = "|".join(
         [
-            request.LANGUAGE_CODE,
+            request.scheme,
+            visitor_language(request),
             request.path,
             timezone.localdate().isoformat(),  # pages that say "today" or list upcoming dates
         ]
@@ -163,43 +168,56 @@ def page_keys(request):
 
 
 def public_page(view):
-    """Serve an anonymous visitor's GET from the cache of the collectivité's public pages.
+    """Mark a view whose page anonymous visitors may get from the cache (see PublicPageCacheMiddleware).
 
-    Kept per collectivité, language and path (without query string); dropped when what public pages
-    show changes (`public_pages_changed`): an entry made under an older version is not served. The
-    page is the one the view rendered; only its CSRF token is the visitor's own. No transaction: the
-    view only reads, and under READ COMMITTED a transaction around reads adds no consistency (each
-    statement takes its own snapshot anyway).
+    No transaction: such a view only reads, and under READ COMMITTED a transaction around reads adds
+    no consistency (each statement takes its own snapshot anyway).
     """
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not cacheable_request(request):
-            return view(request, *args, **kwargs)
-        version_key, key = page_keys(request)
-        found = shared().get_many([version_key, key])  # one round trip
-        version = found.get(version_key) or version_of(version_key)
-        entry = found.get(key)
-        if entry is not None and entry[0] == version:
-            return cached_response(request, entry)
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
-        if cacheable_response(response):
-            content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-            headers = {name: value for name, value in response.headers.items() if name != "Content-Length"}
-            shared().set(key, (version, content, headers), PAGE_SECONDS)
-        return response
+        request.public_page = True
+        return view(request, *args, **kwargs)
 
     wrapper._non_atomic_requests = {*getattr(view, "_non_atomic_requests", ()), "default"}
     return wrapper
 
 
-def cached_response(request, entry):
-    _version, content, headers = entry
-    if CSRF_PLACEHOLDER in content:
-        content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
-    response = HttpResponse(content)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+class PublicPageCache:
+    """The collectivité's public pages as an anonymous visitor gets them, headers included.
+
+    Kept per collectivité, language and path; dropped when what public pages show changes
+    (`public_pages_changed`): an entry made under an older version is never served. Served before
+    sessions, accounts and the view run; only the CSRF token (and its cookie) is the visitor's own,
+    handled by Django's own CSRF middleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.csrf = CsrfViewMiddleware(get_response)
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            return self.get_response(request)
+        version_key, key = page_keys(request)
+        found = shared().get_many([version_key, key])  # one round trip
+        version = found.get(version_key) or version_of(version_key)
+        entry = found.get(key)
+        if entry is not None and entry[0] == version:
+            return self.cached_response(request, entry)
+        response = self.get_response(request)
+        if cacheable_response(request, response):
+            content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+            headers = {name: value for name, value in response.headers.items() if name != "Content-Length"}
+            shared().set(key, (version, content, headers), PAGE_SECONDS)
+        return response
+
+    def cached_response(self, request, entry):
+        _version, content, headers = entry
+        self.csrf.process_request(request)  # the visitor's CSRF cookie, read as for any request
+        if CSRF_PLACEHOLDER in content:
+            content = content.replace(CSRF_PLACEHOLDER, get_token(request).encode())
+        response = HttpResponse(content)
+        for name, value in headers.items():
+            response[name] = value
+        return self.csrf.process_response(request, response)

@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.http import urlencode
 from django_tenants.middleware.main import TenantMainMiddleware
 
-from portal.caching import tenant_for_host
+from portal.caching import PublicPageCache, tenant_for_host, visitor_language
 from portal.perms import is_staff_member
 
 
@@ -82,9 +82,7 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(visitor_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 
@@ -100,3 +98,7 @@ class CachedTenantMiddleware(TenantMainMiddleware):
         if tenant is None:
             raise domain_model.DoesNotExist
         return tenant
+
+
+class PublicPageCacheMiddleware(PublicPageCache):
+    """Right after routing: an anonymous visitor's public page from the cache (portal.caching)."""
