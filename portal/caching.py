@@ -220,4 +220,5 @@ class PublicPageCache:
         response = HttpResponse(content)
         for name, value in headers.items():
             response[name] = value
+        response["Content-Length"] = str(len(content))  # as CommonMiddleware says it
         return self.csrf.process_response(request, response)

@@ -199,3 +199,11 @@ def test_a_query_string_or_an_htmx_fragment_is_never_kept(metz):
         visitor.get("/creches/", HTTP_HX_REQUEST="true")
     assert len(filtered) > 0
     assert len(fragment) > 0
+
+
+def test_a_page_from_the_cache_carries_the_same_headers_as_the_page(metz):
+    first = client_for(metz).get("/creches/")
+    second = client_for(metz).get("/creches/")
+    assert "Content-Security-Policy" in first.headers
+    assert dict(second.headers) == dict(first.headers)
+    assert second.cookies["csrftoken"].value != first.cookies["csrftoken"].value  # each visitor's own
