@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 WITH_SERVICES := $(PY) -m portal.devserver exec --
 
-.PHONY: install run test quality fix migrate seed bench messages clean
+.PHONY: install run test quality fix migrate seed bench backup restore messages clean
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ seed: install
 
 bench: install
 	$(WITH_SERVICES) $(PY) bench/run.py
+
+# One collectivité: `make backup SCHEMA=metz` writes backups/metz-<date>/; `make restore BACKUP=backups/metz-<date>`.
+backup: install
+	$(WITH_SERVICES) $(PY) manage.py backup_collectivite --schema $(SCHEMA) --output $(or $(BACKUP_DIR),backups)
+
+restore: install
+	$(WITH_SERVICES) $(PY) manage.py restore_collectivite $(BACKUP)
 
 messages: install
 	DEBUG=1 $(PY) manage.py makemessages --locale en --ignore ".venv/*" --ignore ".local/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete

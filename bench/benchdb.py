@@ -24,3 +24,21 @@ def fresh_database(suffix):
     base, _sep, query = url.partition("?")
     os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
     return name
+
+
+def admin_connection():
+    config = dj_database_url.parse(os.environ["DATABASE_URL"])
+    params = {
+        "dbname": "postgres",
+        "user": config["USER"],
+        "password": config["PASSWORD"] or None,
+        "host": config["HOST"] or config.get("OPTIONS", {}).get("host"),
+        "port": config["PORT"] or None,
+    }
+    return psycopg.connect(**{key: value for key, value in params.items() if value}, autocommit=True)
+
+
+def drop_database(name):
+    """Drop a benchmark's database (a thousand schemas weigh gigabytes on a shared server)."""
+    with admin_connection() as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -13,6 +13,7 @@ BENCHMARKS = [
     "guichet_queue.py",
     "simulator_bench.py",
     "session_bench.py",
+    "pages_bench.py",
 ]
 
 

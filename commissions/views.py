@@ -32,6 +32,7 @@ from commissions.services import (
     reservation_delete,
     reservation_save,
 )
+from portal.caching import public_page
 from portal.decorators import allowed_if
 
 RESERVATIONS_PAGE_SIZE = 50
@@ -76,6 +77,7 @@ def transparency_page(request, regulation):
     )
 
 
+@public_page
 @login_not_required
 @require_GET
 def transparency(request):

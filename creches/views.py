@@ -47,6 +47,7 @@ from creches.services import (
     fee_scale_save,
     place_opening_declare,
 )
+from portal.caching import public_page
 from portal.decorators import allowed_if
 
 CATALOGUE_PAGE_SIZE = 12
@@ -86,6 +87,7 @@ def territory_communes(collectivite):
     return sorted(set(collectivite.commune_names) | set(with_offer), key=alphabetical)
 
 
+@public_page
 @login_not_required
 @require_GET
 def catalogue(request):
@@ -121,6 +123,7 @@ def catalogue(request):
     )
 
 
+@public_page
 @login_not_required
 @require_GET
 def establishment_detail(request, slug):
@@ -174,6 +177,7 @@ def map_points(establishments):
     ]
 
 
+@public_page
 @login_not_required
 @require_GET
 def map_view(request):
@@ -191,6 +195,7 @@ def map_view(request):
     )
 
 
+@public_page
 @login_not_required
 @require_GET
 def parcours(request):

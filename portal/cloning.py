@@ -5,13 +5,43 @@ second for our schema). Ours reads the catalogue in three queries and replays it
 tables with their defaults and identity columns, the template's rows (migration records, content
 types, permissions, default lists), then indexes and constraints under their original names, so that
 later migrations find every index and constraint where Django expects it.
+
+Reading the catalogue grows with the number of schemas (a thousand collectivités hold hundreds of
+thousands of catalogue rows), so the script is kept, per template state (its migration records), in
+the process and in the shared cache; only the template's non-empty tables are copied row by row.
 """
 
+from django.core.cache import caches
 from django.db import connection
+
+SCRIPTS = {}
+SCRIPT_SECONDS = 24 * 3600
+TARGET = "\x00cible\x00"
 
 
 def quoted(name):
     return '"' + name.replace('"', '""') + '"'
+
+
+def template_fingerprint(template):
+    """The template's state as its migration records say it: changes whenever a migration is applied or unapplied."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), max(id) FROM {quoted(template)}.django_migrations")  # noqa: S608
+        count, last = cursor.fetchone()
+    return f"{template}:{count}:{last}"
+
+
+def non_empty(cursor, template, tables):
+    if not tables:
+        return set()
+    cursor.execute(
+        " UNION ALL ".join(
+            f"SELECT %s WHERE EXISTS (SELECT 1 FROM {quoted(template)}.{quoted(table)})"  # noqa: S608
+            for table in tables
+        ),
+        tables,
+    )
+    return {row[0] for row in cursor.fetchall()}
 
 
 def clone_statements(template, target):
@@ -69,6 +99,7 @@ def clone_statements(template, target):
             [template],
         )
         sequences = cursor.fetchall()
+        with_rows = non_empty(cursor, template, tables)
         cursor.execute("SET LOCAL search_path = public")
 
     source, schema = quoted(template), quoted(target)
@@ -88,11 +119,13 @@ def clone_statements(template, target):
     statements += [
         f"INSERT INTO {quoted(table)} OVERRIDING SYSTEM VALUE SELECT * FROM {source}.{quoted(table)}"
         for table in tables
+        if table in with_rows
     ]
     statements += [
         f"SELECT setval(pg_get_serial_sequence('{quoted(target)}.{quoted(table)}', '{column}'), "
         f"COALESCE(MAX({quoted(column)}), 1), MAX({quoted(column)}) IS NOT NULL) FROM {quoted(table)}"
         for table, column in identities
+        if table in with_rows
     ]
     statements += [
         f"ALTER TABLE {quoted(table)} ADD CONSTRAINT {quoted(name)} {definition}"
@@ -103,7 +136,21 @@ def clone_statements(template, target):
     return statements
 
 
+def clone_script(template):
+    """The cloning script of the template as it is now, with TARGET where the new schema's name goes."""
+    fingerprint = template_fingerprint(template)
+    if fingerprint not in SCRIPTS:
+        key = f"clone-script:{fingerprint}"
+        script = caches["shared"].get(key)
+        if script is None:
+            script = ";\n".join(clone_statements(template, TARGET))
+            caches["shared"].set(key, script, SCRIPT_SECONDS)
+        SCRIPTS[fingerprint] = script
+    return SCRIPTS[fingerprint]
+
+
 def clone_template(template, target):
     """Create `target` as a copy of `template`, inside the caller's transaction."""
+    script = clone_script(template).replace(quoted(TARGET), quoted(target))
     with connection.cursor() as cursor:
-        cursor.execute(";\n".join(clone_statements(template, target)))
+        cursor.execute(script)

@@ -9,7 +9,9 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
+from django_tenants.middleware.main import TenantMainMiddleware
 
+from portal.caching import PublicPageCache, tenant_for_host, visitor_language
 from portal.perms import is_staff_member
 
 
@@ -82,9 +84,7 @@ class FrenchFirstLocaleMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        translation.activate(language)
+        translation.activate(visitor_language(request))
         request.LANGUAGE_CODE = translation.get_language()
 
 
@@ -135,3 +135,21 @@ class PrivateResponsesMiddleware:
         if private and "public" not in response.get("Cache-Control", ""):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class CachedTenantMiddleware(TenantMainMiddleware):
+    """django-tenants' routing by domain, with the domain → collectivité lookup kept in Redis (no query)."""
+
+    def get_tenant(self, domain_model, hostname):
+        def lookup(host):
+            domain = domain_model.objects.select_related("tenant").filter(domain=host).first()
+            return domain.tenant if domain else None
+
+        tenant = tenant_for_host(hostname, lookup)
+        if tenant is None:
+            raise domain_model.DoesNotExist
+        return tenant
+
+
+class PublicPageCacheMiddleware(PublicPageCache):
+    """Right after routing: an anonymous visitor's public page from the cache (portal.caching)."""

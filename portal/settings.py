@@ -91,7 +91,8 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
     "portal.middleware.RequestBodyLimitMiddleware",
-    "django_tenants.middleware.main.TenantMainMiddleware",
+    "portal.middleware.CachedTenantMiddleware",
+    "portal.middleware.PublicPageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -143,13 +144,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "portal.redis_cache.RedisCache",
         "LOCATION": REDIS_URL,
         # Keys carry the schema name: one collectivité never reads another's cache entries.
         "KEY_FUNCTION": "django_tenants.cache.make_key",
         "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "guichet"),
-    }
+    },
+    # Entries about several collectivités (routing, cached public pages): their keys name the schema.
+    "shared": {
+        "BACKEND": "portal.redis_cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "guichet") + "-shared",
+    },
 }
 
 # kombu names a Redis unix socket redis+socket:// (the embedded Redis of `make run` listens on one).

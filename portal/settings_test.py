@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process, through the same tenant-aware task class as in the worker.
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES["default"]["KEY_PREFIX"] = "guichet-test"
+CACHES["shared"]["KEY_PREFIX"] = "guichet-test-shared"
 ALLOWED_HOSTS = [".localhost", "localhost", "testserver"]
 SECURE_SSL_REDIRECT = False
 # Links in emails as a development server on port 8000 serves them.

@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("_caddy/domaine", views.caddy_domain, name="caddy_domain"),
     path("theme.css", views.theme_css, name="theme_css"),
 ]
 

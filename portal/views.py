@@ -12,14 +12,16 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from portal.accounts.roles import Role
+from portal.caching import public_page
 from portal.decorators import allowed_if
-from portal.models import Collectivite
+from portal.models import Collectivite, Domain
 from portal.navigation import ROLE_HOME_SLUGS, ROLE_HOME_TITLES, ROLE_HOME_VIEWS, role_home_url
 from portal.perms import can_manage_users, can_see_role_home, is_signed_in
 
 ROLES_BY_SLUG = {slug: role for role, slug in ROLE_HOME_SLUGS.items()}
 
 
+@public_page
 @login_not_required
 @require_GET
 def welcome(request):
@@ -61,6 +63,20 @@ def role_home(request, slug):
 
 
 role_home.permission_predicate = can_see_role_home
+
+
+@login_not_required
+@require_GET
+def caddy_domain(request):
+    """Caddy asks before it requests a TLS certificate: yes (200) only for a domain the platform serves.
+
+    Open to anyone, as DNS is: it says whether a domain is served, nothing else. Without this check
+    anyone pointing a name at the proxy would make it ask Let's Encrypt for certificates in a loop.
+    """
+    domain = request.GET.get("domain", "").strip().lower().rstrip(".")
+    if domain and Domain.objects.filter(domain=domain).exists():
+        return HttpResponse("ok", content_type="text/plain")
+    return HttpResponse("inconnu", content_type="text/plain", status=404)
 
 
 @login_not_required

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from portal.caching import forget_local_routes
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
 
@@ -45,6 +46,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def _public_schema_and_clean_cache():
     connection.set_schema_to_public()
     cache.clear()
+    forget_local_routes()  # routes read in a rolled-back test are not the database's
     yield
     connection.set_schema_to_public()
 

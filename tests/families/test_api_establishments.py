@@ -18,6 +18,7 @@ def test_the_establishment_list_runs_the_same_number_of_queries_whatever_its_len
     from django.test.utils import CaptureQueriesContext
 
     client = client_for(alpha)
+    client.get("/api/v1/etablissements/")  # the first request also looks its domain up (then cached)
     counts = []
     for size in (2, 14):
         for index in range(size):
