@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from families.models import (
 )
 from families.uploads import inspect_upload
 from families.workflow import check_transition
+from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
 MATERIAL_FIELDS = (
@@ -200,10 +201,7 @@ def application_submit(*, application, user):
     change = application_transition(
         application=application, to_status=ApplicationStatus.DEPOSEE, actor=Actor.FAMILY, user=user
     )
-    schema = connection.schema_name
-    transaction.on_commit(
-        lambda: build_attestation.apply_async(args=[application.pk], headers={"_schema_name": schema})
-    )
+    enqueue_on_commit(build_attestation, application.pk)
     return change
 
 

@@ -54,6 +54,7 @@ ACCOUNT_APPS = [
 SHARED_APPS = [
     # portal comes first so that its migrate_schemas (which keeps the template schema current) wins.
     "portal",
+    "portal.outbox",  # also a tenant app: the platform and each collectivité have their own outbox
     "django_tenants",
     *ACCOUNT_APPS,
     "django.contrib.messages",
@@ -70,6 +71,7 @@ SHARED_APPS = [
 
 TENANT_APPS = [
     *ACCOUNT_APPS,
+    "portal.outbox",
     "families",
     "creches",
     "rpe",
@@ -166,6 +168,13 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Emails: each schema's outbox is drained every minute, whatever happened to the nudges.
+    "courriels": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 60,
+        "args": ("portal.outbox.tasks.drain",),
+    },
+    "courriels-plateforme": {"task": "portal.outbox.tasks.drain", "schedule": 60},
     "sessions-expirees": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,
@@ -308,6 +317,11 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Guichet petite enfance <ne-pas-repondre@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The outbox (portal/outbox): how long a worker holds the rows it claimed, the first retry delay (doubled
+# after each failure) and the attempts before a message is "failed".
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

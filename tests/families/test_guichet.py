@@ -662,7 +662,7 @@ def test_the_queue_runs_a_bounded_number_of_queries(alpha, count, django_assert_
         assert client.get("/api/v1/guichet/demandes/").json()["count"] == count
 
 
-DOSSIER_QUERY_BOUND = 22  # includes the score under the grid in force (regulation + criteria)
+DOSSIER_QUERY_BOUND = 23  # includes the score under the grid in force (regulation + criteria), the emails sent
 
 
 @pytest.mark.parametrize("count", [5, 40])

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from portal.outbox.services import outbox_drain
+
+
+@shared_task
+def drain():
+    """Send the current collectivité's due messages (the beat runs it every minute in every schema)."""
+    return outbox_drain()
