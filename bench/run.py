@@ -13,6 +13,7 @@ BENCHMARKS = [
     "guichet_queue.py",
     "simulator_bench.py",
     "session_bench.py",
+    "outbox_bench.py",
 ]
 
 

@@ -174,7 +174,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60,
         "args": ("portal.outbox.tasks.drain",),
     },
-    "courriels-plateforme": {"task": "portal.outbox.tasks.drain", "schedule": 60},
+    "courriels-plateforme": {"task": "portal.outbox.tasks.drain", "schedule": 60, "args": ()},
     "sessions-expirees": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,

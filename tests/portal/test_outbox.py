@@ -180,3 +180,14 @@ def test_staff_see_the_emails_about_a_dossier_on_the_dossier(alpha, mailoutbox):
     row = re.search(r"<tr>(?:(?!</tr>).)*Votre demande est complète.*?</tr>", text, re.S).group(0)
     assert "famille@a.fr" in row and "Envoyé" in row
     assert "Un autre dossier" not in text
+
+
+def test_the_platform_has_its_own_outbox_for_its_operators_emails(alpha, mailoutbox):
+    connection.set_schema_to_public()
+    row = queue_email(subject="Réinitialisation", body="…", to=["operateur@plateforme.fr"])
+    with tenant_context(alpha):
+        assert not OutboxMessage.objects.filter(pk=row.pk, subject="Réinitialisation").exists()
+        assert outbox_drain() == {}
+    connection.set_schema_to_public()
+    assert outbox_drain() == {MessageStatus.SENT: 1}
+    assert [message.to for message in mailoutbox] == [["operateur@plateforme.fr"]]
