@@ -175,6 +175,11 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("portal.outbox.tasks.drain",),
     },
     "courriels-plateforme": {"task": "portal.outbox.tasks.drain", "schedule": 60, "args": ()},
+    "courriels-effaces": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("portal.outbox.tasks.purge",),
+    },
     "sessions-expirees": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,
@@ -322,6 +327,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
 OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+# Finished messages (sent, skipped, failed) are forgotten after this many days, or with their object.
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "365"))
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

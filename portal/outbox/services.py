@@ -167,3 +167,16 @@ def outbox_drain(*, batch_size=BATCH_SIZE):
         with connection.cursor() as cursor:
             cursor.execute("RESET synchronous_commit")
     return counts
+
+
+def outbox_purge(*, now=None):
+    """Forget finished messages (personal data): those about a deleted object, and all after OUTBOX_KEEP_DAYS."""
+    now = now or timezone.now()
+    finished = OutboxMessage.objects.exclude(status__in=[MessageStatus.PENDING, MessageStatus.SENDING])
+    deleted = finished.filter(created_at__lt=now - datetime.timedelta(days=settings.OUTBOX_KEEP_DAYS)).delete()[0]
+    for about_type in ContentType.objects.filter(pk__in=finished.values("about_type")):
+        model = about_type.model_class()
+        if model is not None:
+            orphans = finished.filter(about_type=about_type).exclude(about_id__in=model._base_manager.values("pk"))
+            deleted += orphans.delete()[0]
+    return deleted

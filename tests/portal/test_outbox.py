@@ -17,7 +17,7 @@ from families.models import Application
 from portal.outbox.enums import MessageStatus
 from portal.outbox.models import OutboxMessage, OutboxSettings
 from portal.outbox.quiet import in_quiet_hours
-from portal.outbox.services import outbox_claim, outbox_drain
+from portal.outbox.services import outbox_claim, outbox_drain, outbox_purge
 from portal.tasks import queue_email
 from tests.families.factories import ApplicationFactory
 from tests.families.test_guichet import filed, staff_in
@@ -191,3 +191,21 @@ def test_the_platform_has_its_own_outbox_for_its_operators_emails(alpha, mailout
     connection.set_schema_to_public()
     assert outbox_drain() == {MessageStatus.SENT: 1}
     assert [message.to for message in mailoutbox] == [["operateur@plateforme.fr"]]
+
+
+def test_finished_messages_are_forgotten_with_their_dossier_or_after_the_keeping_period(alpha, settings):
+    settings.OUTBOX_KEEP_DAYS = 30
+    with tenant_context(alpha):
+        purged, kept = ApplicationFactory(), ApplicationFactory()
+        for application in (purged, kept):
+            queue_email(subject="Objet", body="…", to=["a@b.fr"], key="k", about=application)
+        waiting = queue_email(subject="En attente", body="…", to=["a@b.fr"], send_at=timezone.now())
+        old = queue_email(subject="Ancien", body="…", to=["a@b.fr"])
+        OutboxMessage.objects.exclude(pk=waiting.pk).update(status=MessageStatus.SENT)
+        OutboxMessage.objects.filter(pk__in=[old.pk, waiting.pk]).update(
+            created_at=timezone.now() - datetime.timedelta(days=31)
+        )
+        Application.objects.filter(pk=purged.pk).delete()
+        assert outbox_purge() == 2
+        assert OutboxMessage.objects.about(kept).exists() and OutboxMessage.objects.filter(pk=waiting.pk).exists()
+        assert not OutboxMessage.objects.filter(pk=old.pk).exists()
