@@ -1,4 +1,4 @@
-"""Emails of commission sessions and offers; each is sent by the worker after the transaction commits."""
+"""Emails of commission sessions and offers; each is queued in the outbox with the change that causes it."""
 
 from django.db import connection
 from django.urls import reverse

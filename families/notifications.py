@@ -1,8 +1,9 @@
-"""Emails to families and to the guichet; each is sent by the worker after the transaction commits."""
+"""Emails to families and to the guichet; each is queued in the outbox with the change that causes it."""
 
 from django.core import signing
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from families.enums import WAITING_STATUSES
 from portal.notifications import notify
@@ -21,14 +22,14 @@ def renewal_token(application):
     return signing.dumps({"application": application.pk, "due": str(application.renewal_due_on)}, salt=RENEWAL_SALT)
 
 
-def send(template, application, to, *, version=None, **context):
+def send(template, application, to, *, version=None, send_at=None, **context):
     context = {
         "application": application,
         "collectivite": getattr(connection, "tenant", None),
         "dashboard_url": absolute_url(reverse("families:application_detail", args=[application.pk])),
         **context,
     }
-    notify(f"families/email/{template}", to=to, context=context, about=application, version=version)
+    notify(f"families/email/{template}", to=to, context=context, about=application, version=version, send_at=send_at)
 
 
 def status_changed(application, change):
@@ -55,6 +56,7 @@ def renewal_reminder(application):
         [application.family.account.email],
         confirm_url=absolute_url(path),
         version=application.renewal_due_on,
+        send_at=timezone.now(),  # a scheduled reminder: held back during the collectivité's quiet hours
     )
 
 
