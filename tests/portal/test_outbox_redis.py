@@ -80,7 +80,7 @@ def work_off_the_queue():
         queue = broker_connection.SimpleQueue(app.conf.task_default_queue)
         while True:
             try:
-                message = queue.get(timeout=1)
+                message = queue.get(timeout=5)  # generous: a loaded machine is slow to answer
             except queue.Empty:
                 break
             args, kwargs, _embed = message.decode()
