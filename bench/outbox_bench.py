@@ -4,7 +4,9 @@ Runs against its own database (<DATABASE_URL's name>_outbox, dropped and recreat
 REDIS_URL. This script plays the beat: whenever the broker's queue is empty it fans the drain out to
 every collectivité. The worker's email backend (bench/outbox_sink.py) appends each Message-ID it sends
 to a file, from which duplicates and losses are counted. A second run kills the worker (SIGKILL) once
-half the emails are out and starts another one.
+half the emails are out and starts another one. Delivery is at least once: if the kill lands between an
+email's send and the commit of its "sent" state (about a millisecond out of each message's time), that
+email is sent again after the lease, with the same Message-ID, and counted here as one duplicate.
     python bench/outbox_bench.py [--json out.json] [--collectivites 50] [--messages 10000]
 """
 
