@@ -14,6 +14,7 @@ BENCHMARKS = [
     "simulator_bench.py",
     "session_bench.py",
     "pages_bench.py",
+    "outbox_bench.py",
 ]
 
 

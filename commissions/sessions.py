@@ -14,7 +14,7 @@ import re
 from collections import Counter
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from families.enums import WAITING_STATUSES, Actor, ApplicationStatus
 from families.models import Application, Wish
 from families.services import application_transition
 from portal.accounts.roles import Role
+from portal.tasks import enqueue_on_commit
 
 ELIGIBLE_STATUSES = (ApplicationStatus.COMPLETE, ApplicationStatus.LISTE_ATTENTE)
 EXPIRED_REASON = "délai dépassé"
@@ -466,8 +467,7 @@ def override_swap(*, dossier, other, reason, user):
 
 
 def _queue(task, *args):
-    schema = connection.schema_name
-    transaction.on_commit(lambda: task.apply_async(args=list(args), headers={"_schema_name": schema}))
+    enqueue_on_commit(task, *args)
 
 
 def _make_offer(*, dossier, seat):

@@ -40,6 +40,7 @@ from families.models import (
 )
 from families.uploads import inspect_upload
 from families.workflow import check_document_transition, check_transition
+from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
 MATERIAL_FIELDS = (
@@ -256,10 +257,7 @@ def attestation_queue(application):
 
     application.attestation_queued_at = timezone.now()
     Application.objects.filter(pk=application.pk).update(attestation_queued_at=application.attestation_queued_at)
-    schema = connection.schema_name
-    transaction.on_commit(
-        lambda: build_attestation.apply_async(args=[application.pk], headers={"_schema_name": schema})
-    )
+    enqueue_on_commit(build_attestation, application.pk)
 
 
 def attestation_build(application):

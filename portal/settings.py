@@ -54,6 +54,7 @@ ACCOUNT_APPS = [
 SHARED_APPS = [
     # portal comes first so that its migrate_schemas (which keeps the template schema current) wins.
     "portal",
+    "portal.outbox",  # also a tenant app: the platform and each collectivité have their own outbox
     "django_tenants",
     *ACCOUNT_APPS,
     "django.contrib.messages",
@@ -70,6 +71,7 @@ SHARED_APPS = [
 
 TENANT_APPS = [
     *ACCOUNT_APPS,
+    "portal.outbox",
     "families",
     "creches",
     "rpe",
@@ -173,6 +175,18 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Emails: each schema's outbox is drained every minute, whatever happened to the nudges.
+    "courriels": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 60,
+        "args": ("portal.outbox.tasks.drain",),
+    },
+    "courriels-plateforme": {"task": "portal.outbox.tasks.drain", "schedule": 60, "args": ()},
+    "courriels-effaces": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("portal.outbox.tasks.purge",),
+    },
     "sessions-expirees": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,
@@ -327,6 +341,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # In development, PUBLIC_PORT is the runserver's port (8000), so that links work as they are.
 PUBLIC_URL_SCHEME = os.environ.get("PUBLIC_URL_SCHEME", "http" if DEBUG else "https")
 PUBLIC_PORT = os.environ.get("PUBLIC_PORT", "")
+# The outbox (portal/outbox): how long a worker holds the rows it claimed, the first retry delay (doubled
+# after each failure) and the attempts before a message is "failed".
+OUTBOX_LEASE_SECONDS = int(os.environ.get("OUTBOX_LEASE_SECONDS", "300"))
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "60"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+# Finished messages (sent, skipped, failed) are forgotten after this many days, or with their object.
+OUTBOX_KEEP_DAYS = int(os.environ.get("OUTBOX_KEEP_DAYS", "365"))
 
 # --- API --------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -1,39 +1,67 @@
 from celery import current_app, shared_task
 from django.contrib.sessions.models import Session
-from django.core.mail import EmailMultiAlternatives
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_tenant_model, tenant_context
 
 from portal import mail
+from portal.outbox.services import outbox_enqueue
+from portal.outbox.tasks import drain
+
+
+def enqueue_on_commit(task, *args):
+    """Have the worker run `task(*args)` in the current collectivité once the transaction commits.
+
+    Never for rolled-back work. If the broker cannot be reached the failure is logged, not raised: the
+    change is committed already. Work that must not be lost goes through a table and a periodic job
+    instead (emails: the outbox).
+    """
+    schema = connection.schema_name
+    transaction.on_commit(lambda: task.apply_async(args=list(args), headers={"_schema_name": schema}), robust=True)
+
+
+def queue_email(
+    *,
+    subject,
+    body,
+    to,
+    html_body=None,
+    reply_to=None,
+    from_email=None,
+    key=None,
+    about=None,
+    version=None,
+    send_at=None,
+):
+    """Write an email in the collectivité's outbox, in the current transaction (portal.outbox.services).
+
+    It comes from the current collectivité's sender and answers go to its contact address.
+
+    `about` is the object the email is about (staff see it on that object); with `key` (the kind of
+    message) and `version`, the same email is queued once however often it is asked for. `send_at`
+    schedules it. After commit, a drain is nudged; the periodic drain sends it if the nudge is lost.
+    """
+    message = outbox_enqueue(
+        to=to,
+        subject=subject,
+        body=body,
+        html_body=html_body,
+        reply_to=reply_to or mail.reply_to(),
+        from_email=from_email or mail.sender(),
+        kind=key or "email",
+        about=about,
+        version=version,
+        send_at=send_at,
+    )
+    if send_at is None or send_at <= timezone.now():
+        enqueue_on_commit(drain)
+    return message
 
 
 @shared_task
-def send_email(*, subject, body, to, html_body=None, reply_to=None, from_email=None):
-    """Send one email; runs inside the tenant schema of whoever queued it."""
-    message = EmailMultiAlternatives(
-        subject=subject, body=body, from_email=from_email, to=to, reply_to=reply_to or None
-    )
-    if html_body:
-        message.attach_alternative(html_body, "text/html")
-    message.send()
-
-
-def queue_email(*, subject, body, to, html_body=None, reply_to=None):
-    """Send an email by the worker once the current transaction commits (never for rolled-back work).
-
-    It comes from the current collectivité's sender and answers go to its contact address.
-    """
-    schema = connection.schema_name
-    kwargs = {
-        "subject": subject,
-        "body": body,
-        "to": list(to),
-        "html_body": html_body,
-        "reply_to": reply_to or mail.reply_to(),
-        "from_email": mail.sender(),
-    }
-    transaction.on_commit(lambda: send_email.apply_async(kwargs=kwargs, headers={"_schema_name": schema}))
+def send_email(*, subject, body, to, html_body=None, reply_to=None):
+    """Emails handed to the broker before the outbox existed: into the outbox with them."""
+    queue_email(subject=subject, body=body, to=to, html_body=html_body, reply_to=reply_to)
 
 
 @shared_task

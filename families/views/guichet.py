@@ -44,6 +44,7 @@ from families.services import (
 )
 from families.workflow import TransitionError, targets
 from portal.decorators import allowed_if
+from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import spreadsheet_safe
 
 QUEUE_PAGE_SIZE = 50
@@ -268,6 +269,7 @@ def dossier_context(application, *, bound=None, bound_document=None):
         "history": list(application.history.select_related("user")),
         "exchanges": list(application.messages.select_related("author")),
         "notes": list(application.notes.select_related("author")),
+        "sent_messages": list(OutboxMessage.objects.about(application, application.offers.all())[:50]),
         "audit_entries": list(application.audit_entries.select_related("user")[:20]),
         "forms": forms,
         "can_request_pieces": ApplicationStatus.INCOMPLETE in allowed,

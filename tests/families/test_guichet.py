@@ -662,7 +662,9 @@ def test_the_queue_runs_a_bounded_number_of_queries(alpha, count, django_assert_
         assert client.get("/api/v1/guichet/demandes/").json()["count"] == count
 
 
-DOSSIER_QUERY_BOUND = 24  # the score under the grid in force (regulation + criteria), the pieces to ask for
+DOSSIER_QUERY_BOUND = (
+    25  # the score under the grid in force (regulation + criteria), the pieces to ask for, the emails
+)
 
 
 @pytest.mark.parametrize("count", [5, 40])

@@ -33,20 +33,20 @@ def test_emails_are_sent_by_a_task_inside_the_right_collectivite(
     alpha, mailoutbox, django_capture_on_commit_callbacks
 ):
     seen = []
-    from portal import tasks
+    from portal.outbox import services
 
-    original = tasks.EmailMultiAlternatives.send
+    original = services.EmailMultiAlternatives.send
 
     def record_schema(message, *args, **kwargs):
         seen.append(connection.schema_name)
         return original(message, *args, **kwargs)
 
-    tasks.EmailMultiAlternatives.send = record_schema
+    services.EmailMultiAlternatives.send = record_schema
     try:
         with tenant_context(alpha), django_capture_on_commit_callbacks(execute=True):
             queue_email(subject="Objet", body="Corps", to=["a@b.fr"])
     finally:
-        tasks.EmailMultiAlternatives.send = original
+        services.EmailMultiAlternatives.send = original
     assert seen == ["alpha"]
     assert mailoutbox[0].subject == "Objet"
 

@@ -1,0 +1,34 @@
+"""The one way an app notifies someone: render the templates of a message and queue it in the outbox."""
+
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+
+from portal.tasks import queue_email
+
+
+def notify(template, *, to, context, about=None, version=None, send_at=None, from_email=None, reply_to=None):
+    """Queue `<template>_subject.txt`, `_body.txt` and, when the app has one, `_body.html`.
+
+    `template` is e.g. "families/email/status"; its kind ("families.status") names the message for the
+    outbox's checks (portal.outbox.checks). With `about` and a `version`, the same message is queued once.
+    Addresses left empty are dropped; with none left, nothing is queued.
+    """
+    to = [address for address in to if address]
+    if not to:
+        return None
+    try:
+        html_body = render_to_string(f"{template}_body.html", context)
+    except TemplateDoesNotExist:
+        html_body = None
+    return queue_email(
+        subject=render_to_string(f"{template}_subject.txt", context).strip(),
+        body=render_to_string(f"{template}_body.txt", context),
+        html_body=html_body,
+        to=to,
+        key=template.replace("/email/", "."),
+        about=about,
+        version=version,
+        send_at=send_at,
+        from_email=from_email,
+        reply_to=reply_to,
+    )
