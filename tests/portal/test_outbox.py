@@ -163,7 +163,7 @@ def test_emails_keep_their_plain_text_and_html_parts_and_a_stable_message_id(alp
     (message,) = mailoutbox
     assert message.body == "Texte" and message.alternatives[0][:2] == ("<p>HTML</p>", "text/html")
     assert message.reply_to == ["r@b.fr"]
-    assert message.extra_headers["Message-ID"] == f"<outbox.alpha.{row.pk}@localhost>"
+    assert message.extra_headers["Message-ID"] == f"<outbox.alpha.{row.pk}@alpha.localhost>"
 
 
 def test_staff_see_the_emails_about_a_dossier_on_the_dossier(alpha, mailoutbox):
