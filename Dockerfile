@@ -8,7 +8,7 @@ RUN apt-get update \
 RUN useradd --create-home --uid 1000 guichet
 WORKDIR /app
 COPY requirements.lock .
-RUN pip install --no-cache-dir -r requirements.lock
+RUN pip install --no-cache-dir --require-hashes -r requirements.lock
 COPY --chown=guichet:guichet . .
 RUN SECRET_KEY=build-only python manage.py collectstatic --noinput
 USER guichet

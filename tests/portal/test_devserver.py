@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from urllib.parse import quote
 
 import psutil
 import pytest
@@ -36,9 +37,12 @@ def devserver_env(db, tmp_path):
     # A developer's terminal: none of what the test settings put in the environment.
     test_only = ("DJANGO_SETTINGS_MODULE", "PYTEST_CURRENT_TEST", "DEBUG", "SECRET_KEY")
     env = {key: value for key, value in os.environ.items() if key not in test_only}
+    # The embedded PostgreSQL of `make test` listens on a unix socket, its folder in OPTIONS (`?host=`).
+    host = database["HOST"] or database["OPTIONS"].get("host", "")
+    address = quote(host, safe="") if host.startswith("/") else f"{host}:{database['PORT']}"
     env.update(
         {
-            "DATABASE_URL": f"postgresql://{database['USER']}@{database['HOST']}:{database['PORT']}/{database['NAME']}",
+            "DATABASE_URL": f"postgresql://{database['USER']}@{address}/{database['NAME']}",
             "REDIS_URL": settings.REDIS_URL,
             "PORT": str(free_port()),
             "MEDIA_ROOT": str(tmp_path / "media"),
@@ -126,6 +130,7 @@ def devserver(devserver_env, tmp_path):
     for server in started:
         if server.process.poll() is None:
             server.kill_everything()
+        server.log.close()
 
 
 def test_ctrl_c_stops_everything_frees_the_port_and_a_second_run_starts_cleanly_until_sigterm(
