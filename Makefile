@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
 WITH_SERVICES := $(PY) -m portal.devserver exec --
 
-.PHONY: install run test quality fix migrate seed bench messages clean
+.PHONY: install run test quality fix migrate seed bench messages clean mutation
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ migrate: install
 
 seed: install
 	$(WITH_SERVICES) env DEBUG=1 $(PY) manage.py seed_demo
+
+# Mutation score of the pure modules, each against its own tests (minutes of CPU; not part of `make test`).
+# One module: make mutation MODULES=creches/fees.py
+mutation: install
+	$(WITH_SERVICES) $(PY) -m tests.mutation $(MODULES)
 
 bench: install
 	$(WITH_SERVICES) $(PY) bench/run.py
