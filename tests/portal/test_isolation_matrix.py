@@ -16,12 +16,9 @@ import re
 
 import pytest
 from django.db import connection, transaction
-from django.test import Client
 from django.urls import get_resolver
-from django_tenants.utils import tenant_context
 
-from portal.models import Collectivite
-from tests.portal.matrix_world import DOMAIN, ROLES, STAFF, world_ensure
+from tests.portal.matrix_world import ROLES, STAFF
 from tests.portal.test_roles import walk
 
 VARIANTS = ("own", "other_family", "other_collectivite")
@@ -571,22 +568,6 @@ EXPECTED = parse(EXPECTED_TEXT)
 ROUTES = [route for route, _callback in walk(get_resolver("portal.urls").url_patterns)]
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        world = world_ensure(Collectivite.objects.get(slug="metz"))
-        clients = {}
-        for role in ROLES:
-            client = Client(HTTP_HOST=DOMAIN, raise_request_exception=False)
-            if role != "anonymous":
-                with tenant_context(world.collectivite):
-                    client.force_login(world.users[role])
-            clients[role] = client
-        world.clients = clients
-        connection.set_schema_to_public()
-    return world
-
-
 def request(client, method, url):
     """One request whose effects (rows, session, cookies) are all undone afterwards."""
     cookies = client.cookies
@@ -610,14 +591,14 @@ def test_every_route_is_in_the_table():
         assert sorted(lines) == sorted(ROLES), route
 
 
-def statuses_of(world, route):
+def statuses_of(matrix, route):
     """(role, method, variant) -> what the portal answers, and the rules it broke."""
     found, broken = {}, []
     for role in ROLES:
-        urls = urls_of(route, world, role)
+        urls = urls_of(route, matrix, role)
         for method in ("get", "post"):
             for variant, url in urls.items():
-                response = request(world.clients[role], method, url)
+                response = request(matrix.clients[role], method, url)
                 got = found[(role, method, variant)] = outcome(response)
                 where = f"{role} {method.upper()} {url}"
                 if response.status_code >= 500:
@@ -630,8 +611,8 @@ def statuses_of(world, route):
 
 
 @pytest.mark.parametrize("route", ROUTES)
-def test_each_role_gets_exactly_the_expected_status(world, route, db):
-    found, broken = statuses_of(world, route)
+def test_each_role_gets_exactly_the_expected_status(matrix, route, db):
+    found, broken = statuses_of(matrix, route)
     assert broken == []
     expected = EXPECTED[route]
     mismatches = []
