@@ -25,7 +25,7 @@ MUTMUT = Path(sys.executable).parent / "mutmut"
 MODULES = {
     "families/workflow.py": ["tests/families/test_workflow_rules.py"],
     "commissions/scoring.py": ["tests/commissions/test_scoring.py", "tests/commissions/test_scoring_edges.py"],
-    "creches/fees.py": ["tests/creches/test_fees.py"],
+    "creches/fees.py": ["tests/creches/test_fees.py", "tests/creches/test_fees_sentences.py"],
     "commissions/matching.py": ["tests/commissions/test_matching.py"],
 }
 PACKAGES = ["portal", "families", "creches", "rpe", "commissions", "observatoire"]

@@ -116,7 +116,7 @@ def test_the_rate_sentence_says_how_the_children_were_counted(children, aeeh, se
 
 
 def test_a_family_has_at_least_one_child_and_negative_aeeh_counts_for_nothing():
-    with pytest.raises(ValueError, match="at least 1"):
+    with pytest.raises(ValueError, match="^children must be at least 1$"):
         fees.counted_children(0)
     assert fees.counted_children(1) == 1
     assert fees.counted_children(2, aeeh_children=-1) == 2
@@ -182,6 +182,22 @@ def test_the_cmg_share_is_rounded_half_up_to_a_hundredth_of_a_percent():
         Decimal("340.20"),
         Decimal("159.80"),
     )
+
+
+def test_a_child_receiving_aeeh_lowers_the_family_effort_and_raises_the_cmg():
+    # 24 000 € → 2 000 €/month; 1 child + AEEH counts as 2 → 0.0516 % → 1.032 → 1.03 €/h.
+    # 1 − 1.03 ÷ 4.85 = 0.78763… → 78.76 %; 675 € × 0.7876 = 531.63 €; 143.37 € left.
+    estimate = fees.cmg_estimate(
+        SCALE_2025,
+        annual_resources=24000,
+        children=1,
+        aeeh_children=1,
+        hours_per_week=40,
+        weeks_per_year=45,
+        hourly_wage=Decimal("4.50"),
+    )
+    assert estimate.effort_rate == Decimal("0.0516")
+    assert (estimate.cmg, estimate.net_cost) == (Decimal("531.63"), Decimal("143.37"))
 
 
 def test_a_family_effort_equal_to_the_reference_hour_gets_no_cmg():
