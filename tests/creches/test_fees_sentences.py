@@ -200,6 +200,18 @@ def test_a_child_receiving_aeeh_lowers_the_family_effort_and_raises_the_cmg():
     assert (estimate.cmg, estimate.net_cost) == (Decimal("531.63"), Decimal("143.37"))
 
 
+def test_a_share_exactly_between_two_ten_thousandths_is_rounded_up():
+    # A made-up barème: 3 600 € → 300 €/month × 0.01 % = 0.03 €/h; 1 − 0.03 ÷ 1.60 = 0.98125 → 0.9813 (half up,
+    # where banker's rounding would give 0.9812). 2 € × 150 h = 300 €; CMG = 300 × 0.9813 = 294.39 €.
+    scale = scale_with(
+        floor=Decimal("300"), effort_rates=(Decimal("0.0100"),) * 5, reference_hourly_cost=Decimal("1.60")
+    )
+    estimate = fees.cmg_estimate(
+        scale, annual_resources=3600, children=1, hours_per_week=40, weeks_per_year=45, hourly_wage=2
+    )
+    assert (estimate.cmg, estimate.net_cost) == (Decimal("294.39"), Decimal("5.61"))
+
+
 def test_a_family_effort_equal_to_the_reference_hour_gets_no_cmg():
     # 8 500 € (ceiling) × 0.0619 % = 5.2615 → 5.26 €/h, exactly the reference cost of this scale: share 0.
     scale = scale_with(reference_hourly_cost=Decimal("5.26"))
