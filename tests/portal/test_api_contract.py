@@ -1,4 +1,5 @@
-"""The API keeps the promises of its own OpenAPI schema (schemathesis), for a visitor, a family and an agent.
+"""The API keeps the promises of its own OpenAPI schema (schemathesis), for a visitor, a family and an agent;
+the hostile inputs found by the probe of issue 13 (a NUL in a query, a 5,000-bracket body) get a 4xx.
 
 Every operation of `/api/v1/schema/` is called with generated data (a few examples each, so that the suite stays
 fast) and every answer is checked: no server error, a status the schema documents, a body and headers that match
@@ -137,3 +138,21 @@ def test_a_family_gets_only_answers_the_schema_documents(api_schema, as_parent, 
 def test_an_agent_gets_only_answers_the_schema_documents(api_schema, as_agent, alpha):
     violations = schema_violations(api_schema, alpha, as_agent)
     assert not violations, "\n".join(violations)
+
+
+@pytest.mark.parametrize("query", ["commune=%00", "type=%00", "page=%00"])
+def test_a_nul_in_the_catalogue_s_query_is_refused_not_a_server_error(alpha, query):
+    client = client_for(alpha)
+    client.raise_request_exception = False
+    response = client.get(f"/api/v1/etablissements/?{query}")
+    assert 400 <= response.status_code < 500
+
+
+def test_a_deeply_nested_body_is_refused_not_a_server_error(alpha):
+    user, family, child = family_in(alpha, email="api-famille@alpha.test")
+    application = application_in(alpha, family, child, establishment=establishment_in(alpha))
+    body = "[" * 5000 + "]" * 5000
+    client = client_for(alpha, user)
+    client.raise_request_exception = False
+    response = client.patch(f"/api/v1/demandes/{application.pk}/", body, content_type="application/json")
+    assert 400 <= response.status_code < 500
