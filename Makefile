@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 WITH_SERVICES := $(PY) -m portal.devserver exec --
 
-.PHONY: install run test quality audit lock fix migrate seed bench backup restore messages clean
+.PHONY: install run test quality audit lock fix migrate seed bench backup restore messages clean mutation
 
 # Development installs both locks; the production image only requirements.lock (see Dockerfile).
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
@@ -46,6 +46,11 @@ migrate: install
 
 seed: install
 	$(WITH_SERVICES) env DEBUG=1 $(PY) manage.py seed_demo
+
+# Mutation score of the pure modules, each against its own tests (minutes of CPU; not part of `make test`).
+# One module: make mutation MODULES=creches/fees.py
+mutation: install
+	$(WITH_SERVICES) $(PY) -m tests.mutation $(MODULES)
 
 bench: install
 	$(WITH_SERVICES) $(PY) bench/run.py

@@ -33,7 +33,10 @@ def test_the_simulator_shows_both_costs_with_their_formula(metz):
     assert "232,50 € par mois (1,55 € de l'heure)" in page
     assert "Tarif horaire : 3 000 € × 0,0516 % = 1,55 € de l'heure." in page
     assert "Coût mensuel : 1,55 € × 150 h = 232,50 € par mois." in page
-    assert "CMG" in page
+    # 1 − 1,55 ÷ 4,85 = 68,04 %; 4,50 € × 150 h = 675 €; CMG 675 × 0,6804 = 459,27 €; 215,73 € left to pay.
+    assert "215,73 € par mois à votre charge, après 459,27 € de CMG" in page
+    assert "CMG : 675 € × 68,04 % = 459,27 € par mois." in page
+    assert "Reste à payer : 675 € − 459,27 € = 215,73 € par mois, avant crédit d'impôt." in page
     assert "version en vigueur depuis le 1er septembre 2025" in page
 
 

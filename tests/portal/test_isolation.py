@@ -73,8 +73,15 @@ def test_an_object_id_of_one_collectivite_means_nothing_in_another(alpha, beta):
 
     with tenant_context(beta):
         TOTP.activate(admin_beta, "JBSWY3DPEHPK3PXP")
+        highest_in_beta = User.objects.order_by("-pk").values_list("pk", flat=True).first()
     connection.set_schema_to_public()
+    # Ids are per schema: make alpha's person carry an id beta has never given.
     alpha_person = user_in(alpha, email="personne@alpha.test", roles=[Role.PARENT])
-    response = client_for(beta, admin_beta).get(f"/espace/administration/utilisateurs/{alpha_person.pk}/roles/")
-    # Same numeric id may exist in beta, but never as alpha's person.
-    assert "personne@alpha.test" not in response.content.decode()
+    while alpha_person.pk <= highest_in_beta:
+        alpha_person = user_in(alpha, email=f"personne-{alpha_person.pk}@alpha.test", roles=[Role.PARENT])
+    client = client_for(beta, admin_beta)
+    response = client.get(f"/espace/administration/utilisateurs/{alpha_person.pk}/roles/")
+    assert response.status_code == 404
+    assert alpha_person.email not in response.content.decode()
+    # Positive control: the same page answers for beta's own person.
+    assert client.get(f"/espace/administration/utilisateurs/{highest_in_beta}/roles/").status_code == 200

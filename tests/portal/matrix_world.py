@@ -1,0 +1,209 @@
+"""The collectivité the isolation matrix runs in: one person per role and an object of every kind per family.
+
+Built once per test database (committed, like the collectivités of tests/conftest.py) in its own schema, so
+that the matrix can read and post everywhere without touching the data of other tests. A second
+collectivité (`metz`, from seed_demo) provides the objects "of another collectivité": ids that exist there
+and not here.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import tenant_context
+
+from commissions import sessions
+from commissions.models import Criterion, Dossier, Offer, Regulation, Reservation
+from commissions.services import criterion_save, regulation_adopt, regulation_create
+from creches.demo import fee_scales_seed
+from creches.models import Establishment, FeeScale, PlaceOpening
+from families.enums import ApplicationStatus
+from families.models import Application, Child, Document, DocumentType, Guardian, Situation, Wish
+from families.services import document_add
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.models import Collectivite
+from portal.tenancy import collectivite_create
+from tests.families.builders import application_in, establishment_in, family_in, pdf_bytes, upload
+from tests.utils import user_in
+
+SLUG = "matrice"
+DOMAIN = "matrice.localhost"
+TOTP_SECRET = "JBSWY3DPEHPK3PXP"
+
+# role name in the matrix -> (e-mail, roles); the families are built below.
+STAFF = {
+    "am": ("am@matrice.test", [Role.ASSISTANT_MATERNEL]),
+    "animatrice": ("animatrice@matrice.test", [Role.ANIMATRICE_RPE]),
+    "agent": ("agent@matrice.test", [Role.AGENT]),
+    "directrice": ("directrice@matrice.test", [Role.DIRECTEUR]),
+    "member": ("membre@matrice.test", [Role.MEMBRE_COMMISSION]),
+    "elu": ("elu@matrice.test", [Role.ELU]),
+    "admin": ("admin@matrice.test", [Role.ADMINISTRATEUR]),
+}
+FAMILIES = {"parent": "parent@matrice.test", "other_parent": "autre-parent@matrice.test"}
+ROLES = ["anonymous", "parent", "other_parent", *STAFF]
+
+
+@dataclass
+class World:
+    collectivite: Collectivite
+    users: dict = field(default_factory=dict)
+    # kind -> {"own": value, "other_family": value, "other_collectivite": value}
+    objects: dict = field(default_factory=dict)
+
+
+def _staff(collectivite, email, roles):
+    user = user_in(collectivite, email=email, roles=roles)
+    with tenant_context(collectivite):
+        TOTP.activate(user, TOTP_SECRET)
+    connection.set_schema_to_public()
+    return user
+
+
+def _build():
+    collectivite = collectivite_create(
+        schema="matrice", name="Matrice", domain=DOMAIN, communes=[{"code_insee": "44109", "nom": "Nantes"}]
+    )
+    for email, roles in STAFF.values():
+        _staff(collectivite, email, roles)
+    lutins = establishment_in(collectivite, "les-lutins")
+    pirates = establishment_in(collectivite, "les-pirates")
+    today = timezone.localdate()
+    families = {}
+    for index, (name, email) in enumerate(FAMILIES.items()):
+        user, family, child = family_in(collectivite, email=email)
+        application = application_in(collectivite, family, child, status=ApplicationStatus.COMPLETE)
+        families[name] = (user, family, child, application, index)
+    with tenant_context(collectivite):
+        fee_scales_seed()
+        Reservation.objects.create(section=lutins.sections.get(), flag="insertion", count=1)
+        director = User.objects.get(email=STAFF["directrice"][0])
+        lutins.directors.add(director)
+        regulation = regulation_create(title="Règlement")
+        criterion_save(
+            regulation=regulation,
+            fields={
+                "code": "monoparentalite",
+                "label": "Famille monoparentale",
+                "kind": "situation",
+                "order": 1,
+                "parameters": {"situation": "monoparentalite", "points": 10},
+            },
+        )
+        regulation_adopt(regulation=regulation, adopted_on=today - datetime.timedelta(days=30), deliberation="D-1")
+        PlaceOpening.objects.create(
+            section=lutins.sections.get(), count=1, available_from=today + datetime.timedelta(days=30)
+        )
+        document_type = DocumentType.objects.order_by("order").first()
+        for user, family, _child, application, index in families.values():
+            Guardian.objects.filter(family=family).update(last_name=f"Matrice{index}")
+            Wish.objects.create(application=application, establishment=lutins, rank=1)
+            Wish.objects.create(application=application, establishment=pirates, rank=2)
+            document_add(
+                application=application,
+                document_type=document_type,
+                upload=upload("piece.pdf", pdf_bytes()),
+                user=user,
+            )
+        # The parent is a single parent: 10 points, the one place of the session is offered to it.
+        families["parent"][1].situations.add(Situation.objects.get(code="monoparentalite"))
+        agent = User.objects.get(email=STAFF["agent"][0])
+        session = sessions.session_create(
+            title="Commission de la matrice",
+            date=today,
+            places_until=today + datetime.timedelta(days=90),
+            chair=User.objects.get(email=STAFF["elu"][0]),
+            members=[User.objects.get(email=STAFF["member"][0])],
+            user=agent,
+        )
+        sessions.session_prepare(session=session, user=agent)
+        sessions.session_allocate(session=session)
+        sessions.session_validate(session=session, user=agent)
+    connection.set_schema_to_public()
+    return collectivite
+
+
+def _max_pk(model):
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def world_ensure(other):
+    """The matrix's collectivité (built on first use) and the people and objects the matrix needs."""
+    collectivite = Collectivite.objects.filter(slug=SLUG).first()
+    if collectivite is None:
+        with transaction.atomic():
+            collectivite = _build()
+    world = World(collectivite)
+    with tenant_context(collectivite):
+        world.users = {name: User.objects.get(email=email) for name, (email, _roles) in STAFF.items()}
+        world.users |= {name: User.objects.get(email=email) for name, email in FAMILIES.items()}
+        applications = {name: Application.objects.get(family__account=world.users[name]) for name in FAMILIES}
+        dossiers = {name: Dossier.objects.get(application=applications[name]) for name in FAMILIES}
+        offer = Offer.objects.get(application=applications["parent"])
+        regulation = Regulation.objects.get()
+        own = {
+            "application": applications["parent"].pk,
+            "child": applications["parent"].child_id,
+            "document": Document.objects.get(application=applications["parent"]).pk,
+            "dossier": dossiers["parent"].pk,
+            "offer": offer.pk,
+            "user": world.users["parent"].pk,
+            "establishment": "les-lutins",
+            "establishment_id": Establishment.objects.get(slug="les-lutins").pk,
+            "fee_scale": _max_pk(FeeScale),
+            "regulation": regulation.version,
+            "criterion": Criterion.objects.get(regulation=regulation).pk,
+            "reservation": _max_pk(Reservation),
+            "session": offer.session_id,
+            "number": dossiers["parent"].number,
+        }
+        other_family = {
+            "application": applications["other_parent"].pk,
+            "child": applications["other_parent"].child_id,
+            "document": Document.objects.get(application=applications["other_parent"]).pk,
+            "dossier": dossiers["other_parent"].pk,
+            "number": dossiers["other_parent"].number,
+            "user": world.users["other_parent"].pk,
+        }
+        here = {kind: _max_pk(model) or 0 for kind, model in _MODELS.items()}
+    with tenant_context(other):
+        elsewhere = {kind: _max_pk(model) for kind, model in _MODELS.items()}
+        elsewhere["establishment"] = Establishment.objects.order_by("slug").values_list("slug", flat=True).last()
+        elsewhere["regulation"] = Regulation.objects.order_by("-version").values_list("version", flat=True).first()
+    connection.set_schema_to_public()
+    other_collectivite = {}
+    for kind in own:
+        value = elsewhere.get(kind)
+        # An id the other collectivité has and this one has not; kinds it has none of get an id nobody has.
+        if kind in here and (value is None or value <= here[kind]):
+            value = here[kind] + 1000
+        other_collectivite[kind] = value if value is not None else own[kind]
+    other_collectivite["number"] = "XXXX-0000"
+    world.objects = {
+        kind: {
+            "own": own[kind],
+            "other_family": other_family.get(kind),
+            "other_collectivite": other_collectivite[kind],
+        }
+        for kind in own
+    }
+    return world
+
+
+_MODELS = {
+    "application": Application,
+    "child": Child,
+    "document": Document,
+    "dossier": Dossier,
+    "offer": Offer,
+    "user": User,
+    "fee_scale": FeeScale,
+    "criterion": Criterion,
+    "reservation": Reservation,
+    "session": apps.get_model("commissions", "Session"),
+    "establishment_id": Establishment,
+}
