@@ -58,16 +58,28 @@ class RedisServer:
         self.process.wait(timeout=10)
 
 
+def forget_the_broker():
+    """Have Celery connect again, to the broker URL of now.
+
+    Celery builds its pools of connections and of producers on the broker URL of the first task sent,
+    even an eager one (it borrows a producer to serialise the arguments). `app.close()` drops only the
+    connection pool: with the producer pool kept, tasks would still go to the suite's Redis.
+    """
+    app.close()
+    app.amqp._producer_pool = None  # as Celery does after a fork (Celery._after_fork)
+
+
 @pytest.fixture
 def broker(tmp_path):
     """The Celery app publishing to a Redis of this test's own, tasks no longer run eagerly."""
     server = RedisServer(tmp_path)
     server.start()
     saved = app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout
-    app.close()
+    forget_the_broker()
     app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout = server.url, False, 1
     yield server
-    app.close()
+    app.amqp.producer_pool.force_close_all()  # this test's Redis is going away
+    forget_the_broker()
     app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_connection_timeout = saved
     if server.process.poll() is None:
         server.stop()
