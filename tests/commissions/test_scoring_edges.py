@@ -114,13 +114,13 @@ def test_the_residence_bonus_names_the_commune_and_the_establishment():
         "Les Lutins",
         3,
     )
-    assert line.detail == "Vous habitez Metz, commune de Les Lutins → +3 points pour cet établissement"
+    assert line.detail == "Domicile à Metz, commune de Les Lutins → +3 points pour cet établissement"
 
 
 def test_the_residence_bonus_falls_back_on_the_insee_code_when_the_commune_is_unnamed():
     ruche = WishedEstablishment(3, "La Ruche", "", "57463")
     (line,) = score(Facts(residence="57463", establishments=(ruche,)), [bonus("residence", 1)]).bonus_lines
-    assert line.detail == "Vous habitez 57463, commune de La Ruche → +1 point pour cet établissement"
+    assert line.detail == "Domicile à 57463, commune de La Ruche → +1 point pour cet établissement"
 
 
 def test_bonuses_are_described_in_whole_sentences():

@@ -58,4 +58,3 @@ def test_moves_outside_the_table_are_refused(alpha, family, from_status, to_stat
             with pytest.raises(TransitionError, match="ne peut pas passer"):
                 application_transition(application=application, to_status=to_status, actor=actor)
         assert Application.objects.get(pk=application.pk).status == from_status
-
