@@ -12,14 +12,15 @@ which can still assign such a place by a derogation (eligibility is checked on a
 import datetime
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commissions import matching, notifications, scoring
+from commissions import calendar, matching, notifications, scoring
 from commissions.enums import SITUATION_FLAGS, DecisionSource, OfferStatus, OverrideAction, SessionStatus
 from commissions.models import (
     CommissionSettings,
@@ -27,13 +28,15 @@ from commissions.models import (
     Dossier,
     Offer,
     Override,
+    Place,
     Regulation,
     Reservation,
     Session,
+    SessionPlace,
     SessionSeat,
 )
 from commissions.services import facts_for
-from creches.models import PlaceOpening, Section
+from creches.models import PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus
 from families.models import Application, Wish
 from families.services import application_transition
@@ -96,10 +99,10 @@ def session_create(*, title, date, places_until, chair, members=(), user=None):
     return session
 
 
-def _reserved_for(section_id, capacity, reservations):
+def _reserved_for(capacity, reservations):
     """The section's reservations, capped so that together they never exceed the session's places."""
     reserved, left = {}, capacity
-    for flag, count in sorted(reservations.get(section_id, {}).items()):
+    for flag, count in sorted(reservations.items()):
         take = min(count, left)
         if take > 0:
             reserved[flag] = take
@@ -107,26 +110,145 @@ def _reserved_for(section_id, capacity, reservations):
     return reserved
 
 
-def seats_for(session):
-    """(section, capacity, reserved) of the places opening between the session's date and `places_until`."""
-    totals = (
-        PlaceOpening.objects.filter(
-            available_from__gte=session.date,
-            available_from__lte=session.places_until,
-            section__establishment__is_active=True,
-        )
-        .values("section")
-        .annotate(places=Sum("count"))
+def places_sync():
+    """Materialise the ledger: one Place per place declared by each opening (the missing ones are created).
+
+    Concurrent callers may create the same rows: the unique (opening, ordinal) makes the second insert a no-op.
+    """
+    openings = PlaceOpening.objects.annotate(made=Count("places")).filter(made__lt=F("count"))
+    Place.objects.bulk_create(
+        [
+            Place(opening=opening, ordinal=ordinal, section_id=opening.section_id, starts_on=opening.available_from)
+            for opening in openings
+            for ordinal in range(opening.made + 1, opening.count + 1)
+        ],
+        ignore_conflicts=True,
     )
-    capacities = {row["section"]: row["places"] for row in totals if row["places"]}
+
+
+@dataclass
+class LeftOut:
+    place: Place
+    reason: str  # "window", "held", "offered" or "accepted"
+    session: Session | None = None
+
+
+@dataclass
+class Preparation:
+    """What preparing a session takes, and what it leaves out and why: shown before, applied by session_prepare."""
+
+    places: list  # [(Place, reserved flag or "")], by section then start date
+    left_out: list  # [LeftOut]
+    dossiers: list  # [(Application, section code, wishes)] by seniority
+    renewal_overdue: list  # [Application] past their renewal date: not eligible
+    no_place_of_age: list  # [Application] wishing establishments with places, none of the child's age
+
+    def left_out_by(self, reason):
+        return [item for item in self.left_out if item.reason == reason]
+
+    @property
+    def held_elsewhere(self):
+        return [item for item in self.left_out if item.reason in ("held", "offered")]
+
+    @property
+    def outside_window(self):
+        return self.left_out_by("window")
+
+
+def _hold_reason(hold, offers):
+    if hold.session.status != SessionStatus.VALIDATED:
+        return "held"
+    return "accepted" if offers.get(hold.place_id) == OfferStatus.ACCEPTED else "offered"
+
+
+def session_plan(session, *, lock=False):
+    """The places this session may give and the requests it examines (see Preparation).
+
+    With `lock`, the candidate places are locked (in id order, so that two preparations never deadlock) before
+    their holds are read: a concurrent preparation waits, then sees this one's holds once it commits.
+    """
+    places_sync()
+    candidates = Place.objects.filter(section__establishment__is_active=True, ordinal__lte=F("opening__count"))
+    if lock:
+        list(candidates.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    places = list(candidates.select_related("section__establishment").order_by("section_id", "starts_on", "pk"))
+    holds = {
+        hold.place_id: hold
+        for hold in SessionPlace.objects.filter(held=True, place__in=[p.pk for p in places])
+        .exclude(session=session)
+        .select_related("session")
+    }
+    offers = dict(
+        Offer.objects.filter(place__in=list(holds), status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED])
+        .order_by("created_at")
+        .values_list("place_id", "status")
+    )
+    taken, left_out = [], []
+    for place in places:
+        if place.pk in holds:
+            hold = holds[place.pk]
+            left_out.append(LeftOut(place, _hold_reason(hold, offers), hold.session))
+        elif place.starts_on > session.places_until:
+            left_out.append(LeftOut(place, "window"))
+        else:
+            taken.append(place)
     reservations = {}
-    for reservation in Reservation.objects.filter(section__in=capacities):
+    for reservation in Reservation.objects.filter(section__in={p.section_id for p in taken}):
         reservations.setdefault(reservation.section_id, {})[reservation.flag] = reservation.count
-    sections = Section.objects.filter(pk__in=capacities).select_related("establishment")
-    return [
-        (section, capacities[section.pk], _reserved_for(section.pk, capacities[section.pk], reservations))
-        for section in sections
-    ]
+    flagged = []
+    by_section = {}
+    for place in taken:
+        by_section.setdefault(place.section_id, []).append(place)
+    for section_id, section_places in by_section.items():
+        flags = [
+            flag
+            for flag, count in _reserved_for(len(section_places), reservations.get(section_id, {})).items()
+            for _i in range(count)
+        ]
+        # Reserved places are the earliest ones: the families they are meant for get in first.
+        flagged += [(place, flags[i] if i < len(flags) else "") for i, place in enumerate(section_places)]
+    dossiers, overdue, no_age = _eligible(session, taken)
+    return Preparation(
+        places=flagged, left_out=left_out, dossiers=dossiers, renewal_overdue=overdue, no_place_of_age=no_age
+    )
+
+
+class _SeatView:
+    """The section of a group of places, as compatible_wishes reads a seat."""
+
+    def __init__(self, section):
+        # pk is the section's id until session_prepare replaces it with its SessionSeat's.
+        self.section, self.pk = section, section.pk
+
+
+def _eligible(session, places):
+    sections = {}
+    for place in sorted(places, key=lambda p: (p.section.min_age_months, p.section_id)):
+        sections.setdefault(place.section_id, place.section)
+    seats_by_establishment = {}
+    for section in sections.values():
+        seats_by_establishment.setdefault(section.establishment_id, []).append(_SeatView(section))
+    applications = (
+        Application.objects.filter(
+            Exists(Wish.objects.filter(application=OuterRef("pk"), establishment__in=list(seats_by_establishment))),
+            status__in=ELIGIBLE_STATUSES,
+        )
+        .select_related("family", "child")
+        .prefetch_related(Prefetch("wishes", Wish.objects.select_related("establishment").order_by("rank")))
+        .order_by("submitted_at", "pk")
+    )
+    dossiers, overdue, no_age = [], [], []
+    for application in applications:
+        if application.renewal_due_on is not None and application.renewal_due_on < session.date:
+            overdue.append(application)
+            continue
+        wished = [(wish.establishment_id, wish.establishment.name) for wish in application.wishes.all()]
+        code, wishes = compatible_wishes(application.age_at_start_months, wished, seats_by_establishment)
+        if not code:
+            no_age.append(application)
+            continue
+        dossiers.append((application, code, wishes))
+    return dossiers, overdue, no_age
 
 
 def _facts_json(facts):
@@ -186,58 +308,73 @@ def compatible_wishes(age_months, wished, seats_by_establishment):
     return code, wishes
 
 
+def session_preview(session):
+    """What preparing `session` would take now, without taking it (the page shown before the agent confirms)."""
+    if session.status != SessionStatus.PREPARATION:
+        raise ValidationError(_("Cette commission est déjà préparée."), code="status")
+    return session_plan(session)
+
+
 @transaction.atomic
 def session_prepare(*, session, user):
-    """Take the places opening and every eligible request; freeze their facts and score; number them."""
+    """Take the free places of the ledger and every eligible request; freeze their facts and score; number them."""
     session = _locked_session(session, statuses=[SessionStatus.PREPARATION])
-    seats = []
-    for section, capacity, reserved in seats_for(session):
-        seats.append(
-            SessionSeat.objects.create(session=session, section=section, capacity=capacity, reserved=reserved)
-        )
-    if not seats:
+    plan = session_plan(session, lock=True)
+    if not plan.places:
         raise ValidationError(
-            _("Aucune place ne s'ouvre entre le %(start)s et le %(end)s : déclarez les places avant de préparer.")
-            % {"start": session.date.strftime("%d/%m/%Y"), "end": session.places_until.strftime("%d/%m/%Y")},
+            _(
+                "Aucune place libre ne s'ouvre d'ici le %(end)s : déclarez les places avant de préparer "
+                "(%(held)s places sont tenues par une autre commission, %(window)s s'ouvrent plus tard)."
+            )
+            % {
+                "end": session.places_until.strftime("%d/%m/%Y"),
+                "held": len(plan.held_elsewhere),
+                "window": len(plan.outside_window),
+            },
             code="no_seats",
         )
-    seats_by_establishment = {}
-    for seat in sorted(seats, key=lambda s: (s.section.min_age_months, s.section.pk)):
-        seats_by_establishment.setdefault(seat.section.establishment_id, []).append(seat)
-    applications = (
-        Application.objects.filter(
-            Exists(Wish.objects.filter(application=OuterRef("pk"), establishment__in=list(seats_by_establishment))),
-            status__in=ELIGIBLE_STATUSES,
+    by_section = {}
+    for place, flag in plan.places:
+        by_section.setdefault(place.section_id, []).append((place, flag))
+    seats = SessionSeat.objects.bulk_create(
+        SessionSeat(
+            session=session,
+            section=items[0][0].section,
+            capacity=len(items),
+            reserved=dict(Counter(flag for _place, flag in items if flag)),
         )
-        .select_related("family", "child")
-        .order_by("submitted_at", "pk")
+        for items in by_section.values()
+    )
+    seat_of = {seat.section_id: seat for seat in seats}
+    # The partial unique index on held places is the last word if a preparation ever got past the lock.
+    SessionPlace.objects.bulk_create(
+        SessionPlace(session=session, seat=seat_of[place.section_id], place=place, reserved_for=flag)
+        for place, flag in plan.places
     )
     rules = session.regulation.rules()
-    n = 0
-    for application in applications.select_for_update(of=("self",)):
-        wished = [
-            (wish.establishment_id, wish.establishment.name)
-            for wish in application.wishes.select_related("establishment").order_by("rank")
-        ]
-        code, wishes = compatible_wishes(application.age_at_start_months, wished, seats_by_establishment)
-        if not code:
-            continue  # no place of its age in any wished establishment this time
+    dossiers = []
+    for n, (application, code, wishes) in enumerate(plan.dossiers, start=1):
         facts = facts_for(application, session.date)
         score = scoring.score(facts, rules)
-        n += 1
-        Dossier.objects.create(
-            session=session,
-            application=application,
-            number=f"S{session.pk}-{n:04d}",
-            age_months=application.age_at_start_months,
-            section_code=code,
-            wishes=wishes,
-            facts=_facts_json(facts),
-            score=score.total,
-            breakdown=_breakdown_json(score),
-            bonus={str(key): value for key, value in score.bonus.items()},
-            flags=sorted({SITUATION_FLAGS[s] for s in facts.situations if s in SITUATION_FLAGS}),
+        for wish in wishes:
+            wish["seat"] = seat_of[wish["seat"]].pk if wish["seat"] is not None else None
+        dossiers.append(
+            Dossier(
+                session=session,
+                application=application,
+                number=f"S{session.pk}-{n:04d}",
+                age_months=application.age_at_start_months,
+                section_code=code,
+                wishes=wishes,
+                facts=_facts_json(facts),
+                score=score.total,
+                breakdown=_breakdown_json(score),
+                bonus={str(key): value for key, value in score.bonus.items()},
+                flags=sorted({SITUATION_FLAGS[s] for s in facts.situations if s in SITUATION_FLAGS}),
+            )
         )
+    Dossier.objects.bulk_create(dossiers)
+    for application, _code, _wishes in plan.dossiers:
         application_transition(
             application=application,
             to_status=ApplicationStatus.EN_COMMISSION,
@@ -354,12 +491,65 @@ def session_allocate(*, session):
         )
         for dossier in dossiers
     )
+    places_assign(session)
     session.cutoffs = {
         str(seats[tuple(label.split("/", 1))].pk): cutoff for label, cutoff in result["cutoffs"].items()
     }
     session.allocated_at = timezone.now()
     session.save(update_fields=["cutoffs", "allocated_at"])
     return result
+
+
+def _priority(decision):
+    """The engine's order at the decision's establishment: effective score there, seniority, number."""
+    dossier = decision.dossier
+    establishment = str(decision.seat.section.establishment_id)
+    return (
+        -(dossier.effective_score + dossier.bonus.get(establishment, 0)),
+        _submitted_iso(dossier.application),
+        dossier.number,
+    )
+
+
+def places_assign(session):
+    """Give each decision with a seat one of that seat's places of the ledger.
+
+    Reserved places go first to the dossiers carrying their flag (best first); the other dossiers take the open
+    places, then the reserved places no dossier of their public was left for (the engine never wastes them).
+    """
+    session_places = list(session.session_places.select_related("place").order_by("place__starts_on", "place_id"))
+    decisions = list(
+        Decision.objects.filter(dossier__session=session, seat__isnull=False).select_related(
+            "dossier__application", "seat__section"
+        )
+    )
+    by_seat = {}
+    for decision in decisions:
+        by_seat.setdefault(decision.seat_id, []).append(decision)
+    for seat_id, seat_decisions in by_seat.items():
+        seat_decisions.sort(key=_priority)
+        free = [sp for sp in session_places if sp.seat_id == seat_id]
+        given = {}
+        for flag in sorted({sp.reserved_for for sp in free if sp.reserved_for}):
+            reserved = [sp for sp in free if sp.reserved_for == flag]
+            for decision in [d for d in seat_decisions if d.pk not in given and flag in d.dossier.flags]:
+                if not reserved:
+                    break
+                given[decision.pk] = reserved.pop(0)
+                free.remove(given[decision.pk])
+        free.sort(key=lambda sp: (bool(sp.reserved_for), sp.place.starts_on, sp.place_id))
+        for decision in seat_decisions:
+            if decision.pk not in given and free:
+                given[decision.pk] = free.pop(0)
+        for decision in seat_decisions:
+            decision.place_id = given[decision.pk].place_id if decision.pk in given else None
+    Decision.objects.filter(dossier__session=session, seat__isnull=True).update(place=None)
+    Decision.objects.bulk_update(decisions, ["place"])
+
+
+def _commission_explanation(reason):
+    """An override replaces the engine's explanation with the commission's reason."""
+    return [{"establishment": "", "reason": "override", "text": reason}]
 
 
 # --- Derogations ----------------------------------------------------------------------------------------------------
@@ -404,6 +594,7 @@ def override_assign(*, dossier, seat, reason, user):
         )
     decision = _decision_for(dossier)
     decision.seat, decision.source, decision.reason = seat, DecisionSource.OVERRIDE, reason
+    decision.explanation = _commission_explanation(reason)
     decision.save()
     Override.objects.create(
         session=session,
@@ -413,6 +604,8 @@ def override_assign(*, dossier, seat, reason, user):
         reason=reason,
         user=user,
     )
+    places_assign(session)
+    decision.refresh_from_db()
     return decision
 
 
@@ -424,11 +617,13 @@ def override_unassign(*, dossier, reason, user):
     if decision.seat_id is None:
         raise ValidationError(_("Le dossier %(number)s n'a pas de place à retirer.") % {"number": dossier.number})
     detail = str(decision.seat.section)
-    decision.seat, decision.source, decision.reason = None, DecisionSource.OVERRIDE, reason
+    decision.seat, decision.place, decision.source, decision.reason = None, None, DecisionSource.OVERRIDE, reason
+    decision.explanation = _commission_explanation(reason)
     decision.save()
     Override.objects.create(
         session=session, dossier=dossier, action=OverrideAction.UNASSIGN, detail=detail, reason=reason, user=user
     )
+    places_assign(session)
     return decision
 
 
@@ -447,8 +642,10 @@ def override_swap(*, dossier, other, reason, user):
     if first.seat is not None:
         _check_eligible(other, first.seat)
     first.seat, second.seat = second.seat, first.seat
+    first.place, second.place = second.place, first.place
     for decision in (first, second):
         decision.source, decision.reason = DecisionSource.OVERRIDE, reason
+        decision.explanation = _commission_explanation(reason)
         decision.save()
     Override.objects.create(
         session=session,
@@ -459,6 +656,9 @@ def override_swap(*, dossier, other, reason, user):
         reason=reason,
         user=user,
     )
+    places_assign(session)
+    first.refresh_from_db()
+    second.refresh_from_db()
     return first, second
 
 
@@ -470,15 +670,27 @@ def _queue(task, *args):
     transaction.on_commit(lambda: task.apply_async(args=list(args), headers={"_schema_name": schema}))
 
 
-def _make_offer(*, dossier, seat):
-    days = CommissionSettings.current().offer_response_days
+def _subdivision():
+    tenant = getattr(connection, "tenant", None)
+    return calendar.subdivision_of([c.get("code_insee") for c in getattr(tenant, "communes", None) or []])
+
+
+def offer_deadline(notified_on):
+    """The family's last day to answer: the collectivité's delay from the day it is told, holidays not counted."""
+    return calendar.deadline_after(notified_on, CommissionSettings.current().offer_response_days, _subdivision())
+
+
+def _make_offer(*, dossier, seat, place):
+    notified_on = timezone.localdate()
     offer = Offer.objects.create(
         application=dossier.application,
         session=dossier.session,
         dossier=dossier,
         section=seat.section,
         establishment=seat.section.establishment,
-        deadline=timezone.localdate() + datetime.timedelta(days=days),
+        place=place,
+        notified_on=notified_on,
+        deadline=offer_deadline(notified_on),
     )
     notifications.offer_made(offer)
     return offer
@@ -492,8 +704,14 @@ def session_validate(*, session, user):
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
     if session.allocated_at is None:
         raise ValidationError(_("Lancez d'abord la répartition des places."), code="not_allocated")
+    if timezone.localdate() < session.date:
+        raise ValidationError(
+            _("La commission se réunit le %(date)s : elle ne peut pas être validée avant cette date.")
+            % {"date": session.date.strftime("%d/%m/%Y")},
+            code="too_early",
+        )
     dossiers = session.dossiers.select_related(
-        "application__family__account", "decision__seat__section__establishment"
+        "application__family__account", "decision__seat__section__establishment", "decision__place"
     )
     for dossier in dossiers.order_by("number"):
         decision = getattr(dossier, "decision", None)
@@ -508,10 +726,14 @@ def session_validate(*, session, user):
             notify=False,
         )
         if seat:
-            _make_offer(dossier=dossier, seat=seat)
+            _make_offer(dossier=dossier, seat=seat, place=decision.place)
         else:
             notifications.not_placed(dossier)
         _queue(build_letter, dossier.pk)
+    # The places nobody received go back to the ledger for the next session.
+    session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
+        held=False
+    )
     session.status = SessionStatus.VALIDATED
     session.validated_at, session.validated_by = timezone.now(), user
     session.save(update_fields=["status", "validated_at", "validated_by"])
@@ -570,11 +792,15 @@ def offer_decline(*, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus
     seat = SessionSeat.objects.select_related("section__establishment").get(
         session=offer.session, section=offer.section
     )
-    return offer, reoffer(seat=seat, freed_by=offer.dossier)
+    new_offer = reoffer(seat=seat, freed_by=offer.dossier, place=offer.place)
+    if new_offer is None:
+        # Nobody of this session can take it: the place is free for the next session, and only for it.
+        SessionPlace.objects.filter(session=offer.session, place=offer.place).update(held=False)
+    return offer, new_offer
 
 
 @transaction.atomic
-def reoffer(*, seat, freed_by):
+def reoffer(*, seat, freed_by, place=None):
     """Run the engine over the session's dossiers still without a place, for one freed place of `seat`."""
     session = Session.objects.select_for_update().get(pk=seat.session_id)
     establishment = str(seat.section.establishment_id)
@@ -600,8 +826,10 @@ def reoffer(*, seat, freed_by):
         "number": freed_by.number
     }
     decision = Decision.objects.select_for_update().get(pk=winner.decision.pk)
-    decision.seat, decision.source, decision.reason = seat, DecisionSource.REOFFER, reason
-    decision.save(update_fields=["seat", "source", "reason"])
+    decision.seat, decision.place, decision.source, decision.reason = seat, place, DecisionSource.REOFFER, reason
+    # The engine's line saying this establishment was full is no longer true.
+    decision.explanation = [line for line in decision.explanation if line.get("establishment") != establishment]
+    decision.save(update_fields=["seat", "place", "source", "reason", "explanation"])
     Override.objects.create(
         session=session,
         dossier=winner,
@@ -617,7 +845,7 @@ def reoffer(*, seat, freed_by):
         reason=reason,
         notify=False,
     )
-    offer = _make_offer(dossier=winner, seat=seat)
+    offer = _make_offer(dossier=winner, seat=seat, place=place)
     from commissions.tasks import build_letter
 
     _queue(build_letter, winner.pk)
