@@ -154,6 +154,36 @@ class Preparation:
     def outside_window(self):
         return self.left_out_by("window")
 
+    @property
+    def taken_groups(self):
+        return _groups((place, flag, None) for place, flag in self.places)
+
+    @property
+    def held_groups(self):
+        return _groups((item.place, "", item.session) for item in self.held_elsewhere)
+
+    @property
+    def window_groups(self):
+        return _groups((item.place, "", None) for item in self.outside_window)
+
+    @property
+    def accepted_count(self):
+        return len(self.left_out_by("accepted"))
+
+
+def _groups(items):
+    """Places gathered by section (and holding session): how many, from when, how many reserved."""
+    groups = {}
+    for place, flag, session in items:
+        key = (place.section_id, session.pk if session else None)
+        group = groups.setdefault(
+            key, {"section": place.section, "session": session, "count": 0, "first": place.starts_on, "reserved": 0}
+        )
+        group["count"] += 1
+        group["reserved"] += bool(flag)
+        group["first"] = min(group["first"], place.starts_on)
+    return sorted(groups.values(), key=lambda g: (g["section"].establishment.name, g["section"].min_age_months))
+
 
 def _hold_reason(hold, offers):
     if hold.session.status != SessionStatus.VALIDATED:

@@ -138,17 +138,25 @@ def _act(request, session, action, success):
 
 
 @allowed_if(perms.can_list_sessions)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_prepare_view(request, pk):
+    """GET: what preparing would take and leave out, and why; POST: take it."""
     session = visible_session(request, pk)
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
-    return _act(
-        request,
-        session,
-        lambda: sessions.session_prepare(session=session, user=request.user),
-        _("Commission préparée : les dossiers sont notés et numérotés."),
-    )
+    if request.method == "POST":
+        return _act(
+            request,
+            session,
+            lambda: sessions.session_prepare(session=session, user=request.user),
+            _("Commission préparée : les dossiers sont notés et numérotés."),
+        )
+    try:
+        plan = sessions.session_preview(session)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("commissions:session_detail", pk=session.pk)
+    return render(request, "commissions/sessions/session_prepare.html", {"session": session, "plan": plan})
 
 
 @allowed_if(perms.can_list_sessions)
