@@ -22,8 +22,8 @@ from families.models import Application, Wish
 from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
-from tests.families.builders import application_in, establishment_in, family_in
 from tests.commissions.test_sessions import staff_in
+from tests.families.builders import application_in, establishment_in, family_in
 from tests.utils import client_for, user_in
 
 
@@ -48,7 +48,9 @@ class City:
                     "parameters": {"measure": "months_waiting", "points": 1, "max_points": 24},
                 },
             )
-            regulation_adopt(regulation=regulation, adopted_on=self.today - datetime.timedelta(days=30), deliberation="D")
+            regulation_adopt(
+                regulation=regulation, adopted_on=self.today - datetime.timedelta(days=30), deliberation="D"
+            )
             self.open_places(self.a, 3)
             self.open_places(self.b, 2)
         connection.set_schema_to_public()
