@@ -54,6 +54,12 @@ class SessionStatus(models.TextChoices):
     VALIDATED = "validated", _("validée")
 
 
+class Attendance(models.TextChoices):
+    PRESENT = "present", _("présent·e")
+    EXCUSED = "excused", _("excusé·e")
+    ABSENT = "absent", _("absent·e")
+
+
 class DecisionSource(models.TextChoices):
     ENGINE = "engine", _("proposition du moteur")
     OVERRIDE = "override", _("dérogation de la commission")

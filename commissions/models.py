@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commissions import scoring
 from commissions.enums import (
+    Attendance,
     CriterionKind,
     DecisionSource,
     OfferStatus,
@@ -311,6 +312,23 @@ class Session(models.Model):
     @property
     def is_validated(self):
         return self.status == SessionStatus.VALIDATED
+
+
+class SessionAttendance(models.Model):
+    """Who of the chair and members attended the sitting, recorded before validation (the minutes' attendance)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("présence"), max_length=10, choices=Attendance.choices)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        ordering = ["session", "user__last_name", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="attendance_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_status_display()}"
 
 
 class SessionSeat(models.Model):

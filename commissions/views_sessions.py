@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commissions import perms, sessions
+from commissions import figures, perms, sessions
 from commissions.enums import SessionStatus
 from commissions.forms_sessions import AdjustForm, AssignForm, DeclineForm, SessionCreateForm, SwapForm, UnassignForm
 from commissions.models import CommissionSettings, Dossier, Offer, Session
@@ -86,14 +86,18 @@ def session_detail(request, pk):
     )
     page = Paginator(dossiers, DOSSIERS_PAGE_SIZE).get_page(request.GET.get("page"))
     seats = list(session.seats.select_related("section__establishment"))
+    # The final decisions (commissions.figures), as in the minutes, letters, transparency page and API.
+    figure = figures.session_figures(session)
     placed = {}
-    for number, seat_id in session.dossiers.filter(decision__seat__isnull=False).values_list(
-        "number", "decision__seat"
-    ):
-        placed.setdefault(seat_id, []).append(number)
+    for decision in figure.decisions:
+        if decision["offer_status"] not in figures.LOST:
+            placed.setdefault(figures.group_key(decision["establishment"], decision["section"]), []).append(
+                decision["dossier"]
+            )
     for seat in seats:
-        seat.cutoff = session.cutoffs.get(str(seat.pk))
-        seat.placed = sorted(placed.get(seat.pk, []))
+        key = figures.group_key(seat.section.establishment_id, seat.section.code)
+        seat.cutoff = figure.cutoffs.get(key)
+        seat.placed = sorted(placed.get(key, []))
     situations = dict(Situation.objects.values_list("code", "label"))
     page.object_list = list(page.object_list)
     if show_identity and page.object_list:
@@ -116,6 +120,7 @@ def session_detail(request, pk):
             "session": session,
             "page": page,
             "seats": seats,
+            "reserved_elsewhere": figure.reserved_elsewhere,
             "show_identity": show_identity,
             "can_manage": perms.can_manage_sessions(request.user),
             "can_deliberate": can_deliberate,
