@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commissions import calendar, matching, notifications, scoring
-from commissions.enums import SITUATION_FLAGS, DecisionSource, OfferStatus, OverrideAction, SessionStatus
+from commissions.enums import SITUATION_FLAGS, Attendance, DecisionSource, OfferStatus, OverrideAction, SessionStatus
 from commissions.models import (
     CommissionSettings,
     Decision,
@@ -32,6 +32,7 @@ from commissions.models import (
     Regulation,
     Reservation,
     Session,
+    SessionAttendance,
     SessionPlace,
     SessionSeat,
 )
@@ -419,6 +420,33 @@ def session_prepare(*, session, user):
     return session
 
 
+@transaction.atomic
+def session_attendance_record(*, session, present, excused, user=None):
+    """Who of the chair and members attends (the others are absent); recorded before validation, for the minutes."""
+    session = _locked_session(session)
+    composition = {session.chair_id, *session.members.values_list("pk", flat=True)}
+    present_ids = {member.pk for member in present if member is not None}
+    excused_ids = {member.pk for member in excused if member is not None}
+    if (present_ids | excused_ids) - composition:
+        raise ValidationError(_("Seuls la présidence et les membres de la commission figurent aux présences."))
+    if present_ids & excused_ids:
+        raise ValidationError(_("Une même personne ne peut être à la fois présente et excusée."))
+    SessionAttendance.objects.filter(session=session).delete()
+    SessionAttendance.objects.bulk_create(
+        SessionAttendance(
+            session=session,
+            user_id=member,
+            status=Attendance.PRESENT
+            if member in present_ids
+            else Attendance.EXCUSED
+            if member in excused_ids
+            else Attendance.ABSENT,
+        )
+        for member in sorted(composition)
+    )
+    return session
+
+
 # --- Scores and the engine ------------------------------------------------------------------------------------------
 
 
@@ -710,8 +738,15 @@ def offer_deadline(notified_on):
     return calendar.deadline_after(notified_on, CommissionSettings.current().offer_response_days, _subdivision())
 
 
-def _make_offer(*, dossier, seat, place):
-    notified_on = timezone.localdate()
+def _moment(on):
+    """The date and time an action is recorded at: now, or the given day (demo data replaying a past session)."""
+    if on is None:
+        return timezone.localdate(), timezone.now()
+    return on, timezone.make_aware(datetime.datetime.combine(on, datetime.time(18, 0)))
+
+
+def _make_offer(*, dossier, seat, place, on=None, notify=True):
+    notified_on, _at = _moment(on)
     offer = Offer.objects.create(
         application=dossier.application,
         session=dossier.session,
@@ -722,19 +757,21 @@ def _make_offer(*, dossier, seat, place):
         notified_on=notified_on,
         deadline=offer_deadline(notified_on),
     )
-    notifications.offer_made(offer)
+    if notify:
+        notifications.offer_made(offer)
     return offer
 
 
 @transaction.atomic
-def session_validate(*, session, user):
+def session_validate(*, session, user, on=None, notify=True):
     """Freeze the session and apply its decisions: offers to the placed, the waiting list for the others."""
     from commissions.tasks import build_letter, build_minutes
 
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
     if session.allocated_at is None:
         raise ValidationError(_("Lancez d'abord la répartition des places."), code="not_allocated")
-    if timezone.localdate() < session.date:
+    today, now = _moment(on)
+    if today < session.date:
         raise ValidationError(
             _("La commission se réunit le %(date)s : elle ne peut pas être validée avant cette date.")
             % {"date": session.date.strftime("%d/%m/%Y")},
@@ -756,16 +793,18 @@ def session_validate(*, session, user):
             notify=False,
         )
         if seat:
-            _make_offer(dossier=dossier, seat=seat, place=decision.place)
+            _make_offer(dossier=dossier, seat=seat, place=decision.place, on=on, notify=notify)
         else:
-            notifications.not_placed(dossier)
-        _queue(build_letter, dossier.pk)
+            if notify:
+                notifications.not_placed(dossier)
+        if notify:
+            _queue(build_letter, dossier.pk)
     # The places nobody received go back to the ledger for the next session.
     session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
         held=False
     )
     session.status = SessionStatus.VALIDATED
-    session.validated_at, session.validated_by = timezone.now(), user
+    session.validated_at, session.validated_by = now, user
     session.save(update_fields=["status", "validated_at", "validated_by"])
     _queue(build_minutes, session.pk)
     return session
@@ -779,16 +818,17 @@ def _locked_pending_offer(offer):
 
 
 @transaction.atomic
-def offer_accept(*, offer, user):
+def offer_accept(*, offer, user, on=None, notify=True):
     """The family takes the place: its other waiting requests for the child are closed."""
     offer = _locked_pending_offer(offer)
-    if offer.deadline < timezone.localdate():
+    today, now = _moment(on)
+    if offer.deadline < today:
         raise ValidationError(_("Le délai de réponse est dépassé."), code="late")
     application = offer.application
     application_transition(
         application=application, to_status=ApplicationStatus.ACCEPTEE, actor=Actor.FAMILY, user=user
     )
-    offer.status, offer.responded_at = OfferStatus.ACCEPTED, timezone.now()
+    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
     offer.save(update_fields=["status", "responded_at"])
     reason = _("Place acceptée à %(establishment)s (demande %(number)s).") % {
         "establishment": offer.establishment.name,
@@ -799,30 +839,31 @@ def offer_accept(*, offer, user):
     )
     for other in others.exclude(pk=application.pk):
         for pending in other.offers.pending():
-            pending.status, pending.responded_at = OfferStatus.DECLINED, timezone.now()
+            pending.status, pending.responded_at = OfferStatus.DECLINED, now
             pending.decline_reason = reason
             pending.save(update_fields=["status", "responded_at", "decline_reason"])
         application_transition(
             application=other, to_status=ApplicationStatus.ANNULEE, actor=Actor.FAMILY, user=user, reason=reason
         )
-    notifications.admission_to_directors(offer)
+    if notify:
+        notifications.admission_to_directors(offer)
     return offer
 
 
 @transaction.atomic
-def offer_decline(*, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus.DECLINED):
+def offer_decline(*, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus.DECLINED, on=None, notify=True):
     """The family (or the deadline) turns the place down; the freed place is offered to the next dossier at once."""
     reason = _required_reason(reason)
     offer = _locked_pending_offer(offer)
     application_transition(
         application=offer.application, to_status=ApplicationStatus.REFUSEE, actor=actor, user=user, reason=reason
     )
-    offer.status, offer.responded_at, offer.decline_reason = status, timezone.now(), reason
+    offer.status, offer.responded_at, offer.decline_reason = status, _moment(on)[1], reason
     offer.save(update_fields=["status", "responded_at", "decline_reason"])
     seat = SessionSeat.objects.select_related("section__establishment").get(
         session=offer.session, section=offer.section
     )
-    new_offer = reoffer(seat=seat, freed_by=offer.dossier, place=offer.place)
+    new_offer = reoffer(seat=seat, freed_by=offer.dossier, place=offer.place, on=on, notify=notify)
     if new_offer is None:
         # Nobody of this session can take it: the place is free for the next session, and only for it.
         SessionPlace.objects.filter(session=offer.session, place=offer.place).update(held=False)
@@ -830,7 +871,7 @@ def offer_decline(*, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus
 
 
 @transaction.atomic
-def reoffer(*, seat, freed_by, place=None):
+def reoffer(*, seat, freed_by, place=None, on=None, notify=True):
     """Run the engine over the session's dossiers still without a place, for one freed place of `seat`."""
     session = Session.objects.select_for_update().get(pk=seat.session_id)
     establishment = str(seat.section.establishment_id)
@@ -875,18 +916,27 @@ def reoffer(*, seat, freed_by, place=None):
         reason=reason,
         notify=False,
     )
-    offer = _make_offer(dossier=winner, seat=seat, place=place)
+    offer = _make_offer(dossier=winner, seat=seat, place=place, on=on, notify=notify)
     from commissions.tasks import build_letter
 
-    _queue(build_letter, winner.pk)
+    if notify:
+        _queue(build_letter, winner.pk)
     return offer
 
 
-def offers_expire(today=None):
+def offers_expire(today=None, *, notify=True):
     """Pending offers past their deadline count as declined by the system, and their places are offered again."""
     today = today or timezone.localdate()
     count = 0
     for offer in Offer.objects.pending().filter(deadline__lt=today).order_by("deadline", "pk"):
-        offer_decline(offer=offer, user=None, reason=EXPIRED_REASON, actor=Actor.SYSTEM, status=OfferStatus.EXPIRED)
+        offer_decline(
+            offer=offer,
+            user=None,
+            reason=EXPIRED_REASON,
+            actor=Actor.SYSTEM,
+            status=OfferStatus.EXPIRED,
+            on=None if today == timezone.localdate() else today,
+            notify=notify,
+        )
         count += 1
     return count

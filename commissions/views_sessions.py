@@ -345,6 +345,12 @@ def letter_download(request, pk):
     )
     if not (dossier.application.family.account_id == request.user.pk or perms.can_manage_sessions(request.user)):
         raise Http404
+    if not dossier.letter and dossier.session.is_validated:
+        # Letters of sessions recorded without notifications (the demo's past sessions) are drawn on first read.
+        from commissions.tasks import build_letter
+
+        build_letter(dossier.pk)
+        dossier.refresh_from_db(fields=["letter"])
     return _pdf(dossier.letter, f"courrier-{dossier.application.number}.pdf")
 
 
