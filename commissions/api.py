@@ -58,7 +58,7 @@ class SessionQueryMixin:
     permission_classes = [PredicatePermission.of(perms.can_list_sessions)]
 
     def get_queryset(self):
-        return Session.objects.visible_to(self.request.user).order_by("-date", "-pk")
+        return Session.objects.visible_to(self.request.user).with_dossier_total().order_by("-date", "-pk")
 
 
 @extend_schema(

@@ -255,6 +255,9 @@ class SessionQuerySet(models.QuerySet):
             .order_by("-date")
         )
 
+    def with_dossier_total(self):
+        return self.annotate(dossier_total=Count("dossiers", distinct=True))
+
     def visible_to(self, user):
         """Agents see every session; members and chairs only those they sit in."""
         if user.has_role(Role.AGENT, Role.ADMINISTRATEUR):

@@ -47,7 +47,8 @@ def public_reservations():
 
 def past_sessions(limit=8):
     """Each validated session's figures (commissions.figures: read from its final decisions only)."""
-    recent = list(Session.objects.filter(status=SessionStatus.VALIDATED).order_by("-date", "-pk")[:limit])
+    validated = Session.objects.filter(status=SessionStatus.VALIDATED).with_dossier_total()
+    recent = list(validated.order_by("-date", "-pk")[:limit])
     by_id = figures.figures_for(recent)
     return [by_id[session.pk] for session in recent]
 

@@ -24,7 +24,7 @@ from portal.models import Collectivite
 from portal.tenancy import collectivite_create
 from tests.commissions.test_sessions import staff_in
 from tests.families.builders import application_in, establishment_in, family_in
-from tests.utils import client_for, user_in
+from tests.utils import client_for
 
 
 class City:
@@ -32,7 +32,7 @@ class City:
         self.collectivite = collectivite
         self.today = timezone.localdate()
         self.agent = staff_in(collectivite, "agent@ledger.test", [Role.AGENT])
-        self.chair = user_in(collectivite, email="elue@ledger.test", roles=[Role.ELU])
+        self.chair = staff_in(collectivite, "elue@ledger.test", [Role.ELU])
         self.a = establishment_in(collectivite, "les-lutins")
         self.b = establishment_in(collectivite, "les-pirates")
         self.count = 0
