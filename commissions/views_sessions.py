@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commissions import figures, perms, sessions
-from commissions.enums import SessionStatus
+from commissions.enums import Attendance, SessionStatus
 from commissions.forms_sessions import AdjustForm, AssignForm, DeclineForm, SessionCreateForm, SwapForm, UnassignForm
 from commissions.models import CommissionSettings, Dossier, Offer, Session
 from families.enums import AuditAction
@@ -352,6 +352,44 @@ def letter_download(request, pk):
         build_letter(dossier.pk)
         dossier.refresh_from_db(fields=["letter"])
     return _pdf(dossier.letter, f"courrier-{dossier.application.number}.pdf")
+
+
+@allowed_if(perms.can_list_sessions)
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, pk):
+    """The service records who of the chair and members attend, before validation (for the minutes)."""
+    session = visible_session(request, pk)
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    people = [session.chair, *session.members.exclude(pk=session.chair_id)]
+    recorded = dict(session.attendances.values_list("user", "status"))
+    choices = {value for value, _label in Attendance.choices}
+    errors = []
+    if request.method == "POST":
+        chosen = {person.pk: request.POST.get(f"presence-{person.pk}", "") for person in people}
+        if any(value not in choices for value in chosen.values()):
+            errors.append(_("Indiquez pour chaque personne : présent·e, excusé·e ou absent·e."))
+        else:
+            try:
+                sessions.session_attendance_record(
+                    session=session,
+                    present=[p for p in people if chosen[p.pk] == Attendance.PRESENT],
+                    excused=[p for p in people if chosen[p.pk] == Attendance.EXCUSED],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(request, _("Présences enregistrées : elles figureront au procès-verbal."))
+                return redirect("commissions:session_detail", pk=session.pk)
+        recorded = chosen
+    rows = [{"person": person, "status": recorded.get(person.pk, "")} for person in people]
+    return render(
+        request,
+        "commissions/sessions/attendance.html",
+        {"session": session, "rows": rows, "choices": Attendance.choices, "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 class CommissionSettingsForm(forms.ModelForm):

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from commissions import sessions
+from commissions.calendar import deadline_after
 from commissions.enums import OfferStatus, SessionStatus
-from commissions.models import Offer, Place, Session, SessionPlace
+from commissions.models import CommissionSettings, Offer, Place, Session, SessionPlace
 from commissions.services import criterion_save, regulation_adopt, regulation_create
 from creches.models import PlaceOpening
 from families.enums import ApplicationStatus
@@ -244,3 +245,15 @@ def test_two_preparations_racing_for_the_same_places_one_gets_them(race_city):
         assert not SessionPlace.objects.filter(session_id=loser).exists()
         assert Session.objects.get(pk=loser).status == SessionStatus.PREPARATION
         assert not Session.objects.get(pk=loser).dossiers.exists()
+
+
+def test_offer_deadlines_count_from_the_day_the_family_is_told_with_the_departement_s_holidays(metz):
+    """Metz is in Moselle: its deadlines skip the national holidays and Moselle's own."""
+    with tenant_context(metz):
+        days = CommissionSettings.current().offer_response_days
+        offers = list(Offer.objects.all())
+        assert offers
+        for offer in offers:
+            assert offer.notified_on is not None
+            assert offer.deadline == deadline_after(offer.notified_on, days, "57")
+            assert offer.notified_on >= offer.session.date
