@@ -110,7 +110,7 @@ def main():
 
     from commissions import sessions
     from commissions.models import Decision
-    from commissions.sessions import ELIGIBLE_STATUSES, seats_for
+    from commissions.sessions import ELIGIBLE_STATUSES
     from families.models import Application
     from portal.accounts.models import User
     from portal.models import Collectivite
@@ -159,7 +159,7 @@ def main():
 
         dossiers = session.dossiers.count()
         places = session.seats.aggregate(total=Sum("capacity"))["total"] or 0
-        sections_on_offer = len(seats_for(session))
+        sections_on_offer = session.seats.count()
         placed = Decision.objects.filter(dossier__session=session, seat__isnull=False).count()
         url = reverse("commissions:session_detail", args=[session.pk])
         client = Client(HTTP_HOST=metz.domains.get(is_primary=True).domain)

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -11,7 +11,7 @@ from commissions.enums import RegulationStatus
 from commissions.models import Criterion, Regulation, Reservation
 from creches.models import months_between
 from families.enums import ApplicationStatus
-from families.models import StatusChange
+from families.models import Family, StatusChange
 
 CRITERION_FIELDS = ("code", "label", "explanation", "order", "kind", "parameters")
 
@@ -201,6 +201,62 @@ def facts_for(application, on=None, *, sibling_establishments=None):
         residence=family.code_insee,
         establishments=establishments,
     )
+
+
+def facts_for_many(applications, on):
+    """facts_for of every application, read in three queries whatever their number (session preparation).
+
+    `applications` come with their family and child, and their wishes prefetched with their establishment.
+    """
+    ids = [application.pk for application in applications]
+    situations = {}
+    Through = Family.situations.through
+    for family_id, code in Through.objects.filter(
+        family__in={application.family_id for application in applications}
+    ).values_list("family_id", "situation__code"):
+        situations.setdefault(family_id, set()).add(code)
+    history = (
+        StatusChange.objects.filter(application__in=ids, at__date__lte=on)
+        .values("application")
+        .annotate(
+            passed=Count(
+                "pk",
+                filter=Q(
+                    from_status=ApplicationStatus.EN_COMMISSION,
+                    to_status__in=[ApplicationStatus.LISTE_ATTENTE, ApplicationStatus.COMPLETE],
+                ),
+            ),
+            refused=Count(
+                "pk", filter=Q(from_status=ApplicationStatus.PROPOSITION, to_status=ApplicationStatus.REFUSEE)
+            ),
+        )
+    )
+    counts = {row["application"]: (row["passed"], row["refused"]) for row in history}
+    facts = {}
+    for application in applications:
+        own = set(situations.get(application.family_id, ()))
+        if application.child.aeeh:
+            own.add("handicap_enfant")
+        passed, refused = counts.get(application.pk, (0, 0))
+        facts[application.pk] = scoring.Facts(
+            situations=frozenset(own),
+            quotient_familial=application.family.quotient_familial,
+            months_waiting=months_waiting(application, on),
+            commissions_passed=passed,
+            refused_offers=refused,
+            sibling_establishments=frozenset(),
+            residence=application.family.code_insee,
+            establishments=tuple(
+                scoring.WishedEstablishment(
+                    id=wish.establishment.pk,
+                    name=wish.establishment.name,
+                    commune=wish.establishment.commune,
+                    code_insee=wish.establishment.code_insee,
+                )
+                for wish in application.wishes.all()
+            ),
+        )
+    return facts
 
 
 def application_score(application, on=None, regulation=None):

@@ -36,11 +36,12 @@ from commissions.models import (
     SessionPlace,
     SessionSeat,
 )
-from commissions.services import facts_for
+from commissions.services import facts_for_many
 from creches.models import PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus
-from families.models import Application, Wish
+from families.models import Application, StatusChange, Wish
 from families.services import application_transition
+from families.workflow import check_transition
 from portal.accounts.roles import Role
 
 ELIGIBLE_STATUSES = (ApplicationStatus.COMPLETE, ApplicationStatus.LISTE_ATTENTE)
@@ -339,6 +340,32 @@ def compatible_wishes(age_months, wished, seats_by_establishment):
     return code, wishes
 
 
+def applications_move(applications, *, to_status, actor, user=None, reason=""):
+    """application_transition for many requests at once, without notification: the same workflow check and log
+    entry for each, in two statements. The caller has locked the rows and read their current status."""
+    if not applications:
+        return
+    for application in applications:
+        check_transition(application.status, to_status, actor)
+    now = timezone.now()
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            application=application,
+            from_status=application.status,
+            to_status=to_status,
+            actor=actor,
+            user=user,
+            reason=reason,
+        )
+        for application in applications
+    )
+    Application.objects.filter(pk__in=[application.pk for application in applications]).update(
+        status=to_status, status_changed_at=now, updated_at=now
+    )
+    for application in applications:
+        application.status, application.status_changed_at = to_status, now
+
+
 def session_preview(session):
     """What preparing `session` would take now, without taking it (the page shown before the agent confirms)."""
     if session.status != SessionStatus.PREPARATION:
@@ -383,9 +410,19 @@ def session_prepare(*, session, user):
         for place, flag in plan.places
     )
     rules = session.regulation.rules()
+    # One statement per kind of row: the requests locked, then dossiers, log entries and statuses in bulk.
+    locked = dict(
+        Application.objects.select_for_update()
+        .filter(pk__in=[application.pk for application, _c, _w in plan.dossiers], status__in=ELIGIBLE_STATUSES)
+        .values_list("pk", "status")
+    )
+    taken = [(application, code, wishes) for application, code, wishes in plan.dossiers if application.pk in locked]
+    for application, _code, _wishes in taken:
+        application.status = locked[application.pk]  # as read under the lock
+    all_facts = facts_for_many([application for application, _c, _w in taken], session.date)
     dossiers = []
-    for n, (application, code, wishes) in enumerate(plan.dossiers, start=1):
-        facts = facts_for(application, session.date)
+    for n, (application, code, wishes) in enumerate(taken, start=1):
+        facts = all_facts[application.pk]
         score = scoring.score(facts, rules)
         for wish in wishes:
             wish["seat"] = seat_of[wish["seat"]].pk if wish["seat"] is not None else None
@@ -405,15 +442,13 @@ def session_prepare(*, session, user):
             )
         )
     Dossier.objects.bulk_create(dossiers)
-    for application, _code, _wishes in plan.dossiers:
-        application_transition(
-            application=application,
-            to_status=ApplicationStatus.EN_COMMISSION,
-            actor=Actor.STAFF,
-            user=user,
-            reason=session.title,
-            notify=False,
-        )
+    applications_move(
+        [application for application, _c, _w in taken],
+        to_status=ApplicationStatus.EN_COMMISSION,
+        actor=Actor.STAFF,
+        user=user,
+        reason=session.title,
+    )
     session.status = SessionStatus.OPEN
     session.prepared_by, session.prepared_at = user, timezone.now()
     session.save(update_fields=["status", "prepared_by", "prepared_at"])

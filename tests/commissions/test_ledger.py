@@ -8,7 +8,8 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -257,3 +258,34 @@ def test_offer_deadlines_count_from_the_day_the_family_is_told_with_the_departem
             assert offer.notified_on is not None
             assert offer.deadline == deadline_after(offer.notified_on, days, "57")
             assert offer.notified_on >= offer.session.date
+
+
+def test_bulk_preparation_logs_every_move_and_its_queries_do_not_grow_with_dossiers(alpha):
+    """One statement per kind of row: the same log entry for each request, and a constant number of queries."""
+
+    def prepare(families):
+        city = City(alpha, families=families)
+        with tenant_context(alpha):
+            session = city.session(f"Commission de {families}")
+            with CaptureQueriesContext(connection) as captured:
+                sessions.session_prepare(session=session, user=city.agent)
+            for dossier in session.dossiers.select_related("application"):
+                change = dossier.application.history.get(to_status=ApplicationStatus.EN_COMMISSION)
+                assert (change.from_status, change.actor, change.user, change.reason) == (
+                    ApplicationStatus.COMPLETE,
+                    "staff",
+                    city.agent,
+                    session.title,
+                )
+                assert dossier.application.status == ApplicationStatus.EN_COMMISSION
+            count = session.dossiers.count()
+            transaction.set_rollback(True)
+        connection.set_schema_to_public()
+        return count, len(captured)
+
+    with transaction.atomic():
+        small = prepare(2)
+    with transaction.atomic():
+        large = prepare(9)
+    assert (small[0], large[0]) == (2, 9)
+    assert small[1] == large[1]
