@@ -12,7 +12,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from commissions import sessions
-from commissions.enums import OfferStatus, ReservationFlag
+from commissions.enums import DeclineReason, OfferStatus, ReservationFlag
 from commissions.models import Offer, Regulation, Reservation, Session
 from commissions.services import criterion_save, regulation_adopt, regulation_create
 from creches.enums import Manager
@@ -124,7 +124,7 @@ GRIDS = {
                     "Offre de place refusée",
                     "Une place correspondant à la demande (établissement demandé, jours et horaires) a été refusée.",
                     "negative",
-                    {"measure": "refused_offers", "points": 5, "max_points": None},
+                    {"measure": "refused_offers", "points": 5, "max_points": None, "exempt": ["moving"]},
                 ),
             ],
         },
@@ -236,7 +236,12 @@ def _answer(offers, today, rng_step):
     for index, offer in enumerate(offers):
         if index % rng_step == 1:
             sessions.offer_decline(
-                offer=offer, user=None, reason="La famille a trouvé une assistante maternelle.", on=today, notify=False
+                offer=offer,
+                user=None,
+                reason="La famille a trouvé une assistante maternelle.",
+                kind=DeclineReason.OTHER_MODE,
+                on=today,
+                notify=False,
             )
         elif index % rng_step != 2:
             sessions.offer_accept(offer=offer, user=None, on=today, notify=False)

@@ -74,6 +74,16 @@ class OverrideAction(models.TextChoices):
     REOFFER = "reoffer", _("nouvelle proposition après un refus")
 
 
+class DeclineReason(models.TextChoices):
+    """Why a family turns a place down; the grid may exempt some reasons from its penalty."""
+
+    MOVING = "moving", _("déménagement hors du territoire")
+    OTHER_MODE = "other_mode", _("un autre mode d'accueil a été trouvé")
+    UNSUITABLE = "unsuitable", _("la place ne correspond pas à la demande (jours, horaires, lieu)")
+    PERSONAL = "personal", _("autre raison personnelle")
+    EXPIRED = "expired", _("pas de réponse dans le délai")
+
+
 class OfferStatus(models.TextChoices):
     PENDING = "pending", _("en attente de réponse")
     ACCEPTED = "accepted", _("acceptée")

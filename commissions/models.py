@@ -11,6 +11,7 @@ from commissions.enums import (
     Attendance,
     CriterionKind,
     DecisionSource,
+    DeclineReason,
     OfferStatus,
     OverrideAction,
     RegulationStatus,
@@ -542,6 +543,7 @@ class Offer(models.Model):
     deadline = models.DateField(_("répondre avant le"))
     status = models.CharField(_("état"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING)
     decline_reason = models.TextField(_("motif du refus"), blank=True, max_length=1000)
+    decline_kind = models.CharField(_("raison du refus"), max_length=12, choices=DeclineReason.choices, blank=True)
     responded_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
     letter = models.FileField(_("courrier de proposition"), upload_to=letter_path, blank=True)

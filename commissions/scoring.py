@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from commissions.enums import BandsMeasure, BonusReason, CriterionKind, NegativeMeasure, UnitMeasure
+from commissions.enums import BandsMeasure, BonusReason, CriterionKind, DeclineReason, NegativeMeasure, UnitMeasure
 
 MAX_POINTS = 1000
 MAX_BANDS = 12
@@ -50,6 +50,8 @@ class Facts:
     months_waiting: int = 0
     commissions_passed: int = 0
     refused_offers: int = 0
+    # The reasons given for the refusals whose reason is known (commissions.enums.DeclineReason values).
+    refusal_reasons: tuple[str, ...] = ()
     sibling_establishments: frozenset[int] = frozenset()
     residence: str = ""  # code INSEE of the family's commune
     establishments: tuple[WishedEstablishment, ...] = ()
@@ -177,7 +179,7 @@ _KEYS = {
     CriterionKind.BANDS: {"measure", "bands", "missing_points"},
     CriterionKind.PER_UNIT: {"measure", "points", "max_points"},
     CriterionKind.ESTABLISHMENT_BONUS: {"reason", "points"},
-    CriterionKind.NEGATIVE: {"measure", "points", "max_points"},
+    CriterionKind.NEGATIVE: {"measure", "points", "max_points", "exempt"},
 }
 
 
@@ -235,6 +237,12 @@ def clean_parameters(kind, parameters):
         cleaned["max_points"] = _integer(parameters.get("max_points"), _("plafond"), errors, minimum=1, required=False)
         if cleaned["points"] and cleaned["max_points"] and cleaned["max_points"] < cleaned["points"]:
             errors.append(_("Le plafond ne peut pas être inférieur aux points d'une seule unité."))
+        if kind == CriterionKind.NEGATIVE:
+            exempt = parameters.get("exempt", [])
+            if not isinstance(exempt, list) or any(reason not in DeclineReason.values for reason in exempt):
+                errors.append(_("Les refus exemptés sont une liste de raisons de refus connues."))
+            else:
+                cleaned["exempt"] = sorted(set(exempt))
     else:
         cleaned["reason"] = _choice(parameters.get("reason"), _("motif"), BonusReason, errors)
         cleaned["points"] = _integer(parameters.get("points"), _("points"), errors, minimum=1)
@@ -315,7 +323,13 @@ def describe(rule):
                 "sentence": sentence,
                 "cap": points_text(p["max_points"]),
             }
-        return [sentence + "."]
+        sentences = [sentence + "."]
+        if p.get("exempt"):
+            sentences.append(
+                _("Ne comptent pas les refus pour : %(reasons)s.")
+                % {"reasons": ", ".join(str(DeclineReason(reason).label) for reason in p["exempt"])}
+            )
+        return sentences
     if p["reason"] == BonusReason.SIBLING:
         return [
             _(
@@ -380,17 +394,23 @@ def _bands_line(rule, facts):
     return Line(rule.code, rule.label, detail, points)
 
 
-def _count_of(measure, facts):
+def counted_refusals(facts, exempt=()):
+    """Refusals the grid counts: all of them but those whose reason it exempts."""
+    exempted = sum(1 for reason in facts.refusal_reasons if reason in exempt)
+    return max(0, facts.refused_offers - exempted)
+
+
+def _count_of(measure, facts, exempt=()):
     return {
         UnitMeasure.MONTHS_WAITING: facts.months_waiting,
         UnitMeasure.COMMISSIONS_PASSED: facts.commissions_passed,
-        NegativeMeasure.REFUSED_OFFERS: facts.refused_offers,
+        NegativeMeasure.REFUSED_OFFERS: counted_refusals(facts, exempt),
     }[measure]
 
 
 def _per_unit_line(rule, facts, sign):
     p = rule.parameters
-    count = max(0, _count_of(p["measure"], facts))
+    count = max(0, _count_of(p["measure"], facts, p.get("exempt", ())))
     raw = count * p["points"]
     capped = p["max_points"] is not None and raw > p["max_points"]
     magnitude = p["max_points"] if capped else raw
@@ -455,7 +475,7 @@ def score(facts: Facts, rules: Iterable[Rule]) -> Score:
         elif rule.kind == CriterionKind.PER_UNIT:
             lines.append(_per_unit_line(rule, facts, 1))
         elif rule.kind == CriterionKind.NEGATIVE:
-            if _count_of(rule.parameters["measure"], facts) > 0:
+            if _count_of(rule.parameters["measure"], facts, rule.parameters.get("exempt", ())) > 0:
                 lines.append(_per_unit_line(rule, facts, -1))
         elif rule.kind == CriterionKind.ESTABLISHMENT_BONUS:
             bonus_lines.extend(_bonus_lines(rule, facts))

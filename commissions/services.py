@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commissions import scoring
-from commissions.enums import RegulationStatus
+from commissions.enums import CriterionKind, DeclineReason, NegativeMeasure, OfferStatus, RegulationStatus
 from commissions.models import Criterion, Regulation, Reservation
 from creches.models import months_between
 from families.enums import ApplicationStatus
@@ -182,6 +182,7 @@ def facts_for(application, on=None, *, sibling_establishments=None):
     refused_offers = history.filter(
         from_status=ApplicationStatus.PROPOSITION, to_status=ApplicationStatus.REFUSEE
     ).count()
+    reasons = refusal_reasons([application.pk], on).get(application.pk, ())
     establishments = tuple(
         scoring.WishedEstablishment(
             id=wish.establishment.pk,
@@ -197,14 +198,35 @@ def facts_for(application, on=None, *, sibling_establishments=None):
         months_waiting=months_waiting(application, on),
         commissions_passed=commissions_passed,
         refused_offers=refused_offers,
+        refusal_reasons=reasons,
         sibling_establishments=frozenset(sibling_establishments or ()),
         residence=family.code_insee,
         establishments=establishments,
     )
 
 
+def refusal_reasons(application_ids, on):
+    """{application id: (reason, …)} of the offers refused (or left to expire) up to `on`, whose reason is known."""
+    from commissions.models import Offer
+
+    reasons = {}
+    rows = (
+        Offer.objects.filter(
+            application__in=application_ids,
+            status__in=[OfferStatus.DECLINED, OfferStatus.EXPIRED],
+            responded_at__date__lte=on,
+        )
+        .exclude(decline_kind="")
+        .order_by("responded_at", "pk")
+        .values_list("application", "decline_kind")
+    )
+    for application_id, reason in rows:
+        reasons[application_id] = (*reasons.get(application_id, ()), reason)
+    return reasons
+
+
 def facts_for_many(applications, on):
-    """facts_for of every application, read in three queries whatever their number (session preparation).
+    """facts_for of every application, read in four queries whatever their number (session preparation).
 
     `applications` come with their family and child, and their wishes prefetched with their establishment.
     """
@@ -232,6 +254,7 @@ def facts_for_many(applications, on):
         )
     )
     counts = {row["application"]: (row["passed"], row["refused"]) for row in history}
+    reasons = refusal_reasons(ids, on)
     facts = {}
     for application in applications:
         own = set(situations.get(application.family_id, ()))
@@ -244,6 +267,7 @@ def facts_for_many(applications, on):
             months_waiting=months_waiting(application, on),
             commissions_passed=passed,
             refused_offers=refused,
+            refusal_reasons=reasons.get(application.pk, ()),
             sibling_establishments=frozenset(),
             residence=application.family.code_insee,
             establishments=tuple(
@@ -257,6 +281,22 @@ def facts_for_many(applications, on):
             ),
         )
     return facts
+
+
+def refusal_penalty(on=None):
+    """What the grid in force says a refusal costs: {"points", "max_points", "exempt": [labels]}, or None."""
+    regulation = Regulation.objects.in_force(on or timezone.localdate())
+    if regulation is None:
+        return None
+    for criterion in regulation.criteria.filter(kind=CriterionKind.NEGATIVE):
+        if criterion.parameters.get("measure") == NegativeMeasure.REFUSED_OFFERS:
+            return {
+                "label": criterion.label,
+                "points": criterion.parameters["points"],
+                "max_points": criterion.parameters.get("max_points"),
+                "exempt": [DeclineReason(reason).label for reason in criterion.parameters.get("exempt", [])],
+            }
+    return None
 
 
 def application_score(application, on=None, regulation=None):

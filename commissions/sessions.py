@@ -21,7 +21,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commissions import calendar, matching, notifications, scoring
-from commissions.enums import SITUATION_FLAGS, Attendance, DecisionSource, OfferStatus, OverrideAction, SessionStatus
+from commissions.enums import (
+    SITUATION_FLAGS,
+    Attendance,
+    DecisionSource,
+    DeclineReason,
+    OfferStatus,
+    OverrideAction,
+    SessionStatus,
+)
 from commissions.models import (
     CommissionSettings,
     Decision,
@@ -886,15 +894,22 @@ def offer_accept(*, offer, user, on=None, notify=True):
 
 
 @transaction.atomic
-def offer_decline(*, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus.DECLINED, on=None, notify=True):
+def offer_decline(
+    *, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus.DECLINED, on=None, notify=True, kind=""
+):
     """The family (or the deadline) turns the place down; the freed place is offered to the next dossier at once."""
     reason = _required_reason(reason)
     offer = _locked_pending_offer(offer)
     application_transition(
         application=offer.application, to_status=ApplicationStatus.REFUSEE, actor=actor, user=user, reason=reason
     )
+    if kind and kind not in DeclineReason.values:
+        raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")
+    if status == OfferStatus.EXPIRED:
+        kind = DeclineReason.EXPIRED
     offer.status, offer.responded_at, offer.decline_reason = status, _moment(on)[1], reason
-    offer.save(update_fields=["status", "responded_at", "decline_reason"])
+    offer.decline_kind = kind
+    offer.save(update_fields=["status", "responded_at", "decline_reason", "decline_kind"])
     seat = SessionSeat.objects.select_related("section__establishment").get(
         session=offer.session, section=offer.section
     )

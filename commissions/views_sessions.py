@@ -18,6 +18,7 @@ from commissions import figures, perms, sessions
 from commissions.enums import Attendance, SessionStatus
 from commissions.forms_sessions import AdjustForm, AssignForm, DeclineForm, SessionCreateForm, SwapForm, UnassignForm
 from commissions.models import CommissionSettings, Dossier, Offer, Session
+from commissions.services import refusal_penalty
 from families.enums import AuditAction
 from families.models import AuditEntry, Situation
 from families.perms import is_family
@@ -321,7 +322,9 @@ def offer_decline_view(request, pk):
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sessions.offer_decline(offer=offer, user=request.user, reason=form.cleaned_data["reason"])
+            sessions.offer_decline(
+                offer=offer, user=request.user, reason=form.cleaned_data["reason"], kind=form.cleaned_data["kind"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -330,7 +333,7 @@ def offer_decline_view(request, pk):
     return render(
         request,
         "commissions/sessions/offer_decline.html",
-        {"offer": offer, "form": form},
+        {"offer": offer, "form": form, "penalty": refusal_penalty()},
         status=400 if form.errors else 200,
     )
 

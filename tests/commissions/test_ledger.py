@@ -30,7 +30,7 @@ from tests.utils import client_for
 
 
 class City:
-    def __init__(self, collectivite, families=6):
+    def __init__(self, collectivite, families=6, criteria=()):
         self.collectivite = collectivite
         self.today = timezone.localdate()
         self.agent = staff_in(collectivite, "agent@ledger.test", [Role.AGENT])
@@ -50,6 +50,8 @@ class City:
                     "parameters": {"measure": "months_waiting", "points": 1, "max_points": 24},
                 },
             )
+            for order, fields in enumerate(criteria, start=2):
+                criterion_save(regulation=regulation, fields={"order": order, **fields})
             regulation_adopt(
                 regulation=regulation, adopted_on=self.today - datetime.timedelta(days=30), deliberation="D"
             )

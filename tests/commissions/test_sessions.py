@@ -373,7 +373,9 @@ def test_the_whole_flow_from_preparation_to_admission(world, django_capture_on_c
     offer = offers[second.application_id]
     assert client.post(f"/famille/propositions/{offer.pk}/refuser/", {"reason": ""}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/famille/propositions/{offer.pk}/refuser/", {"reason": "Trop loin du travail"})
+        response = client.post(
+            f"/famille/propositions/{offer.pk}/refuser/", {"kind": "unsuitable", "reason": "Trop loin du travail"}
+        )
     assert response.status_code == 302
     with world:
         offer.refresh_from_db()
