@@ -228,7 +228,8 @@ def refusal_reasons(application_ids, on):
 def facts_for_many(applications, on):
     """facts_for of every application, read in four queries whatever their number (session preparation).
 
-    `applications` come with their family and child, and their wishes prefetched with their establishment.
+    `applications` come with their family and child, and `wished_establishments` (scoring.WishedEstablishment,
+    in the family's order) set by the caller.
     """
     ids = [application.pk for application in applications]
     situations = {}
@@ -270,15 +271,7 @@ def facts_for_many(applications, on):
             refusal_reasons=reasons.get(application.pk, ()),
             sibling_establishments=frozenset(),
             residence=application.family.code_insee,
-            establishments=tuple(
-                scoring.WishedEstablishment(
-                    id=wish.establishment.pk,
-                    name=wish.establishment.name,
-                    commune=wish.establishment.commune,
-                    code_insee=wish.establishment.code_insee,
-                )
-                for wish in application.wishes.all()
-            ),
+            establishments=application.wished_establishments,
         )
     return facts
 

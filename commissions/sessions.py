@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, OuterRef, Prefetch
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,7 +45,7 @@ from commissions.models import (
     SessionSeat,
 )
 from commissions.services import facts_for_many
-from creches.models import PlaceOpening
+from creches.models import Establishment, PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus
 from families.models import Application, StatusChange, Wish
 from families.services import application_transition
@@ -274,15 +274,33 @@ def _eligible(session, places):
             status__in=ELIGIBLE_STATUSES,
         )
         .select_related("family", "child")
-        .prefetch_related(Prefetch("wishes", Wish.objects.select_related("establishment").order_by("rank")))
         .order_by("submitted_at", "pk")
+    )
+    applications = list(applications)
+    # The wishes as plain rows (a preparation reads thousands of them): the establishment's id, name, commune.
+    wished_by = {}
+    for row in (
+        Wish.objects.filter(application__in=[application.pk for application in applications])
+        .order_by("application", "rank")
+        .values_list("application_id", "establishment_id", "establishment__name", "establishment__commune")
+        .iterator(chunk_size=5000)
+    ):
+        wished_by.setdefault(row[0], []).append(row[1:])
+    codes = dict(
+        Establishment.objects.filter(pk__in={row[0] for rows in wished_by.values() for row in rows}).values_list(
+            "pk", "code_insee"
+        )
     )
     dossiers, overdue, no_age = [], [], []
     for application in applications:
+        application.wished_establishments = tuple(
+            scoring.WishedEstablishment(id=pk, name=name, commune=commune, code_insee=codes.get(pk, ""))
+            for pk, name, commune in wished_by.get(application.pk, ())
+        )
         if application.renewal_due_on is not None and application.renewal_due_on < session.date:
             overdue.append(application)
             continue
-        wished = [(wish.establishment_id, wish.establishment.name) for wish in application.wishes.all()]
+        wished = [(wished.id, wished.name) for wished in application.wished_establishments]
         code, wishes = compatible_wishes(application.age_at_start_months, wished, seats_by_establishment)
         if not code:
             no_age.append(application)

@@ -5,7 +5,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from commissions import sessions
-from commissions.models import Offer, SessionAttendance
+from commissions.models import Offer, Reservation, SessionAttendance
 from families.enums import ApplicationStatus
 from families.models import Application, Situation, Wish
 from tests.commissions.test_ledger import City
@@ -124,3 +124,27 @@ def test_attendance_is_recorded_before_validation_by_the_service_through_its_pag
             sessions.session_validate(session=session, user=city.chair)
     connection.set_schema_to_public()
     assert agent.post(url, {f"presence-{city.chair.pk}": "absent"}).status_code == 400
+
+
+def test_a_reserved_place_given_to_another_family_says_so_and_why_on_screen_and_in_the_minutes(
+    alpha, django_capture_on_commit_callbacks
+):
+    city = City(alpha, families=3)
+    with tenant_context(alpha):
+        Reservation.objects.create(section=city.a.sections.get(), flag="insertion", count=1)
+        session = city.session("Commission")
+        sessions.session_prepare(session=session, user=city.agent)
+        reserved = session.session_places.get(reserved_for="insertion")
+        sessions.session_allocate(session=session)
+        # Nobody carries the insertion flag: the engine gives the place to the next family in the ranking.
+        holder = session.dossiers.get(decision__place=reserved.place_id)
+        assert "insertion" not in holder.flags
+    connection.set_schema_to_public()
+    why = "Place réservée aux familles en parcours d'insertion : aucun dossier de ce public ne restait pour elle"
+    page = client_for(alpha, city.agent).get(f"/gestion/commissions/{session.pk}/").content.decode()
+    assert f"Dossier {holder.number} : {why}" in page.replace("&#x27;", "'")
+    with tenant_context(alpha):
+        with django_capture_on_commit_callbacks(execute=True):
+            sessions.session_validate(session=session, user=city.chair)
+        session.refresh_from_db()
+        assert f"Dossier {holder.number} : {why}" in pdf_text(session.minutes)
