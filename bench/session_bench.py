@@ -140,6 +140,15 @@ def main():
                 f"requests: {seeded_eligible} eligible after seeding; {moved} demo requests moved to 'complete' "
                 f"by a queryset update (benchmark data, bench database only)"
             )
+        # Requests past their renewal date are not eligible (a commission leaves them out): renew them here.
+        renewed = Application.objects.filter(status__in=ELIGIBLE_STATUSES, renewal_due_on__lt=date).update(
+            renewal_due_on=date + datetime.timedelta(days=180)
+        )
+        if renewed:
+            notes.append(
+                f"renewal: {renewed} eligible requests past their renewal date renewed by a queryset update "
+                f"(benchmark data, bench database only)"
+            )
         eligible = Application.objects.filter(status__in=ELIGIBLE_STATUSES).count()
         agent = User.objects.get(email="agent@metz.demo")
         chair = User.objects.get(email="elu@metz.demo")

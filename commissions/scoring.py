@@ -457,28 +457,57 @@ def _bonus_lines(rule, facts):
 
 def score(facts: Facts, rules: Iterable[Rule]) -> Score:
     """Apply the grid to the facts. Lines follow the order of the rules; the total is the sum of the lines."""
+    return _score(facts, list(rules), {})
+
+
+def score_many(facts_list: Iterable[Facts], rules: Iterable[Rule]) -> list[Score]:
+    """score() of many requests under one grid (a commission scores hundreds at once).
+
+    A line depends only on its rule and on the value the rule measures: each (rule, value) is worded once.
+    """
+    rules, cache = list(rules), {}
+    return [_score(facts, rules, cache) for facts in facts_list]
+
+
+def _measured(rule, facts):
+    """What a line of `rule` depends on in `facts` (the key of score_many's cache)."""
+    p = rule.parameters
+    if rule.kind == CriterionKind.SITUATION:
+        return p["situation"] in facts.situations
+    if rule.kind == CriterionKind.BANDS:
+        return facts.quotient_familial if p["measure"] == BandsMeasure.QUOTIENT_FAMILIAL else facts.months_waiting
+    return _count_of(p["measure"], facts, p.get("exempt", ()))
+
+
+def _line(rule, facts):
+    """The rule's line for these facts, or None when the rule gives no line."""
+    if rule.kind == CriterionKind.SITUATION:
+        if rule.parameters["situation"] not in facts.situations:
+            return None
+        points = rule.parameters["points"]
+        return Line(
+            rule.code, rule.label, _("Situation reconnue → %(points)s") % {"points": points_text(points)}, points
+        )
+    if rule.kind == CriterionKind.BANDS:
+        return _bands_line(rule, facts)
+    if rule.kind == CriterionKind.PER_UNIT:
+        return _per_unit_line(rule, facts, 1)
+    if _count_of(rule.parameters["measure"], facts, rule.parameters.get("exempt", ())) > 0:
+        return _per_unit_line(rule, facts, -1)
+    return None
+
+
+def _score(facts, rules, cache):
     lines, bonus_lines = [], []
-    for rule in rules:
-        if rule.kind == CriterionKind.SITUATION:
-            if rule.parameters["situation"] in facts.situations:
-                points = rule.parameters["points"]
-                lines.append(
-                    Line(
-                        rule.code,
-                        rule.label,
-                        _("Situation reconnue → %(points)s") % {"points": points_text(points)},
-                        points,
-                    )
-                )
-        elif rule.kind == CriterionKind.BANDS:
-            lines.append(_bands_line(rule, facts))
-        elif rule.kind == CriterionKind.PER_UNIT:
-            lines.append(_per_unit_line(rule, facts, 1))
-        elif rule.kind == CriterionKind.NEGATIVE:
-            if _count_of(rule.parameters["measure"], facts, rule.parameters.get("exempt", ())) > 0:
-                lines.append(_per_unit_line(rule, facts, -1))
-        elif rule.kind == CriterionKind.ESTABLISHMENT_BONUS:
+    for index, rule in enumerate(rules):
+        if rule.kind == CriterionKind.ESTABLISHMENT_BONUS:
             bonus_lines.extend(_bonus_lines(rule, facts))
+            continue
+        key = (index, _measured(rule, facts))
+        if key not in cache:
+            cache[key] = _line(rule, facts)
+        if cache[key] is not None:
+            lines.append(cache[key])
     bonus = {}
     for line in bonus_lines:
         bonus[line.establishment_id] = bonus.get(line.establishment_id, 0) + line.points

@@ -446,10 +446,10 @@ def session_prepare(*, session, user):
     for application, _code, _wishes in taken:
         application.status = locked[application.pk]  # as read under the lock
     all_facts = facts_for_many([application for application, _c, _w in taken], session.date)
+    scores = scoring.score_many([all_facts[application.pk] for application, _c, _w in taken], rules)
     dossiers = []
-    for n, (application, code, wishes) in enumerate(taken, start=1):
+    for n, ((application, code, wishes), score) in enumerate(zip(taken, scores, strict=True), start=1):
         facts = all_facts[application.pk]
-        score = scoring.score(facts, rules)
         for wish in wishes:
             wish["seat"] = seat_of[wish["seat"]].pk if wish["seat"] is not None else None
         dossiers.append(

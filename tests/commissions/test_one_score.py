@@ -119,3 +119,34 @@ def test_the_family_reads_the_commission_s_score_with_its_date_and_today_s_when_
     assert "Le score a changé depuis" in page
     assert f"Score retenu par la commission « Commission » du {date.day}" in page
     assert "Votre demande a" in page and "aujourd'hui" in page
+
+
+def test_scoring_many_requests_at_once_gives_each_the_score_it_gets_alone():
+    rules = [
+        Rule("mono", "Famille monoparentale", "situation", {"situation": "monoparentalite", "points": 5}),
+        Rule(
+            "qf",
+            "Quotient familial",
+            "bands",
+            scoring.clean_parameters(
+                "bands",
+                {"measure": "quotient_familial", "bands": [{"from": 0, "points": 6}, {"from": 800, "points": 2}]},
+            ),
+        ),
+        Rule(
+            "anciennete",
+            "Ancienneté",
+            "per_unit",
+            scoring.clean_parameters("per_unit", {"measure": "months_waiting", "points": 1, "max_points": 6}),
+        ),
+        PENALTY,
+    ]
+    facts_list = [
+        Facts(situations=frozenset({"monoparentalite"}), quotient_familial=500, months_waiting=3),
+        Facts(quotient_familial=500, months_waiting=3, refused_offers=1, refusal_reasons=("personal",)),
+        Facts(quotient_familial=None, months_waiting=9, refused_offers=1, refusal_reasons=("moving",)),
+        Facts(quotient_familial=900, months_waiting=3),
+    ]
+    together = scoring.score_many(facts_list, rules)
+    assert together == [scoring.score(facts, rules) for facts in facts_list]
+    assert [score.total for score in together] == [14, 4, 6, 5]
