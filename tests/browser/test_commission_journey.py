@@ -186,7 +186,11 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     agent.wait_for_url(re.compile(r"/gestion/commissions/\d+/$"))
     session_url = agent.url
     session_pk = int(re.search(r"/gestion/commissions/(\d+)/$", session_url).group(1))
-    agent.get_by_role("button", name=re.compile("Préparer")).click()
+    # Preparation first shows what it will take and leave out, then the agent confirms.
+    agent.get_by_role("link", name=re.compile("Préparer")).click()
+    expect(agent.get_by_role("heading", name=re.compile("places? retenues?"))).to_be_visible()
+    axe.check(agent)
+    agent.get_by_role("button", name=re.compile("Confirmer")).click()
     expect(agent.get_by_text("Commission préparée")).to_be_visible()
     axe.check(agent)
 
