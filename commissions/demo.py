@@ -16,7 +16,7 @@ from commissions.enums import DeclineReason, OfferStatus, ReservationFlag
 from commissions.models import Offer, Regulation, Reservation, Session
 from commissions.services import criterion_save, regulation_adopt, regulation_create
 from creches.enums import Manager
-from creches.models import Establishment
+from creches.models import Establishment, PlaceOpening, Section
 from portal.accounts.models import User
 
 
@@ -278,6 +278,18 @@ def session_replay(collectivite, title, days, *, pending=False):
     return session
 
 
+def coming_openings(available_from):
+    """Places the directors declared for the coming session: one in each section of the establishments the past
+    sessions allocated (departures to school, moves)."""
+    sections = Section.objects.filter(
+        establishment__in=PlaceOpening.objects.values("section__establishment"), establishment__is_active=True
+    )
+    PlaceOpening.objects.bulk_create(
+        PlaceOpening(section=section, count=1, available_from=available_from, note="Départs prévus")
+        for section in sections.order_by("establishment", "min_age_months")
+    )
+
+
 def sessions_seed(collectivite):
     plan = SESSIONS.get(collectivite.slug)
     if plan is None or Session.objects.exists():
@@ -289,6 +301,7 @@ def sessions_seed(collectivite):
     if plan["coming"]:
         title, days = plan["coming"]
         date = timezone.localdate() + datetime.timedelta(days=days)
+        coming_openings(date + datetime.timedelta(days=35))
         sessions.session_create(
             title=title,
             date=date,

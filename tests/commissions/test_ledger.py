@@ -291,3 +291,15 @@ def test_bulk_preparation_logs_every_move_and_its_queries_do_not_grow_with_dossi
         large = prepare(9)
     assert (small[0], large[0]) == (2, 9)
     assert small[1] == large[1]
+
+
+def test_the_demo_s_coming_session_shows_what_its_preparation_would_take(metz):
+    from tests.utils import demo_user
+
+    with tenant_context(metz):
+        coming = Session.objects.get(title="Commission d'hiver")
+    connection.set_schema_to_public()
+    response = client_for(metz, demo_user(metz, "agent")).get(f"/gestion/commissions/{coming.pk}/preparer/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "places retenues" in page and "Confirmer" in page
