@@ -43,11 +43,18 @@ CutoffSerializer = inline_serializer(
 )
 
 
+class SecondsDateTimeField(serializers.DateTimeField):
+    """ISO 8601 to the second with the offset, as the contract writes it (2026-10-08T18:40:00+02:00)."""
+
+    def to_representation(self, value):
+        return super().to_representation(value.replace(microsecond=0)) if value else None
+
+
 class SessionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="session.pk")
     date = serializers.DateField(source="session.date")
     status = serializers.CharField(source="session.status")
-    validated_at = serializers.DateTimeField(source="session.validated_at", allow_null=True)
+    validated_at = SecondsDateTimeField(source="session.validated_at", allow_null=True)
     places = PlaceSerializer(many=True)
     decisions = DecisionSerializer(many=True)
     cutoffs = serializers.DictField(child=CutoffSerializer)
