@@ -4,6 +4,7 @@ A small city is built in a collectivité: crèche A opens 3 places, crèche B 2,
 """
 
 import datetime
+import re
 import threading
 
 import pytest
@@ -302,4 +303,6 @@ def test_the_demo_s_coming_session_shows_what_its_preparation_would_take(metz):
     response = client_for(metz, demo_user(metz, "agent")).get(f"/gestion/commissions/{coming.pk}/preparer/")
     assert response.status_code == 200
     page = response.content.decode()
-    assert "places retenues" in page and "Confirmer" in page
+    # Its places (those a browser journey's session did not take first) and what is left out, and why.
+    assert re.search(r"\d+ places? retenues?", page) and "Places laissées de côté, et pourquoi" in page
+    assert "dossiers retenus" in page or "dossier retenu" in page
