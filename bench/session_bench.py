@@ -110,7 +110,7 @@ def main():
 
     from commissions import sessions
     from commissions.models import Decision
-    from commissions.sessions import ELIGIBLE_STATUSES, seats_for
+    from commissions.sessions import ELIGIBLE_STATUSES
     from families.models import Application
     from portal.accounts.models import User
     from portal.models import Collectivite
@@ -140,6 +140,15 @@ def main():
                 f"requests: {seeded_eligible} eligible after seeding; {moved} demo requests moved to 'complete' "
                 f"by a queryset update (benchmark data, bench database only)"
             )
+        # Requests past their renewal date are not eligible (a commission leaves them out): renew them here.
+        renewed = Application.objects.filter(status__in=ELIGIBLE_STATUSES, renewal_due_on__lt=date).update(
+            renewal_due_on=date + datetime.timedelta(days=180)
+        )
+        if renewed:
+            notes.append(
+                f"renewal: {renewed} eligible requests past their renewal date renewed by a queryset update "
+                f"(benchmark data, bench database only)"
+            )
         eligible = Application.objects.filter(status__in=ELIGIBLE_STATUSES).count()
         agent = User.objects.get(email="agent@metz.demo")
         chair = User.objects.get(email="elu@metz.demo")
@@ -159,7 +168,7 @@ def main():
 
         dossiers = session.dossiers.count()
         places = session.seats.aggregate(total=Sum("capacity"))["total"] or 0
-        sections_on_offer = len(seats_for(session))
+        sections_on_offer = session.seats.count()
         placed = Decision.objects.filter(dossier__session=session, seat__isnull=False).count()
         url = reverse("commissions:session_detail", args=[session.pk])
         client = Client(HTTP_HOST=metz.domains.get(is_primary=True).domain)

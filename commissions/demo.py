@@ -9,12 +9,15 @@ import datetime
 
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 
-from commissions.enums import ReservationFlag
-from commissions.models import Criterion, Regulation, Reservation
+from commissions import sessions
+from commissions.enums import DeclineReason, OfferStatus, ReservationFlag
+from commissions.models import Criterion, Offer, Regulation, Reservation, Session
 from commissions.services import criterion_save, regulation_adopt, regulation_create
 from creches.enums import Manager
-from creches.models import Establishment
+from creches.models import Establishment, PlaceOpening, Section
+from portal.accounts.models import User
 
 
 def situation(code, label, points, explanation):
@@ -121,7 +124,7 @@ GRIDS = {
                     "Offre de place refusée",
                     "Une place correspondant à la demande (établissement demandé, jours et horaires) a été refusée.",
                     "negative",
-                    {"measure": "refused_offers", "points": 5, "max_points": None},
+                    {"measure": "refused_offers", "points": 5, "max_points": None, "exempt": ["moving"]},
                 ),
             ],
         },
@@ -273,6 +276,102 @@ def reservations_seed():
             )
 
 
+# Past sessions validated one after the other (days before today), then the coming one, not yet prepared.
+SESSIONS = {
+    "metz": {
+        # (title, days from today, offers still awaiting an answer)
+        "past": [("Commission d'automne", -45, False), ("Commission de novembre", -3, True)],
+        "coming": ("Commission d'hiver", 30),
+    },
+    "vie-et-boulogne": {"past": [("Commission d'automne", -20, False)], "coming": None},
+}
+
+
+def _demo_user(slug, local_part):
+    return User.objects.filter(email=f"{local_part}@{slug}.demo").first()
+
+
+def _answer(offers, today, rng_step):
+    """Answer a session's offers as families do: most accept, some decline (the place is re-offered)."""
+    for index, offer in enumerate(offers):
+        if index % rng_step == 1:
+            sessions.offer_decline(
+                offer=offer,
+                user=None,
+                reason="La famille a trouvé une assistante maternelle.",
+                kind=DeclineReason.OTHER_MODE,
+                on=today,
+                notify=False,
+            )
+        elif index % rng_step != 2:
+            sessions.offer_accept(offer=offer, user=None, on=today, notify=False)
+        # index % rng_step == 2: no answer (expires, or still pending for the latest session)
+
+
+def session_replay(collectivite, title, days, *, pending=False):
+    """Create, prepare, allocate and validate a past session on its date, then its families' answers."""
+    today = timezone.localdate()
+    date = today + datetime.timedelta(days=days)
+    slug = collectivite.slug
+    chair, member, agent = (_demo_user(slug, name) for name in ("elu", "commission", "agent"))
+    session = sessions.session_create(
+        title=title,
+        date=date,
+        places_until=date + datetime.timedelta(days=75),
+        chair=chair,
+        members=[member] if member else [],
+        user=agent,
+    )
+    sessions.session_attendance_record(session=session, present=[chair, member], excused=[], user=agent)
+    sessions.session_prepare(session=session, user=agent)
+    sessions.session_allocate(session=session)
+    sessions.session_validate(session=session, user=chair, on=date, notify=False)
+    offers = list(Offer.objects.filter(session=session).order_by("dossier__number"))
+    _answer(offers, date + datetime.timedelta(days=3), 4)
+    if pending:
+        return session
+    # The unanswered offers expire; the places they free are offered again, and those families accept.
+    deadline = max(offer.deadline for offer in offers)
+    sessions.offers_expire(today=deadline + datetime.timedelta(days=1), notify=False)
+    for offer in Offer.objects.filter(session=session, status=OfferStatus.PENDING):
+        sessions.offer_accept(offer=offer, user=None, on=offer.notified_on + datetime.timedelta(days=1), notify=False)
+    return session
+
+
+def coming_openings(available_from):
+    """Places the directors declared for the coming session: one in each section of the establishments the past
+    sessions allocated (departures to school, moves)."""
+    sections = Section.objects.filter(
+        establishment__in=PlaceOpening.objects.values("section__establishment"), establishment__is_active=True
+    )
+    PlaceOpening.objects.bulk_create(
+        PlaceOpening(section=section, count=1, available_from=available_from, note="Départs prévus")
+        for section in sections.order_by("establishment", "min_age_months")
+    )
+
+
+def sessions_seed(collectivite):
+    plan = SESSIONS.get(collectivite.slug)
+    if plan is None or Session.objects.exists():
+        return
+    if not _demo_user(collectivite.slug, "elu"):
+        return
+    for title, days, pending in plan["past"]:
+        session_replay(collectivite, title, days, pending=pending)
+    if plan["coming"]:
+        title, days = plan["coming"]
+        date = timezone.localdate() + datetime.timedelta(days=days)
+        coming_openings(date + datetime.timedelta(days=35))
+        sessions.session_create(
+            title=title,
+            date=date,
+            places_until=date + datetime.timedelta(days=90),
+            chair=_demo_user(collectivite.slug, "elu"),
+            members=[_demo_user(collectivite.slug, "commission")],
+            user=_demo_user(collectivite.slug, "agent"),
+        )
+
+
 @transaction.atomic
 def seed(collectivite):
     grids = GRIDS.get(collectivite.slug)
@@ -282,3 +381,4 @@ def seed(collectivite):
         regulation_seed(spec)
     criteria_in_english()
     reservations_seed()
+    sessions_seed(collectivite)

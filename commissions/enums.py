@@ -54,6 +54,12 @@ class SessionStatus(models.TextChoices):
     VALIDATED = "validated", _("validée")
 
 
+class Attendance(models.TextChoices):
+    PRESENT = "present", _("présent·e")
+    EXCUSED = "excused", _("excusé·e")
+    ABSENT = "absent", _("absent·e")
+
+
 class DecisionSource(models.TextChoices):
     ENGINE = "engine", _("proposition du moteur")
     OVERRIDE = "override", _("dérogation de la commission")
@@ -66,6 +72,16 @@ class OverrideAction(models.TextChoices):
     UNASSIGN = "unassign", _("retrait")
     SWAP = "swap", _("échange")
     REOFFER = "reoffer", _("nouvelle proposition après un refus")
+
+
+class DeclineReason(models.TextChoices):
+    """Why a family turns a place down; the grid may exempt some reasons from its penalty."""
+
+    MOVING = "moving", _("déménagement hors du territoire")
+    OTHER_MODE = "other_mode", _("un autre mode d'accueil a été trouvé")
+    UNSUITABLE = "unsuitable", _("la place ne correspond pas à la demande (jours, horaires, lieu)")
+    PERSONAL = "personal", _("autre raison personnelle")
+    EXPIRED = "expired", _("pas de réponse dans le délai")
 
 
 class OfferStatus(models.TextChoices):

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from commissions import scoring
-from commissions.enums import BandsMeasure, BonusReason, CriterionKind, NegativeMeasure, UnitMeasure
+from commissions.enums import BandsMeasure, BonusReason, CriterionKind, DeclineReason, NegativeMeasure, UnitMeasure
 from commissions.models import Regulation, Reservation
 from creches.models import Section
 from families.models import Situation
@@ -142,6 +142,14 @@ class CriterionForm(forms.Form):
             self.fields["max_points"] = forms.IntegerField(
                 label=_("Plafond (points)"), required=False, help_text=cap_help, **points
             )
+            if kind == CriterionKind.NEGATIVE:
+                self.fields["exempt"] = forms.MultipleChoiceField(
+                    label=_("Refus qui ne retirent pas de points"),
+                    choices=DeclineReason.choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    help_text=_("La famille indique sa raison en refusant ; celles cochées ici ne comptent pas."),
+                )
         elif kind == CriterionKind.ESTABLISHMENT_BONUS:
             self.fields["reason"] = forms.ChoiceField(label=_("Motif du bonus"), choices=BonusReason.choices)
             self.fields["points"] = forms.IntegerField(label=_("Points de plus pour cet établissement"), **points)
@@ -210,8 +218,15 @@ class CriterionForm(forms.Form):
                     continue
                 bands.append({"from": low, "points": points})
             return {"measure": data["measure"], "bands": bands, "missing_points": data.get("missing_points") or 0}
-        if self.kind in (CriterionKind.PER_UNIT, CriterionKind.NEGATIVE):
+        if self.kind == CriterionKind.PER_UNIT:
             return {"measure": data["measure"], "points": data["points"], "max_points": data.get("max_points")}
+        if self.kind == CriterionKind.NEGATIVE:
+            return {
+                "measure": data["measure"],
+                "points": data["points"],
+                "max_points": data.get("max_points"),
+                "exempt": list(data.get("exempt") or []),
+            }
         return {"reason": data["reason"], "points": data["points"]}
 
     def criterion_fields(self):

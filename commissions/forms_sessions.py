@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from commissions.enums import DeclineReason
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 
@@ -76,9 +77,15 @@ class SwapForm(forms.Form):
 
 
 class DeclineForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Raison du refus"),
+        choices=[(value, label) for value, label in DeclineReason.choices if value != DeclineReason.EXPIRED],
+        widget=forms.RadioSelect,
+        help_text=_("Le règlement d'attribution dit quelles raisons retirent des points (voir ci-dessus)."),
+    )
     reason = forms.CharField(
-        label=_("Pourquoi refusez-vous cette place ?"),
+        label=_("Précisez si vous le souhaitez"),
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Votre réponse aide la commission ; un refus compte dans le calcul des points de la demande."),
+        help_text=_("Votre réponse aide la commission."),
     )

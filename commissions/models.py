@@ -8,8 +8,10 @@ from django.utils.translation import gettext_lazy as _
 
 from commissions import scoring
 from commissions.enums import (
+    Attendance,
     CriterionKind,
     DecisionSource,
+    DeclineReason,
     OfferStatus,
     OverrideAction,
     RegulationStatus,
@@ -257,6 +259,9 @@ class SessionQuerySet(models.QuerySet):
             .order_by("-date")
         )
 
+    def with_dossier_total(self):
+        return self.annotate(dossier_total=Count("dossiers", distinct=True))
+
     def visible_to(self, user):
         """Agents see every session; members and chairs only those they sit in."""
         if user.has_role(Role.AGENT, Role.ADMINISTRATEUR):
@@ -316,6 +321,23 @@ class Session(models.Model):
         return self.status == SessionStatus.VALIDATED
 
 
+class SessionAttendance(models.Model):
+    """Who of the chair and members attended the sitting, recorded before validation (the minutes' attendance)."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("présence"), max_length=10, choices=Attendance.choices)
+
+    class Meta:
+        verbose_name = _("présence")
+        verbose_name_plural = _("présences")
+        ordering = ["session", "user__last_name", "user__email"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="attendance_unique")]
+
+    def __str__(self):
+        return f"{self.user} — {self.get_status_display()}"
+
+
 class SessionSeat(models.Model):
     """The places of one section this session allocates: the engine's seat group."""
 
@@ -338,6 +360,75 @@ class SessionSeat(models.Model):
     @property
     def group_key(self):
         return f"{self.section.establishment_id}/{self.section.code}"
+
+
+class PlaceQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("section__establishment")
+
+
+class Place(models.Model):
+    """One place of the ledger: a section's seat from a start date, materialised from a declared opening.
+
+    Its id is stable: the same place keeps it from session to session. Who holds it is in SessionPlace.
+    """
+
+    opening = models.ForeignKey(
+        "creches.PlaceOpening", on_delete=models.PROTECT, related_name="places", verbose_name=_("ouverture")
+    )
+    ordinal = models.PositiveSmallIntegerField(_("rang dans l'ouverture"))
+    section = models.ForeignKey(
+        "creches.Section", on_delete=models.PROTECT, related_name="places", verbose_name=_("section")
+    )
+    starts_on = models.DateField(_("disponible à partir du"))
+
+    objects = PlaceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        ordering = ["starts_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["opening", "ordinal"], name="place_opening_ordinal_unique")]
+
+    def __str__(self):
+        return _("%(section)s, à partir du %(date)s") % {
+            "section": self.section,
+            "date": self.starts_on.strftime("%d/%m/%Y"),
+        }
+
+
+class SessionPlace(models.Model):
+    """A place of the ledger taken by a session.
+
+    `held` is true while the session is not validated, and afterwards while the place is offered or accepted
+    through this session. A partial unique index lets one session only hold a place at a time: two preparations
+    cannot take it, and a later session takes it only once its earlier offer was declined or expired.
+    """
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="session_places")
+    seat = models.ForeignKey(SessionSeat, on_delete=models.CASCADE, related_name="session_places")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="holds")
+    reserved_for = models.CharField(
+        _("réservée à"), max_length=20, choices=ReservationFlag.choices, blank=True, default=""
+    )
+    held = models.BooleanField(_("tenue"), default=True)
+
+    class Meta:
+        verbose_name = _("place de la commission")
+        verbose_name_plural = _("places de la commission")
+        ordering = ["place__starts_on", "place_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "place"], name="session_place_unique"),
+            models.UniqueConstraint(
+                fields=["place"],
+                condition=Q(held=True),
+                name="place_held_once",
+                violation_error_message=_("Cette place est déjà tenue par une autre commission."),
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.place)
 
 
 class Dossier(models.Model):
@@ -389,6 +480,10 @@ class Decision(models.Model):
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="decision")
     seat = models.ForeignKey(
         SessionSeat, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions", verbose_name=_("place")
+    )
+    # The ledger's place within `seat` (None with no seat).
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions", verbose_name=_("place")
     )
     source = models.CharField(_("origine"), max_length=10, choices=DecisionSource.choices)
     reason = models.TextField(_("motif"), blank=True)
@@ -444,9 +539,14 @@ class Offer(models.Model):
     establishment = models.ForeignKey(
         "creches.Establishment", on_delete=models.PROTECT, related_name="offers", verbose_name=_("établissement")
     )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="offers", verbose_name=_("place")
+    )
+    notified_on = models.DateField(_("famille prévenue le"), null=True, blank=True)
     deadline = models.DateField(_("répondre avant le"))
     status = models.CharField(_("état"), max_length=10, choices=OfferStatus.choices, default=OfferStatus.PENDING)
     decline_reason = models.TextField(_("motif du refus"), blank=True, max_length=1000)
+    decline_kind = models.CharField(_("raison du refus"), max_length=12, choices=DeclineReason.choices, blank=True)
     responded_at = models.DateTimeField(_("réponse le"), null=True, blank=True)
     created_at = models.DateTimeField(_("proposée le"), auto_now_add=True)
     letter = models.FileField(_("courrier de proposition"), upload_to=letter_path, blank=True)

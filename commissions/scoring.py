@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from commissions.enums import BandsMeasure, BonusReason, CriterionKind, NegativeMeasure, UnitMeasure
+from commissions.enums import BandsMeasure, BonusReason, CriterionKind, DeclineReason, NegativeMeasure, UnitMeasure
 
 MAX_POINTS = 1000
 MAX_BANDS = 12
@@ -52,6 +52,8 @@ class Facts:
     months_waiting: int = 0
     commissions_passed: int = 0
     refused_offers: int = 0
+    # The reasons given for the refusals whose reason is known (commissions.enums.DeclineReason values).
+    refusal_reasons: tuple[str, ...] = ()
     sibling_establishments: frozenset[int] = frozenset()
     residence: str = ""  # code INSEE of the family's commune
     establishments: tuple[WishedEstablishment, ...] = ()
@@ -181,7 +183,7 @@ _KEYS = {
     CriterionKind.BANDS: {"measure", "bands", "missing_points"},
     CriterionKind.PER_UNIT: {"measure", "points", "max_points"},
     CriterionKind.ESTABLISHMENT_BONUS: {"reason", "points"},
-    CriterionKind.NEGATIVE: {"measure", "points", "max_points"},
+    CriterionKind.NEGATIVE: {"measure", "points", "max_points", "exempt"},
 }
 
 
@@ -239,6 +241,12 @@ def clean_parameters(kind, parameters):
         cleaned["max_points"] = _integer(parameters.get("max_points"), _("plafond"), errors, minimum=1, required=False)
         if cleaned["points"] and cleaned["max_points"] and cleaned["max_points"] < cleaned["points"]:
             errors.append(_("Le plafond ne peut pas être inférieur aux points d'une seule unité."))
+        if kind == CriterionKind.NEGATIVE:
+            exempt = parameters.get("exempt", [])
+            if not isinstance(exempt, list) or any(reason not in DeclineReason.values for reason in exempt):
+                errors.append(_("Les refus exemptés sont une liste de raisons de refus connues."))
+            else:
+                cleaned["exempt"] = sorted(set(exempt))
     else:
         cleaned["reason"] = _choice(parameters.get("reason"), _("motif"), BonusReason, errors)
         cleaned["points"] = _integer(parameters.get("points"), _("points"), errors, minimum=1)
@@ -319,7 +327,13 @@ def describe(rule):
                 "sentence": sentence,
                 "cap": points_text(p["max_points"]),
             }
-        return [sentence + "."]
+        sentences = [sentence + "."]
+        if p.get("exempt"):
+            sentences.append(
+                _("Ne comptent pas les refus pour : %(reasons)s.")
+                % {"reasons": ", ".join(str(DeclineReason(reason).label) for reason in p["exempt"])}
+            )
+        return sentences
     if p["reason"] == BonusReason.SIBLING:
         return [
             _(
@@ -384,17 +398,23 @@ def _bands_line(rule, facts):
     return Line(rule.code, rule.label, detail, points)
 
 
-def _count_of(measure, facts):
+def counted_refusals(facts, exempt=()):
+    """Refusals the grid counts: all of them but those whose reason it exempts."""
+    exempted = sum(1 for reason in facts.refusal_reasons if reason in exempt)
+    return max(0, facts.refused_offers - exempted)
+
+
+def _count_of(measure, facts, exempt=()):
     return {
         UnitMeasure.MONTHS_WAITING: facts.months_waiting,
         UnitMeasure.COMMISSIONS_PASSED: facts.commissions_passed,
-        NegativeMeasure.REFUSED_OFFERS: facts.refused_offers,
+        NegativeMeasure.REFUSED_OFFERS: counted_refusals(facts, exempt),
     }[measure]
 
 
 def _per_unit_line(rule, facts, sign):
     p = rule.parameters
-    count = max(0, _count_of(p["measure"], facts))
+    count = max(0, _count_of(p["measure"], facts, p.get("exempt", ())))
     raw = count * p["points"]
     capped = p["max_points"] is not None and raw > p["max_points"]
     magnitude = p["max_points"] if capped else raw
@@ -442,28 +462,57 @@ def _bonus_lines(rule, facts):
 
 def score(facts: Facts, rules: Iterable[Rule]) -> Score:
     """Apply the grid to the facts. Lines follow the order of the rules; the total is the sum of the lines."""
+    return _score(facts, list(rules), {})
+
+
+def score_many(facts_list: Iterable[Facts], rules: Iterable[Rule]) -> list[Score]:
+    """score() of many requests under one grid (a commission scores hundreds at once).
+
+    A line depends only on its rule and on the value the rule measures: each (rule, value) is worded once.
+    """
+    rules, cache = list(rules), {}
+    return [_score(facts, rules, cache) for facts in facts_list]
+
+
+def _measured(rule, facts):
+    """What a line of `rule` depends on in `facts` (the key of score_many's cache)."""
+    p = rule.parameters
+    if rule.kind == CriterionKind.SITUATION:
+        return p["situation"] in facts.situations
+    if rule.kind == CriterionKind.BANDS:
+        return facts.quotient_familial if p["measure"] == BandsMeasure.QUOTIENT_FAMILIAL else facts.months_waiting
+    return _count_of(p["measure"], facts, p.get("exempt", ()))
+
+
+def _line(rule, facts):
+    """The rule's line for these facts, or None when the rule gives no line."""
+    if rule.kind == CriterionKind.SITUATION:
+        if rule.parameters["situation"] not in facts.situations:
+            return None
+        points = rule.parameters["points"]
+        return Line(
+            rule.code, rule.label, _("Situation reconnue → %(points)s") % {"points": points_text(points)}, points
+        )
+    if rule.kind == CriterionKind.BANDS:
+        return _bands_line(rule, facts)
+    if rule.kind == CriterionKind.PER_UNIT:
+        return _per_unit_line(rule, facts, 1)
+    if _count_of(rule.parameters["measure"], facts, rule.parameters.get("exempt", ())) > 0:
+        return _per_unit_line(rule, facts, -1)
+    return None
+
+
+def _score(facts, rules, cache):
     lines, bonus_lines = [], []
-    for rule in rules:
-        if rule.kind == CriterionKind.SITUATION:
-            if rule.parameters["situation"] in facts.situations:
-                points = rule.parameters["points"]
-                lines.append(
-                    Line(
-                        rule.code,
-                        rule.label,
-                        _("Situation reconnue → %(points)s") % {"points": points_text(points)},
-                        points,
-                    )
-                )
-        elif rule.kind == CriterionKind.BANDS:
-            lines.append(_bands_line(rule, facts))
-        elif rule.kind == CriterionKind.PER_UNIT:
-            lines.append(_per_unit_line(rule, facts, 1))
-        elif rule.kind == CriterionKind.NEGATIVE:
-            if _count_of(rule.parameters["measure"], facts) > 0:
-                lines.append(_per_unit_line(rule, facts, -1))
-        elif rule.kind == CriterionKind.ESTABLISHMENT_BONUS:
+    for index, rule in enumerate(rules):
+        if rule.kind == CriterionKind.ESTABLISHMENT_BONUS:
             bonus_lines.extend(_bonus_lines(rule, facts))
+            continue
+        key = (index, _measured(rule, facts))
+        if key not in cache:
+            cache[key] = _line(rule, facts)
+        if cache[key] is not None:
+            lines.append(cache[key])
     bonus = {}
     for line in bonus_lines:
         bonus[line.establishment_id] = bonus.get(line.establishment_id, 0) + line.points

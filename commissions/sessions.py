@@ -12,31 +12,44 @@ which can still assign such a place by a derogation (eligibility is checked on a
 import datetime
 import re
 from collections import Counter
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db import connection, transaction
+from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commissions import matching, notifications, scoring
-from commissions.enums import SITUATION_FLAGS, DecisionSource, OfferStatus, OverrideAction, SessionStatus
+from commissions import calendar, matching, notifications, scoring
+from commissions.enums import (
+    SITUATION_FLAGS,
+    Attendance,
+    DecisionSource,
+    DeclineReason,
+    OfferStatus,
+    OverrideAction,
+    SessionStatus,
+)
 from commissions.models import (
     CommissionSettings,
     Decision,
     Dossier,
     Offer,
     Override,
+    Place,
     Regulation,
     Reservation,
     Session,
+    SessionAttendance,
+    SessionPlace,
     SessionSeat,
 )
-from commissions.services import facts_for
-from creches.models import PlaceOpening, Section
+from commissions.services import facts_for_many
+from creches.models import Establishment, PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus
-from families.models import Application, Wish
+from families.models import Application, StatusChange, Wish
 from families.services import application_transition
+from families.workflow import check_transition
 from portal.accounts.roles import Role
 from portal.tasks import enqueue_on_commit
 
@@ -97,10 +110,10 @@ def session_create(*, title, date, places_until, chair, members=(), user=None):
     return session
 
 
-def _reserved_for(section_id, capacity, reservations):
+def _reserved_for(capacity, reservations):
     """The section's reservations, capped so that together they never exceed the session's places."""
     reserved, left = {}, capacity
-    for flag, count in sorted(reservations.get(section_id, {}).items()):
+    for flag, count in sorted(reservations.items()):
         take = min(count, left)
         if take > 0:
             reserved[flag] = take
@@ -108,26 +121,193 @@ def _reserved_for(section_id, capacity, reservations):
     return reserved
 
 
-def seats_for(session):
-    """(section, capacity, reserved) of the places opening between the session's date and `places_until`."""
-    totals = (
-        PlaceOpening.objects.filter(
-            available_from__gte=session.date,
-            available_from__lte=session.places_until,
-            section__establishment__is_active=True,
-        )
-        .values("section")
-        .annotate(places=Sum("count"))
+def places_sync():
+    """Materialise the ledger: one Place per place declared by each opening (the missing ones are created).
+
+    Concurrent callers may create the same rows: the unique (opening, ordinal) makes the second insert a no-op.
+    """
+    openings = PlaceOpening.objects.annotate(made=Count("places")).filter(made__lt=F("count"))
+    Place.objects.bulk_create(
+        [
+            Place(opening=opening, ordinal=ordinal, section_id=opening.section_id, starts_on=opening.available_from)
+            for opening in openings
+            for ordinal in range(opening.made + 1, opening.count + 1)
+        ],
+        ignore_conflicts=True,
     )
-    capacities = {row["section"]: row["places"] for row in totals if row["places"]}
+
+
+@dataclass
+class LeftOut:
+    place: Place
+    reason: str  # "window", "held", "offered" or "accepted"
+    session: Session | None = None
+
+
+@dataclass
+class Preparation:
+    """What preparing a session takes, and what it leaves out and why: shown before, applied by session_prepare."""
+
+    places: list  # [(Place, reserved flag or "")], by section then start date
+    left_out: list  # [LeftOut]
+    dossiers: list  # [(Application, section code, wishes)] by seniority
+    renewal_overdue: list  # [Application] past their renewal date: not eligible
+    no_place_of_age: list  # [Application] wishing establishments with places, none of the child's age
+
+    def left_out_by(self, reason):
+        return [item for item in self.left_out if item.reason == reason]
+
+    @property
+    def held_elsewhere(self):
+        return [item for item in self.left_out if item.reason in ("held", "offered")]
+
+    @property
+    def outside_window(self):
+        return self.left_out_by("window")
+
+    @property
+    def taken_groups(self):
+        return _groups((place, flag, None) for place, flag in self.places)
+
+    @property
+    def held_groups(self):
+        return _groups((item.place, "", item.session) for item in self.held_elsewhere)
+
+    @property
+    def window_groups(self):
+        return _groups((item.place, "", None) for item in self.outside_window)
+
+    @property
+    def accepted_count(self):
+        return len(self.left_out_by("accepted"))
+
+
+def _groups(items):
+    """Places gathered by section (and holding session): how many, from when, how many reserved."""
+    groups = {}
+    for place, flag, session in items:
+        key = (place.section_id, session.pk if session else None)
+        group = groups.setdefault(
+            key, {"section": place.section, "session": session, "count": 0, "first": place.starts_on, "reserved": 0}
+        )
+        group["count"] += 1
+        group["reserved"] += bool(flag)
+        group["first"] = min(group["first"], place.starts_on)
+    return sorted(groups.values(), key=lambda g: (g["section"].establishment.name, g["section"].min_age_months))
+
+
+def _hold_reason(hold, offers):
+    if hold.session.status != SessionStatus.VALIDATED:
+        return "held"
+    return "accepted" if offers.get(hold.place_id) == OfferStatus.ACCEPTED else "offered"
+
+
+def session_plan(session, *, lock=False):
+    """The places this session may give and the requests it examines (see Preparation).
+
+    With `lock`, the candidate places are locked (in id order, so that two preparations never deadlock) before
+    their holds are read: a concurrent preparation waits, then sees this one's holds once it commits.
+    """
+    places_sync()
+    candidates = Place.objects.filter(section__establishment__is_active=True, ordinal__lte=F("opening__count"))
+    if lock:
+        list(candidates.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True))
+    places = list(candidates.select_related("section__establishment").order_by("section_id", "starts_on", "pk"))
+    holds = {
+        hold.place_id: hold
+        for hold in SessionPlace.objects.filter(held=True, place__in=[p.pk for p in places])
+        .exclude(session=session)
+        .select_related("session")
+    }
+    offers = dict(
+        Offer.objects.filter(place__in=list(holds), status__in=[OfferStatus.PENDING, OfferStatus.ACCEPTED])
+        .order_by("created_at")
+        .values_list("place_id", "status")
+    )
+    taken, left_out = [], []
+    for place in places:
+        if place.pk in holds:
+            hold = holds[place.pk]
+            left_out.append(LeftOut(place, _hold_reason(hold, offers), hold.session))
+        elif place.starts_on > session.places_until:
+            left_out.append(LeftOut(place, "window"))
+        else:
+            taken.append(place)
     reservations = {}
-    for reservation in Reservation.objects.filter(section__in=capacities):
+    for reservation in Reservation.objects.filter(section__in={p.section_id for p in taken}):
         reservations.setdefault(reservation.section_id, {})[reservation.flag] = reservation.count
-    sections = Section.objects.filter(pk__in=capacities).select_related("establishment")
-    return [
-        (section, capacities[section.pk], _reserved_for(section.pk, capacities[section.pk], reservations))
-        for section in sections
-    ]
+    flagged = []
+    by_section = {}
+    for place in taken:
+        by_section.setdefault(place.section_id, []).append(place)
+    for section_id, section_places in by_section.items():
+        flags = [
+            flag
+            for flag, count in _reserved_for(len(section_places), reservations.get(section_id, {})).items()
+            for _i in range(count)
+        ]
+        # Reserved places are the earliest ones: the families they are meant for get in first.
+        flagged += [(place, flags[i] if i < len(flags) else "") for i, place in enumerate(section_places)]
+    dossiers, overdue, no_age = _eligible(session, taken)
+    return Preparation(
+        places=flagged, left_out=left_out, dossiers=dossiers, renewal_overdue=overdue, no_place_of_age=no_age
+    )
+
+
+class _SeatView:
+    """The section of a group of places, as compatible_wishes reads a seat."""
+
+    def __init__(self, section):
+        # pk is the section's id until session_prepare replaces it with its SessionSeat's.
+        self.section, self.pk = section, section.pk
+
+
+def _eligible(session, places):
+    sections = {}
+    for place in sorted(places, key=lambda p: (p.section.min_age_months, p.section_id)):
+        sections.setdefault(place.section_id, place.section)
+    seats_by_establishment = {}
+    for section in sections.values():
+        seats_by_establishment.setdefault(section.establishment_id, []).append(_SeatView(section))
+    applications = (
+        Application.objects.filter(
+            Exists(Wish.objects.filter(application=OuterRef("pk"), establishment__in=list(seats_by_establishment))),
+            status__in=ELIGIBLE_STATUSES,
+        )
+        .select_related("family", "child")
+        .order_by("submitted_at", "pk")
+    )
+    applications = list(applications)
+    # The wishes as plain rows (a preparation reads thousands of them): the establishment's id, name, commune.
+    wished_by = {}
+    for row in (
+        Wish.objects.filter(application__in=[application.pk for application in applications])
+        .order_by("application", "rank")
+        .values_list("application_id", "establishment_id", "establishment__name", "establishment__commune")
+        .iterator(chunk_size=5000)
+    ):
+        wished_by.setdefault(row[0], []).append(row[1:])
+    codes = dict(
+        Establishment.objects.filter(pk__in={row[0] for rows in wished_by.values() for row in rows}).values_list(
+            "pk", "code_insee"
+        )
+    )
+    dossiers, overdue, no_age = [], [], []
+    for application in applications:
+        application.wished_establishments = tuple(
+            scoring.WishedEstablishment(id=pk, name=name, commune=commune, code_insee=codes.get(pk, ""))
+            for pk, name, commune in wished_by.get(application.pk, ())
+        )
+        if application.renewal_due_on is not None and application.renewal_due_on < session.date:
+            overdue.append(application)
+            continue
+        wished = [(wished.id, wished.name) for wished in application.wished_establishments]
+        code, wishes = compatible_wishes(application.age_at_start_months, wished, seats_by_establishment)
+        if not code:
+            no_age.append(application)
+            continue
+        dossiers.append((application, code, wishes))
+    return dossiers, overdue, no_age
 
 
 def _facts_json(facts):
@@ -187,69 +367,145 @@ def compatible_wishes(age_months, wished, seats_by_establishment):
     return code, wishes
 
 
+def applications_move(applications, *, to_status, actor, user=None, reason=""):
+    """application_transition for many requests at once, without notification: the same workflow check and log
+    entry for each, in two statements. The caller has locked the rows and read their current status."""
+    if not applications:
+        return
+    for application in applications:
+        check_transition(application.status, to_status, actor)
+    now = timezone.now()
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            application=application,
+            from_status=application.status,
+            to_status=to_status,
+            actor=actor,
+            user=user,
+            reason=reason,
+        )
+        for application in applications
+    )
+    Application.objects.filter(pk__in=[application.pk for application in applications]).update(
+        status=to_status, status_changed_at=now, updated_at=now
+    )
+    for application in applications:
+        application.status, application.status_changed_at = to_status, now
+
+
+def session_preview(session):
+    """What preparing `session` would take now, without taking it (the page shown before the agent confirms)."""
+    if session.status != SessionStatus.PREPARATION:
+        raise ValidationError(_("Cette commission est déjà préparée."), code="status")
+    return session_plan(session)
+
+
 @transaction.atomic
 def session_prepare(*, session, user):
-    """Take the places opening and every eligible request; freeze their facts and score; number them."""
+    """Take the free places of the ledger and every eligible request; freeze their facts and score; number them."""
     session = _locked_session(session, statuses=[SessionStatus.PREPARATION])
-    seats = []
-    for section, capacity, reserved in seats_for(session):
-        seats.append(
-            SessionSeat.objects.create(session=session, section=section, capacity=capacity, reserved=reserved)
-        )
-    if not seats:
+    plan = session_plan(session, lock=True)
+    if not plan.places:
         raise ValidationError(
-            _("Aucune place ne s'ouvre entre le %(start)s et le %(end)s : déclarez les places avant de préparer.")
-            % {"start": session.date.strftime("%d/%m/%Y"), "end": session.places_until.strftime("%d/%m/%Y")},
+            _(
+                "Aucune place libre ne s'ouvre d'ici le %(end)s : déclarez les places avant de préparer "
+                "(%(held)s places sont tenues par une autre commission, %(window)s s'ouvrent plus tard)."
+            )
+            % {
+                "end": session.places_until.strftime("%d/%m/%Y"),
+                "held": len(plan.held_elsewhere),
+                "window": len(plan.outside_window),
+            },
             code="no_seats",
         )
-    seats_by_establishment = {}
-    for seat in sorted(seats, key=lambda s: (s.section.min_age_months, s.section.pk)):
-        seats_by_establishment.setdefault(seat.section.establishment_id, []).append(seat)
-    applications = (
-        Application.objects.filter(
-            Exists(Wish.objects.filter(application=OuterRef("pk"), establishment__in=list(seats_by_establishment))),
-            status__in=ELIGIBLE_STATUSES,
+    by_section = {}
+    for place, flag in plan.places:
+        by_section.setdefault(place.section_id, []).append((place, flag))
+    seats = SessionSeat.objects.bulk_create(
+        SessionSeat(
+            session=session,
+            section=items[0][0].section,
+            capacity=len(items),
+            reserved=dict(Counter(flag for _place, flag in items if flag)),
         )
-        .select_related("family", "child")
-        .order_by("submitted_at", "pk")
+        for items in by_section.values()
+    )
+    seat_of = {seat.section_id: seat for seat in seats}
+    # The partial unique index on held places is the last word if a preparation ever got past the lock.
+    SessionPlace.objects.bulk_create(
+        SessionPlace(session=session, seat=seat_of[place.section_id], place=place, reserved_for=flag)
+        for place, flag in plan.places
     )
     rules = session.regulation.rules()
-    n = 0
-    for application in applications.select_for_update(of=("self",)):
-        wished = [
-            (wish.establishment_id, wish.establishment.name)
-            for wish in application.wishes.select_related("establishment").order_by("rank")
-        ]
-        code, wishes = compatible_wishes(application.age_at_start_months, wished, seats_by_establishment)
-        if not code:
-            continue  # no place of its age in any wished establishment this time
-        facts = facts_for(application, session.date)
-        score = scoring.score(facts, rules)
-        n += 1
-        Dossier.objects.create(
-            session=session,
-            application=application,
-            number=f"S{session.pk}-{n:04d}",
-            age_months=application.age_at_start_months,
-            section_code=code,
-            wishes=wishes,
-            facts=_facts_json(facts),
-            score=score.total,
-            breakdown=_breakdown_json(score),
-            bonus={str(key): value for key, value in score.bonus.items()},
-            flags=sorted({SITUATION_FLAGS[s] for s in facts.situations if s in SITUATION_FLAGS}),
+    # One statement per kind of row: the requests locked, then dossiers, log entries and statuses in bulk.
+    locked = dict(
+        Application.objects.select_for_update()
+        .filter(pk__in=[application.pk for application, _c, _w in plan.dossiers], status__in=ELIGIBLE_STATUSES)
+        .values_list("pk", "status")
+    )
+    taken = [(application, code, wishes) for application, code, wishes in plan.dossiers if application.pk in locked]
+    for application, _code, _wishes in taken:
+        application.status = locked[application.pk]  # as read under the lock
+    all_facts = facts_for_many([application for application, _c, _w in taken], session.date)
+    scores = scoring.score_many([all_facts[application.pk] for application, _c, _w in taken], rules)
+    dossiers = []
+    for n, ((application, code, wishes), score) in enumerate(zip(taken, scores, strict=True), start=1):
+        facts = all_facts[application.pk]
+        for wish in wishes:
+            wish["seat"] = seat_of[wish["seat"]].pk if wish["seat"] is not None else None
+        dossiers.append(
+            Dossier(
+                session=session,
+                application=application,
+                number=f"S{session.pk}-{n:04d}",
+                age_months=application.age_at_start_months,
+                section_code=code,
+                wishes=wishes,
+                facts=_facts_json(facts),
+                score=score.total,
+                breakdown=_breakdown_json(score),
+                bonus={str(key): value for key, value in score.bonus.items()},
+                flags=sorted({SITUATION_FLAGS[s] for s in facts.situations if s in SITUATION_FLAGS}),
+            )
         )
-        application_transition(
-            application=application,
-            to_status=ApplicationStatus.EN_COMMISSION,
-            actor=Actor.STAFF,
-            user=user,
-            reason=session.title,
-            notify=False,
-        )
+    Dossier.objects.bulk_create(dossiers)
+    applications_move(
+        [application for application, _c, _w in taken],
+        to_status=ApplicationStatus.EN_COMMISSION,
+        actor=Actor.STAFF,
+        user=user,
+        reason=session.title,
+    )
     session.status = SessionStatus.OPEN
     session.prepared_by, session.prepared_at = user, timezone.now()
     session.save(update_fields=["status", "prepared_by", "prepared_at"])
+    return session
+
+
+@transaction.atomic
+def session_attendance_record(*, session, present, excused, user=None):
+    """Who of the chair and members attends (the others are absent); recorded before validation, for the minutes."""
+    session = _locked_session(session)
+    composition = {session.chair_id, *session.members.values_list("pk", flat=True)}
+    present_ids = {member.pk for member in present if member is not None}
+    excused_ids = {member.pk for member in excused if member is not None}
+    if (present_ids | excused_ids) - composition:
+        raise ValidationError(_("Seuls la présidence et les membres de la commission figurent aux présences."))
+    if present_ids & excused_ids:
+        raise ValidationError(_("Une même personne ne peut être à la fois présente et excusée."))
+    SessionAttendance.objects.filter(session=session).delete()
+    SessionAttendance.objects.bulk_create(
+        SessionAttendance(
+            session=session,
+            user_id=member,
+            status=Attendance.PRESENT
+            if member in present_ids
+            else Attendance.EXCUSED
+            if member in excused_ids
+            else Attendance.ABSENT,
+        )
+        for member in sorted(composition)
+    )
     return session
 
 
@@ -355,12 +611,65 @@ def session_allocate(*, session):
         )
         for dossier in dossiers
     )
+    places_assign(session)
     session.cutoffs = {
         str(seats[tuple(label.split("/", 1))].pk): cutoff for label, cutoff in result["cutoffs"].items()
     }
     session.allocated_at = timezone.now()
     session.save(update_fields=["cutoffs", "allocated_at"])
     return result
+
+
+def _priority(decision):
+    """The engine's order at the decision's establishment: effective score there, seniority, number."""
+    dossier = decision.dossier
+    establishment = str(decision.seat.section.establishment_id)
+    return (
+        -(dossier.effective_score + dossier.bonus.get(establishment, 0)),
+        _submitted_iso(dossier.application),
+        dossier.number,
+    )
+
+
+def places_assign(session):
+    """Give each decision with a seat one of that seat's places of the ledger.
+
+    Reserved places go first to the dossiers carrying their flag (best first); the other dossiers take the open
+    places, then the reserved places no dossier of their public was left for (the engine never wastes them).
+    """
+    session_places = list(session.session_places.select_related("place").order_by("place__starts_on", "place_id"))
+    decisions = list(
+        Decision.objects.filter(dossier__session=session, seat__isnull=False).select_related(
+            "dossier__application", "seat__section"
+        )
+    )
+    by_seat = {}
+    for decision in decisions:
+        by_seat.setdefault(decision.seat_id, []).append(decision)
+    for seat_id, seat_decisions in by_seat.items():
+        seat_decisions.sort(key=_priority)
+        free = [sp for sp in session_places if sp.seat_id == seat_id]
+        given = {}
+        for flag in sorted({sp.reserved_for for sp in free if sp.reserved_for}):
+            reserved = [sp for sp in free if sp.reserved_for == flag]
+            for decision in [d for d in seat_decisions if d.pk not in given and flag in d.dossier.flags]:
+                if not reserved:
+                    break
+                given[decision.pk] = reserved.pop(0)
+                free.remove(given[decision.pk])
+        free.sort(key=lambda sp: (bool(sp.reserved_for), sp.place.starts_on, sp.place_id))
+        for decision in seat_decisions:
+            if decision.pk not in given and free:
+                given[decision.pk] = free.pop(0)
+        for decision in seat_decisions:
+            decision.place_id = given[decision.pk].place_id if decision.pk in given else None
+    Decision.objects.filter(dossier__session=session, seat__isnull=True).update(place=None)
+    Decision.objects.bulk_update(decisions, ["place"])
+
+
+def _commission_explanation(reason):
+    """An override replaces the engine's explanation with the commission's reason."""
+    return [{"establishment": "", "reason": "override", "text": reason}]
 
 
 # --- Derogations ----------------------------------------------------------------------------------------------------
@@ -405,6 +714,7 @@ def override_assign(*, dossier, seat, reason, user):
         )
     decision = _decision_for(dossier)
     decision.seat, decision.source, decision.reason = seat, DecisionSource.OVERRIDE, reason
+    decision.explanation = _commission_explanation(reason)
     decision.save()
     Override.objects.create(
         session=session,
@@ -414,6 +724,8 @@ def override_assign(*, dossier, seat, reason, user):
         reason=reason,
         user=user,
     )
+    places_assign(session)
+    decision.refresh_from_db()
     return decision
 
 
@@ -425,11 +737,13 @@ def override_unassign(*, dossier, reason, user):
     if decision.seat_id is None:
         raise ValidationError(_("Le dossier %(number)s n'a pas de place à retirer.") % {"number": dossier.number})
     detail = str(decision.seat.section)
-    decision.seat, decision.source, decision.reason = None, DecisionSource.OVERRIDE, reason
+    decision.seat, decision.place, decision.source, decision.reason = None, None, DecisionSource.OVERRIDE, reason
+    decision.explanation = _commission_explanation(reason)
     decision.save()
     Override.objects.create(
         session=session, dossier=dossier, action=OverrideAction.UNASSIGN, detail=detail, reason=reason, user=user
     )
+    places_assign(session)
     return decision
 
 
@@ -448,8 +762,10 @@ def override_swap(*, dossier, other, reason, user):
     if first.seat is not None:
         _check_eligible(other, first.seat)
     first.seat, second.seat = second.seat, first.seat
+    first.place, second.place = second.place, first.place
     for decision in (first, second):
         decision.source, decision.reason = DecisionSource.OVERRIDE, reason
+        decision.explanation = _commission_explanation(reason)
         decision.save()
     Override.objects.create(
         session=session,
@@ -460,6 +776,9 @@ def override_swap(*, dossier, other, reason, user):
         reason=reason,
         user=user,
     )
+    places_assign(session)
+    first.refresh_from_db()
+    second.refresh_from_db()
     return first, second
 
 
@@ -470,30 +789,57 @@ def _queue(task, *args):
     enqueue_on_commit(task, *args)
 
 
-def _make_offer(*, dossier, seat):
-    days = CommissionSettings.current().offer_response_days
+def _subdivision():
+    tenant = getattr(connection, "tenant", None)
+    return calendar.subdivision_of([c.get("code_insee") for c in getattr(tenant, "communes", None) or []])
+
+
+def offer_deadline(notified_on):
+    """The family's last day to answer: the collectivité's delay from the day it is told, holidays not counted."""
+    return calendar.deadline_after(notified_on, CommissionSettings.current().offer_response_days, _subdivision())
+
+
+def _moment(on):
+    """The date and time an action is recorded at: now, or the given day (demo data replaying a past session)."""
+    if on is None:
+        return timezone.localdate(), timezone.now()
+    return on, timezone.make_aware(datetime.datetime.combine(on, datetime.time(18, 0)))
+
+
+def _make_offer(*, dossier, seat, place, on=None, notify=True):
+    notified_on, _at = _moment(on)
     offer = Offer.objects.create(
         application=dossier.application,
         session=dossier.session,
         dossier=dossier,
         section=seat.section,
         establishment=seat.section.establishment,
-        deadline=timezone.localdate() + datetime.timedelta(days=days),
+        place=place,
+        notified_on=notified_on,
+        deadline=offer_deadline(notified_on),
     )
-    notifications.offer_made(offer)
+    if notify:
+        notifications.offer_made(offer)
     return offer
 
 
 @transaction.atomic
-def session_validate(*, session, user):
+def session_validate(*, session, user, on=None, notify=True):
     """Freeze the session and apply its decisions: offers to the placed, the waiting list for the others."""
     from commissions.tasks import build_letter, build_minutes
 
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
     if session.allocated_at is None:
         raise ValidationError(_("Lancez d'abord la répartition des places."), code="not_allocated")
+    today, now = _moment(on)
+    if today < session.date:
+        raise ValidationError(
+            _("La commission se réunit le %(date)s : elle ne peut pas être validée avant cette date.")
+            % {"date": session.date.strftime("%d/%m/%Y")},
+            code="too_early",
+        )
     dossiers = session.dossiers.select_related(
-        "application__family__account", "decision__seat__section__establishment"
+        "application__family__account", "decision__seat__section__establishment", "decision__place"
     )
     for dossier in dossiers.order_by("number"):
         decision = getattr(dossier, "decision", None)
@@ -508,12 +854,18 @@ def session_validate(*, session, user):
             notify=False,
         )
         if seat:
-            _make_offer(dossier=dossier, seat=seat)
+            _make_offer(dossier=dossier, seat=seat, place=decision.place, on=on, notify=notify)
         else:
-            notifications.not_placed(dossier)
-        _queue(build_letter, dossier.pk)
+            if notify:
+                notifications.not_placed(dossier)
+        if notify:
+            _queue(build_letter, dossier.pk)
+    # The places nobody received go back to the ledger for the next session.
+    session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
+        held=False
+    )
     session.status = SessionStatus.VALIDATED
-    session.validated_at, session.validated_by = timezone.now(), user
+    session.validated_at, session.validated_by = now, user
     session.save(update_fields=["status", "validated_at", "validated_by"])
     _queue(build_minutes, session.pk)
     return session
@@ -527,16 +879,17 @@ def _locked_pending_offer(offer):
 
 
 @transaction.atomic
-def offer_accept(*, offer, user):
+def offer_accept(*, offer, user, on=None, notify=True):
     """The family takes the place: its other waiting requests for the child are closed."""
     offer = _locked_pending_offer(offer)
-    if offer.deadline < timezone.localdate():
+    today, now = _moment(on)
+    if offer.deadline < today:
         raise ValidationError(_("Le délai de réponse est dépassé."), code="late")
     application = offer.application
     application_transition(
         application=application, to_status=ApplicationStatus.ACCEPTEE, actor=Actor.FAMILY, user=user
     )
-    offer.status, offer.responded_at = OfferStatus.ACCEPTED, timezone.now()
+    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
     offer.save(update_fields=["status", "responded_at"])
     reason = _("Place acceptée à %(establishment)s (demande %(number)s).") % {
         "establishment": offer.establishment.name,
@@ -547,34 +900,46 @@ def offer_accept(*, offer, user):
     )
     for other in others.exclude(pk=application.pk):
         for pending in other.offers.pending():
-            pending.status, pending.responded_at = OfferStatus.DECLINED, timezone.now()
+            pending.status, pending.responded_at = OfferStatus.DECLINED, now
             pending.decline_reason = reason
             pending.save(update_fields=["status", "responded_at", "decline_reason"])
         application_transition(
             application=other, to_status=ApplicationStatus.ANNULEE, actor=Actor.FAMILY, user=user, reason=reason
         )
-    notifications.admission_to_directors(offer)
+    if notify:
+        notifications.admission_to_directors(offer)
     return offer
 
 
 @transaction.atomic
-def offer_decline(*, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus.DECLINED):
+def offer_decline(
+    *, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus.DECLINED, on=None, notify=True, kind=""
+):
     """The family (or the deadline) turns the place down; the freed place is offered to the next dossier at once."""
     reason = _required_reason(reason)
     offer = _locked_pending_offer(offer)
     application_transition(
         application=offer.application, to_status=ApplicationStatus.REFUSEE, actor=actor, user=user, reason=reason
     )
-    offer.status, offer.responded_at, offer.decline_reason = status, timezone.now(), reason
-    offer.save(update_fields=["status", "responded_at", "decline_reason"])
+    if kind and kind not in DeclineReason.values:
+        raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")
+    if status == OfferStatus.EXPIRED:
+        kind = DeclineReason.EXPIRED
+    offer.status, offer.responded_at, offer.decline_reason = status, _moment(on)[1], reason
+    offer.decline_kind = kind
+    offer.save(update_fields=["status", "responded_at", "decline_reason", "decline_kind"])
     seat = SessionSeat.objects.select_related("section__establishment").get(
         session=offer.session, section=offer.section
     )
-    return offer, reoffer(seat=seat, freed_by=offer.dossier)
+    new_offer = reoffer(seat=seat, freed_by=offer.dossier, place=offer.place, on=on, notify=notify)
+    if new_offer is None:
+        # Nobody of this session can take it: the place is free for the next session, and only for it.
+        SessionPlace.objects.filter(session=offer.session, place=offer.place).update(held=False)
+    return offer, new_offer
 
 
 @transaction.atomic
-def reoffer(*, seat, freed_by):
+def reoffer(*, seat, freed_by, place=None, on=None, notify=True):
     """Run the engine over the session's dossiers still without a place, for one freed place of `seat`."""
     session = Session.objects.select_for_update().get(pk=seat.session_id)
     establishment = str(seat.section.establishment_id)
@@ -600,8 +965,10 @@ def reoffer(*, seat, freed_by):
         "number": freed_by.number
     }
     decision = Decision.objects.select_for_update().get(pk=winner.decision.pk)
-    decision.seat, decision.source, decision.reason = seat, DecisionSource.REOFFER, reason
-    decision.save(update_fields=["seat", "source", "reason"])
+    decision.seat, decision.place, decision.source, decision.reason = seat, place, DecisionSource.REOFFER, reason
+    # The engine's line saying this establishment was full is no longer true.
+    decision.explanation = [line for line in decision.explanation if line.get("establishment") != establishment]
+    decision.save(update_fields=["seat", "place", "source", "reason", "explanation"])
     Override.objects.create(
         session=session,
         dossier=winner,
@@ -617,18 +984,27 @@ def reoffer(*, seat, freed_by):
         reason=reason,
         notify=False,
     )
-    offer = _make_offer(dossier=winner, seat=seat)
+    offer = _make_offer(dossier=winner, seat=seat, place=place, on=on, notify=notify)
     from commissions.tasks import build_letter
 
-    _queue(build_letter, winner.pk)
+    if notify:
+        _queue(build_letter, winner.pk)
     return offer
 
 
-def offers_expire(today=None):
+def offers_expire(today=None, *, notify=True):
     """Pending offers past their deadline count as declined by the system, and their places are offered again."""
     today = today or timezone.localdate()
     count = 0
     for offer in Offer.objects.pending().filter(deadline__lt=today).order_by("deadline", "pk"):
-        offer_decline(offer=offer, user=None, reason=EXPIRED_REASON, actor=Actor.SYSTEM, status=OfferStatus.EXPIRED)
+        offer_decline(
+            offer=offer,
+            user=None,
+            reason=EXPIRED_REASON,
+            actor=Actor.SYSTEM,
+            status=OfferStatus.EXPIRED,
+            on=None if today == timezone.localdate() else today,
+            notify=notify,
+        )
         count += 1
     return count

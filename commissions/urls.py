@@ -30,6 +30,7 @@ urlpatterns = [
     path("gestion/commissions/reglages/", views_sessions.commission_settings, name="settings"),
     path("gestion/commissions/<int:pk>/", views_sessions.session_detail, name="session_detail"),
     path("gestion/commissions/<int:pk>/preparer/", views_sessions.session_prepare_view, name="session_prepare"),
+    path("gestion/commissions/<int:pk>/presences/", views_sessions.session_attendance, name="session_attendance"),
     path("gestion/commissions/<int:pk>/repartir/", views_sessions.session_allocate_view, name="session_allocate"),
     path("gestion/commissions/<int:pk>/valider/", views_sessions.session_validate_view, name="session_validate"),
     path("gestion/commissions/<int:pk>/proces-verbal/", views_sessions.session_minutes, name="session_minutes"),

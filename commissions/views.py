@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from commissions.enums import CriterionKind
+from commissions import figures
+from commissions.enums import CriterionKind, SessionStatus
 from commissions.forms import (
     AdoptForm,
     CriterionForm,
@@ -46,17 +47,11 @@ def public_reservations():
 
 
 def past_sessions(limit=8):
-    """Each validated session's figures and, per establishment and section, the last admitted score."""
-    rows = []
-    for session in Session.objects.with_public_figures()[:limit]:
-        seats = []
-        for seat in session.seats.all():
-            cutoff = session.cutoffs.get(str(seat.pk)) or {}
-            last = cutoff.get("last_admitted") or {}
-            seats.append({"seat": seat, "filled": cutoff.get("filled", 0), "last_score": last.get("score")})
-        rate = round(100 * session.placed / session.dossier_count) if session.dossier_count else None
-        rows.append({"session": session, "seats": seats, "rate": rate})
-    return rows
+    """Each validated session's figures (commissions.figures: read from its final decisions only)."""
+    validated = Session.objects.filter(status=SessionStatus.VALIDATED).with_dossier_total()
+    recent = list(validated.order_by("-date", "-pk")[:limit])
+    by_id = figures.figures_for(recent)
+    return [by_id[session.pk] for session in recent]
 
 
 def transparency_page(request, regulation):

@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commissions import perms, sessions
-from commissions.enums import SessionStatus
+from commissions import figures, perms, sessions
+from commissions.enums import Attendance, SessionStatus
 from commissions.forms_sessions import AdjustForm, AssignForm, DeclineForm, SessionCreateForm, SwapForm, UnassignForm
 from commissions.models import CommissionSettings, Dossier, Offer, Session
+from commissions.services import refusal_penalty
 from families.enums import AuditAction
 from families.models import AuditEntry, Situation
 from families.perms import is_family
@@ -86,14 +87,18 @@ def session_detail(request, pk):
     )
     page = Paginator(dossiers, DOSSIERS_PAGE_SIZE).get_page(request.GET.get("page"))
     seats = list(session.seats.select_related("section__establishment"))
+    # The final decisions (commissions.figures), as in the minutes, letters, transparency page and API.
+    figure = figures.session_figures(session)
     placed = {}
-    for number, seat_id in session.dossiers.filter(decision__seat__isnull=False).values_list(
-        "number", "decision__seat"
-    ):
-        placed.setdefault(seat_id, []).append(number)
+    for decision in figure.decisions:
+        if decision["offer_status"] not in figures.LOST:
+            placed.setdefault(figures.group_key(decision["establishment"], decision["section"]), []).append(
+                decision["dossier"]
+            )
     for seat in seats:
-        seat.cutoff = session.cutoffs.get(str(seat.pk))
-        seat.placed = sorted(placed.get(seat.pk, []))
+        key = figures.group_key(seat.section.establishment_id, seat.section.code)
+        seat.cutoff = figure.cutoffs.get(key)
+        seat.placed = sorted(placed.get(key, []))
     situations = dict(Situation.objects.values_list("code", "label"))
     page.object_list = list(page.object_list)
     if show_identity and page.object_list:
@@ -116,6 +121,7 @@ def session_detail(request, pk):
             "session": session,
             "page": page,
             "seats": seats,
+            "reserved_elsewhere": figure.reserved_elsewhere,
             "show_identity": show_identity,
             "can_manage": perms.can_manage_sessions(request.user),
             "can_deliberate": can_deliberate,
@@ -138,17 +144,25 @@ def _act(request, session, action, success):
 
 
 @allowed_if(perms.can_list_sessions)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_prepare_view(request, pk):
+    """GET: what preparing would take and leave out, and why; POST: take it."""
     session = visible_session(request, pk)
     if not perms.can_manage_sessions(request.user):
         raise PermissionDenied
-    return _act(
-        request,
-        session,
-        lambda: sessions.session_prepare(session=session, user=request.user),
-        _("Commission préparée : les dossiers sont notés et numérotés."),
-    )
+    if request.method == "POST":
+        return _act(
+            request,
+            session,
+            lambda: sessions.session_prepare(session=session, user=request.user),
+            _("Commission préparée : les dossiers sont notés et numérotés."),
+        )
+    try:
+        plan = sessions.session_preview(session)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+        return redirect("commissions:session_detail", pk=session.pk)
+    return render(request, "commissions/sessions/session_prepare.html", {"session": session, "plan": plan})
 
 
 @allowed_if(perms.can_list_sessions)
@@ -308,7 +322,9 @@ def offer_decline_view(request, pk):
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            sessions.offer_decline(offer=offer, user=request.user, reason=form.cleaned_data["reason"])
+            sessions.offer_decline(
+                offer=offer, user=request.user, reason=form.cleaned_data["reason"], kind=form.cleaned_data["kind"]
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -317,7 +333,7 @@ def offer_decline_view(request, pk):
     return render(
         request,
         "commissions/sessions/offer_decline.html",
-        {"offer": offer, "form": form},
+        {"offer": offer, "form": form, "penalty": refusal_penalty()},
         status=400 if form.errors else 200,
     )
 
@@ -332,7 +348,51 @@ def letter_download(request, pk):
     )
     if not (dossier.application.family.account_id == request.user.pk or perms.can_manage_sessions(request.user)):
         raise Http404
+    if not dossier.letter and dossier.session.is_validated:
+        # Letters of sessions recorded without notifications (the demo's past sessions) are drawn on first read.
+        from commissions.tasks import build_letter
+
+        build_letter(dossier.pk)
+        dossier.refresh_from_db(fields=["letter"])
     return _pdf(dossier.letter, f"courrier-{dossier.application.number}.pdf")
+
+
+@allowed_if(perms.can_list_sessions)
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, pk):
+    """The service records who of the chair and members attend, before validation (for the minutes)."""
+    session = visible_session(request, pk)
+    if not perms.can_manage_sessions(request.user):
+        raise PermissionDenied
+    people = [session.chair, *session.members.exclude(pk=session.chair_id)]
+    recorded = dict(session.attendances.values_list("user", "status"))
+    choices = {value for value, _label in Attendance.choices}
+    errors = []
+    if request.method == "POST":
+        chosen = {person.pk: request.POST.get(f"presence-{person.pk}", "") for person in people}
+        if any(value not in choices for value in chosen.values()):
+            errors.append(_("Indiquez pour chaque personne : présent·e, excusé·e ou absent·e."))
+        else:
+            try:
+                sessions.session_attendance_record(
+                    session=session,
+                    present=[p for p in people if chosen[p.pk] == Attendance.PRESENT],
+                    excused=[p for p in people if chosen[p.pk] == Attendance.EXCUSED],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                errors.extend(error.messages)
+            else:
+                messages.success(request, _("Présences enregistrées : elles figureront au procès-verbal."))
+                return redirect("commissions:session_detail", pk=session.pk)
+        recorded = chosen
+    rows = [{"person": person, "status": recorded.get(person.pk, "")} for person in people]
+    return render(
+        request,
+        "commissions/sessions/attendance.html",
+        {"session": session, "rows": rows, "choices": Attendance.choices, "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 class CommissionSettingsForm(forms.ModelForm):

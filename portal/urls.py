@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
+from commissions.api import SessionDetailView, SessionListView
 from creches.api import EstablishmentViewSet
 from families.api_family import FamilyApplicationViewSet
 from families.views.api import QueueView
@@ -40,6 +41,8 @@ api_v1 = [
         name="family_application",
     ),
     path("guichet/demandes/", login_not_required(QueueView.as_view()), name="queue"),
+    path("commissions/seances/", login_not_required(SessionListView.as_view()), name="sessions"),
+    path("commissions/seances/<int:pk>/", login_not_required(SessionDetailView.as_view()), name="session"),
 ]
 
 urlpatterns = [

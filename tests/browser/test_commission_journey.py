@@ -16,7 +16,7 @@ from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
 from commissions.models import Decision, Dossier, SessionSeat
-from creches.models import PlaceOpening, months_between
+from creches.models import months_between
 from families.models import DocumentType
 from portal.accounts.models import User
 from portal.models import Collectivite
@@ -38,15 +38,20 @@ def in_metz(query):
 
 
 def establishment_with_a_place(today, until, age):
-    """An establishment with a place opening in the session's window in a section taking a child of `age` months."""
-    openings = PlaceOpening.objects.filter(
-        available_from__gte=today, available_from__lte=until, section__establishment__is_active=True, count__gt=0
-    ).select_related("section")
-    return next(
-        o.section.establishment_id
-        for o in openings.order_by("section__establishment", "pk")
-        if o.section.takes_age(age)
+    """An establishment with a place held by no session, opening by the session's end, in a section taking a
+    child of `age` months (the demo declares places for its coming session). Read only: the server writes."""
+    from django.db.models import Count, F, Q
+
+    from creches.models import PlaceOpening
+
+    free = (
+        PlaceOpening.objects.filter(available_from__lte=until, section__establishment__is_active=True)
+        .annotate(held=Count("places__holds", filter=Q(places__holds__held=True)))
+        .filter(held__lt=F("count"))
+        .select_related("section")
+        .order_by("section__establishment", "pk")
     )
+    return next(opening.section.establishment_id for opening in free if opening.section.takes_age(age))
 
 
 def sign_up_and_file(page, base, tmp_path, birth, start, establishment_id):
@@ -186,7 +191,12 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     agent.wait_for_url(re.compile(r"/gestion/commissions/\d+/$"))
     session_url = agent.url
     session_pk = int(re.search(r"/gestion/commissions/(\d+)/$", session_url).group(1))
-    agent.get_by_role("button", name=re.compile("Préparer")).click()
+    # Preparation first shows what it will take and leave out, then the agent confirms.
+    agent.get_by_role("link", name=re.compile("Préparer")).click()
+    agent.wait_for_url(re.compile(r"/preparer/$"))
+    expect(agent.get_by_role("heading", name=re.compile("places? retenues?"))).to_be_visible()
+    axe.check(agent)
+    agent.get_by_role("button", name=re.compile("Confirmer")).click()
     expect(agent.get_by_text("Commission préparée")).to_be_visible()
     axe.check(agent)
 
@@ -239,9 +249,9 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     axe.check(member)
     member.context.close()
 
-    # The family reads its score and accepts the place.
+    # The family reads the score the commission used, with its date, and accepts the place.
     page.goto(family_url)
-    expect(page.get_by_text(re.compile(r"Votre demande a .+ aujourd'hui\."))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Score retenu par la commission « .+ » du .+ : .+ points?\."))).to_be_visible()
     offer = page.locator("section[aria-labelledby=propositions]")
     expect(offer.get_by_role("heading", name=re.compile("Place proposée"))).to_be_visible()
     axe.check(page)

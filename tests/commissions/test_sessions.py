@@ -19,7 +19,9 @@ from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from commissions import sessions
+from commissions.calendar import deadline_after
 from commissions.enums import DecisionSource, OfferStatus, OverrideAction, SessionStatus
+from commissions.figures import session_figures
 from commissions.models import CommissionSettings, Decision, Dossier, Offer, Override, Session
 from commissions.services import criterion_save, regulation_adopt, regulation_create
 from commissions.tasks import offers_expire_daily
@@ -338,7 +340,7 @@ def test_the_whole_flow_from_preparation_to_admission(world, django_capture_on_c
         assert world.session.status == SessionStatus.VALIDATED and world.session.minutes
         offers = {offer.application_id: offer for offer in Offer.objects.filter(session=world.session)}
         assert set(offers) == {second.application_id, third.application_id}
-        assert offers[third.application_id].deadline == timezone.localdate() + datetime.timedelta(days=10)
+        assert offers[third.application_id].deadline == deadline_after(timezone.localdate(), 10)
         for index, status in enumerate(
             [ApplicationStatus.LISTE_ATTENTE, ApplicationStatus.PROPOSITION, ApplicationStatus.PROPOSITION]
         ):
@@ -356,8 +358,10 @@ def test_the_whole_flow_from_preparation_to_admission(world, django_capture_on_c
         first.refresh_from_db()
         letter = pdf_text(first.letter)
         assert "Multi-accueil les-lutins" in letter and "liste d'attente" in letter
-        assert "relais petite enfance" in letter and "dernier admis : 10 points" in letter
-        assert "décision motivée" in letter
+        assert "Motif de la commission : Garde alternée à proximité" in letter
+        assert "Multi-accueil les-lutins Décision de la commission, motivée ci-dessus. 10 points" in letter
+        assert "Voies et délais de recours" in letter and "tribunal administratif" in letter
+        assert "relais" not in letter
         second.refresh_from_db()
         assert "Place proposée" in pdf_text(second.letter)
         # Validated: nothing changes any more.
@@ -373,7 +377,9 @@ def test_the_whole_flow_from_preparation_to_admission(world, django_capture_on_c
     offer = offers[second.application_id]
     assert client.post(f"/famille/propositions/{offer.pk}/refuser/", {"reason": ""}).status_code == 400
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/famille/propositions/{offer.pk}/refuser/", {"reason": "Trop loin du travail"})
+        response = client.post(
+            f"/famille/propositions/{offer.pk}/refuser/", {"kind": "unsuitable", "reason": "Trop loin du travail"}
+        )
     assert response.status_code == 302
     with world:
         offer.refresh_from_db()
@@ -563,13 +569,10 @@ def test_the_transparency_page_shows_the_calendar_and_each_validated_session_s_f
         with django_capture_on_commit_callbacks(execute=True):
             sessions.session_validate(session=world.session, user=world.chair)
         world.refresh()
-        seats = list(world.session.seats.select_related("section__establishment"))
-        placed = sum(1 for dossier in world.session.dossiers.all() if dossier.decision.seat_id)
-        examined = world.session.dossiers.count()
-        last_scores = {
-            seat.section.establishment.name: (world.session.cutoffs[str(seat.pk)]["last_admitted"] or {}).get("score")
-            for seat in seats
-        }
+        figure = session_figures(world.session)
+        placed, examined = figure.given, world.session.dossiers.count()
+        last_scores = {group["establishment"]: group["last_admitted_score"] for group in figure.groups()}
+        assert placed == 2 and set(last_scores.values()) == {10.0, 0.0}
     page = client.get("/transparence/").content.decode()
     assert f"{examined} dossiers examinés, {placed} places attribuées" in page
     assert f"taux d'attribution : {round(100 * placed / examined)} %" in page.replace("&#x27;", "'")
