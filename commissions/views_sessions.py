@@ -357,7 +357,7 @@ def session_validate_view(request, pk):
     if session.status != SessionStatus.OPEN or session.allocated_at is None:
         messages.error(request, _("Cette commission ne peut pas être validée à cette étape."))
         return redirect("commissions:session_detail", pk=session.pk)
-    form = ValidateForm(request.POST or None)
+    form = ValidateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             sessions.session_validate(session=session, user=request.user)

@@ -29,16 +29,37 @@ def application_score_tag(context, application):
 
 @register.inclusion_tag("commissions/includes/offers.html", takes_context=True, name="application_offers")
 def application_offers_tag(context, application):
-    """`{% application_offers application %}`: on the family's request page, its offers and decision letters."""
-    from commissions.forms_sessions import DeclineForm
-    from commissions.models import Dossier, Offer
+    """`{% application_offers application %}`: a request's offers (place, start, deadline, letter) and letters.
 
+    The family answers on its own page; the guichet (agents) records an answer given by phone or at the desk.
+    """
+    from commissions.followup import with_place_start
+    from commissions.forms_sessions import OfferAnswer
+    from commissions.models import Dossier, Offer
+    from commissions.perms import can_follow_offers
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    for_family = bool(user and user.is_authenticated and application.family.account_id == user.pk)
+    can_record = bool(user and not for_family and can_follow_offers(user))
+    offers = list(
+        with_place_start(Offer.objects.filter(application=application)).select_related(
+            "establishment", "section", "session", "dossier"
+        )
+    )
+    for offer in offers:
+        if can_record and offer.is_pending:
+            offer.answer_form = OfferAnswer(auto_id=f"offer-{offer.pk}-%s")
+    offered = {offer.dossier_id for offer in offers}
+    letters = Dossier.objects.filter(application=application).exclude(letter="").select_related("session")
     return {
-        "request": context.get("request"),
+        "request": request,
         "csrf_token": context.get("csrf_token"),
-        "offers": Offer.objects.filter(application=application).select_related("establishment", "section"),
-        "letters": Dossier.objects.filter(application=application).exclude(letter="").select_related("session"),
-        "decline_form": DeclineForm(),
+        "offers": offers,
+        "letters": [dossier for dossier in letters if dossier.pk not in offered],
+        "for_family": for_family,
+        "can_record": can_record,
+        "today": timezone.localdate(),
     }
 
 
@@ -48,3 +69,22 @@ def pending_offer_tag(application):
     from commissions.models import Offer
 
     return Offer.objects.pending().filter(application=application).select_related("establishment").first()
+
+
+@register.simple_tag(name="pending_offer_count")
+def pending_offer_count_tag():
+    """`{% pending_offer_count as count %}`: offers waiting for a family's answer (the agent's home)."""
+    from commissions.models import Offer
+
+    return Offer.objects.pending().count()
+
+
+@register.inclusion_tag("commissions/includes/coming_sessions.html", takes_context=True, name="coming_sessions")
+def coming_sessions_tag(context, limit=10):
+    """`{% coming_sessions %}`: the sessions dated today or later that the signed-in person sits in."""
+    from commissions.models import Session
+
+    user = context["request"].user
+    today = timezone.localdate()
+    sessions = Session.objects.visible_to(user).filter(date__gte=today).order_by("date", "pk")
+    return {"sessions": list(sessions[:limit]), "today": today, "user": user}
