@@ -1,6 +1,7 @@
 """Template tags other apps' pages use to show a request's score without importing commissions' views."""
 
 from django import template
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from commissions.scoring import points_text
@@ -42,21 +43,26 @@ def application_offers_tag(context, application):
     user = getattr(request, "user", None)
     for_family = bool(user and user.is_authenticated and application.family.account_id == user.pk)
     can_record = bool(user and not for_family and can_follow_offers(user))
-    offers = list(
-        with_place_start(Offer.objects.filter(application=application)).select_related(
-            "establishment", "section", "session", "dossier"
-        )
+    # One query for a request that never went to a commission (most pages of the guichet), two otherwise.
+    offers_with_place = with_place_start(Offer.objects.select_related("establishment", "section", "session"))
+    dossiers = list(
+        Dossier.objects.filter(application=application)
+        .select_related("session")
+        .prefetch_related(Prefetch("offers", queryset=offers_with_place))
+    )
+    offers = sorted(
+        (offer for dossier in dossiers for offer in dossier.offers.all()),
+        key=lambda offer: (offer.created_at, offer.pk),
+        reverse=True,
     )
     for offer in offers:
         if can_record and offer.is_pending:
             offer.answer_form = OfferAnswer(auto_id=f"offer-{offer.pk}-%s")
-    offered = {offer.dossier_id for offer in offers}
-    letters = Dossier.objects.filter(application=application).exclude(letter="").select_related("session")
     return {
         "request": request,
         "csrf_token": context.get("csrf_token"),
         "offers": offers,
-        "letters": [dossier for dossier in letters if dossier.pk not in offered],
+        "letters": [dossier for dossier in dossiers if dossier.letter and not dossier.offers.all()],
         "for_family": for_family,
         "can_record": can_record,
         "today": timezone.localdate(),

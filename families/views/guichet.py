@@ -388,7 +388,7 @@ def staff_transition(application, user, to_status, reason):
             _("Pour passer la demande à « %(status)s », utilisez l'action prévue : elle vérifie les pièces.")
             % {"status": ApplicationStatus(to_status).label}
         )
-    if to_status in OFFER_TARGETS:
+    if application.status == ApplicationStatus.PROPOSITION and to_status in OFFER_TARGETS:
         raise ValidationError(
             _("Enregistrez la réponse de la famille depuis la proposition de place : elle garde ou libère la place.")
         )
