@@ -142,7 +142,7 @@ class OfferAnswer(forms.Form):
     )
     channel = forms.ChoiceField(label=_("Réponse donnée"), choices=AnswerChannel.choices)
     note = forms.CharField(
-        label=_("Note"),
+        label=_("Précisions données par la famille"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 2}),

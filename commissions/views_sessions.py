@@ -404,6 +404,9 @@ def _form_action(request, session, dossier, action_name, form, action, success):
             url = DossierLinks(session, filters).url(dossier.number)
             return redirect(url.split("#")[0])
     errors = " ".join(message for messages_ in form.errors.values() for message in messages_)
+    wrong = next((name for name in form.errors if name in form.fields), None)
+    if wrong is not None:  # the reader lands on the field to correct (a reload and an HTMX swap alike)
+        form.fields[wrong].widget.attrs["autofocus"] = True
     messages.error(
         request,
         _("Action refusée pour le dossier %(number)s : %(errors)s") % {"number": dossier.number, "errors": errors},
