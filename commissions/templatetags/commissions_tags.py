@@ -87,10 +87,16 @@ def pending_offer_count_tag():
 
 @register.inclusion_tag("commissions/includes/coming_sessions.html", takes_context=True, name="coming_sessions")
 def coming_sessions_tag(context, limit=10):
-    """`{% coming_sessions %}`: the sessions dated today or later that the signed-in person sits in."""
+    """`{% coming_sessions %}`: the sessions still to hold (today or later, not validated) the person sits in."""
+    from commissions.enums import SessionStatus
     from commissions.models import Session
 
     user = context["request"].user
     today = timezone.localdate()
-    sessions = Session.objects.visible_to(user).filter(date__gte=today).order_by("date", "pk")
+    sessions = (
+        Session.objects.visible_to(user)
+        .filter(date__gte=today)
+        .exclude(status=SessionStatus.VALIDATED)
+        .order_by("date", "-pk")
+    )
     return {"sessions": list(sessions[:limit]), "today": today, "user": user}

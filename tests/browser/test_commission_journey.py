@@ -187,7 +187,7 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     session_url = agent.url
     session_pk = int(re.search(r"/gestion/commissions/(\d+)/$", session_url).group(1))
     agent.get_by_role("button", name=re.compile("Préparer")).click()
-    expect(agent.get_by_text("Commission préparée")).to_be_visible()
+    expect(agent.get_by_text("Commission préparée")).to_be_visible(timeout=60_000)
     axe.check(agent)
 
     # The service alone sees who is behind the numbers: it finds the family's dossier.
@@ -235,7 +235,7 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     member.goto(session_url)
     member.get_by_role("link", name="Vérifier puis valider la commission").click()
     member.get_by_label(re.compile("J'ai relu ce récapitulatif")).check()
-    member.get_by_role("button", name=re.compile("^Valider et prévenir")).click()
+    member.get_by_role("button", name=re.compile("^Valider et prévenir")).click(timeout=180_000)
     # Validation builds every letter and the minutes (eager Celery in tests): allow for it.
     expect(member.get_by_text("Commission validée")).to_be_visible(timeout=180_000)
     axe.check(member)

@@ -227,7 +227,7 @@ def test_a_commission_from_preparation_to_a_re_offer_answered_by_phone(page, bro
     expect(chair.get_by_text("Cochez la case pour confirmer la validation.")).to_be_visible()
     axe.check(chair)
     chair.get_by_label(re.compile("J'ai relu ce récapitulatif")).check()
-    chair.get_by_role("button", name=re.compile("^Valider et prévenir")).click()
+    chair.get_by_role("button", name=re.compile("^Valider et prévenir")).click(timeout=180_000)
     # Validation builds every letter and the minutes (eager Celery in tests): allow for it.
     expect(chair.get_by_text("Commission validée")).to_be_visible(timeout=180_000)
     axe.check(chair)

@@ -243,8 +243,18 @@ def test_the_chair_and_member_pickers_show_each_person_s_roles(world):
     assert "membre@sessions.test — membre de commission" in content
 
 
-def test_the_homes_of_members_and_elus_list_the_sessions_they_sit_in(world):
+def test_the_homes_of_members_and_elus_list_the_sessions_they_still_have_to_hold(world):
     with world:
+        today = timezone.localdate()
+        held = Session.objects.create(
+            title="Commission tenue ce matin",
+            date=today,
+            places_until=today,
+            chair=world.chair,
+            regulation=world.session.regulation,
+            status=SessionStatus.VALIDATED,
+        )
+        held.members.add(world.member)
         past = timezone.localdate() - datetime.timedelta(days=3)
         Session.objects.create(
             title="Commission passée",
@@ -254,7 +264,8 @@ def test_the_homes_of_members_and_elus_list_the_sessions_they_sit_in(world):
             regulation=world.session.regulation,
         )
     member_home = client_for(world.collectivite, world.member).get("/espace/commission/").content.decode()
-    assert "Commission de printemps" in member_home and "Commission passée" not in member_home
+    assert "Commission de printemps" in member_home
+    assert "Commission passée" not in member_home and "Commission tenue ce matin" not in member_home
     chair_home = client_for(world.collectivite, world.chair).get("/espace/elu/").content.decode()
     assert "Commission de printemps" in chair_home and "vous présidez" in chair_home
     outsider_home = client_for(world.collectivite, world.outsider).get("/espace/commission/").content.decode()
