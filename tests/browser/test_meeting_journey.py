@@ -279,10 +279,15 @@ def test_a_commission_from_preparation_to_a_re_offer_answered_by_phone(page, bro
     expect(pending).to_contain_text(establishment.name)
     expect(pending).to_contain_text("Réponse attendue avant le")
     axe.check(agent)
-    pending.get_by_label("La famille accepte la place").check()
-    pending.get_by_label("Réponse donnée").select_option(label="par téléphone")
-    pending.get_by_label("Précisions données par la famille").fill("Appel du père, ce matin.")
+    # Sent without saying the answer: the form comes back on its own page, the error next to the choice.
     pending.get_by_role("button", name="Enregistrer la réponse").click()
+    agent.wait_for_url(re.compile(r"/gestion/propositions/\d+/reponse/$"))
+    expect(agent.get_by_text("Indiquez si la famille accepte ou refuse la place.")).to_be_visible()
+    axe.check(agent)
+    agent.get_by_label("La famille accepte la place").check()
+    agent.get_by_label("Réponse donnée").select_option(label="par téléphone")
+    agent.get_by_label("Précisions données par la famille").fill("Appel du père, ce matin.")
+    agent.get_by_role("button", name="Enregistrer la réponse").click()
     expect(agent.get_by_text("Réponse enregistrée : la famille accepte la place.")).to_be_visible()
     expect(agent.get_by_role("region", name="Historique")).to_contain_text(
         "Place acceptée par téléphone — Appel du père, ce matin."

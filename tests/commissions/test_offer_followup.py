@@ -124,6 +124,8 @@ def test_an_answer_is_recorded_once_only(validated):
     offer = offer_of(world, 2)
     client = client_for(world.collectivite, world.agent)
     url = f"/gestion/propositions/{offer.pk}/reponse/"
+    form_page = client.get(url).content.decode()
+    assert "Enregistrer la réponse de la famille" in form_page and offer.establishment.name in form_page
     assert client.post(url, {"answer": "accept", "channel": "phone"}).status_code == 302
     again = client.post(url, {"answer": "decline", "channel": "phone", "note": "Finalement non"})
     assert again.status_code == 400 and "déjà reçu une réponse" in again.content.decode()
@@ -174,6 +176,7 @@ def test_pending_offers_are_listed_by_deadline_and_reached_from_the_agent_s_home
     rows = re.findall(r'<a href="/guichet/demandes/(\d+)/">', content)
     assert rows == [str(second.application_id), str(first.application_id)]
     assert content.count("délai dépassé") == 1
+    assert f'href="/gestion/propositions/{first.pk}/reponse/"' in content
     home = client.get("/espace/agent/").content.decode()
     assert "2 propositions en attente de réponse des familles" in home
     assert 'href="/gestion/propositions/"' in home
