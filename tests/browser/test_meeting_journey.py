@@ -168,6 +168,7 @@ def test_a_commission_from_preparation_to_a_re_offer_answered_by_phone(page, bro
     adjust = fieldset(member.locator(f"article[aria-labelledby='dossier-{dossier_number}']"), "Ajuster les points")
     expect(adjust.locator(".error")).to_contain_text("Indiquez le motif")
     expect(adjust.get_by_label("Points ajoutés")).to_have_value("100")
+    expect(adjust.get_by_label("Motif (obligatoire)")).to_be_focused()
     axe.check(member)
     adjust.get_by_label("Motif (obligatoire)").fill(REASON)
     adjust.get_by_role("button", name="Ajuster").click()
