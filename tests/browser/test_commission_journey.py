@@ -144,7 +144,8 @@ def deliberate(page, session_url, number, form, fill):
     fill(fieldset)
     fieldset.get_by_label("Motif (obligatoire)").fill("Situation examinée en séance : voir le procès-verbal.")
     fieldset.get_by_role("button").click()
-    page.wait_for_url(re.compile(r"/gestion/commissions/\d+/$"))
+    # Back on the session, at the page where the dossier's card now is.
+    page.wait_for_url(re.compile(r"/gestion/commissions/\d+/(\?page=\d+)?$"))
 
 
 def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser, axe, server_port, tmp_path):
