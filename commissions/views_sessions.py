@@ -4,20 +4,17 @@ Members and the chair see anonymised dossiers only: the templates receive `show_
 `perms.can_see_identities`, and nothing that names or locates a family is put in their context otherwise.
 """
 
-from urllib.parse import urlencode
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commissions import perms, sessions
+from commissions import meeting, perms, sessions
 from commissions.enums import SessionStatus
 from commissions.forms_sessions import (
     AdjustForm,
@@ -36,8 +33,6 @@ from families.perms import is_family
 from portal.decorators import allowed_if
 from portal.perms import is_signed_in
 
-# Cards are collapsed to a few lines each: 25 a page keeps the page short (the report measured ~34,000 px at 50).
-DOSSIERS_PAGE_SIZE = 25
 SESSIONS_PAGE_SIZE = 30
 
 
@@ -86,92 +81,16 @@ def session_list(request):
     )
 
 
-def _dossier_order():
-    return [(F("score") + F("adjustment")).desc(), "application__submitted_at", "number"]
-
-
-def _filtered(session, filters):
-    dossiers = session.dossiers.all()
-    if "etablissement" in filters:
-        dossiers = dossiers.filter(wishes__contains=[{"establishment": filters["etablissement"]}])
-    if "section" in filters:
-        dossiers = dossiers.filter(section_code=filters["section"])
-    return dossiers
-
-
-def _querystring(filters, page=None):
-    params = {**filters, **({"page": page} if page and page > 1 else {})}
-    return urlencode(params)
-
-
-def _positions(dossiers):
-    ordered = dossiers.order_by(*_dossier_order()).values_list("number", flat=True)
-    return {number: index // DOSSIERS_PAGE_SIZE + 1 for index, number in enumerate(ordered)}
-
-
-class DossierLinks:
-    """Where each dossier's card is: its page in the (filtered) list, and its anchor."""
-
-    def __init__(self, session, filters):
-        self.session, self.filters = session, filters
-        self.pages = _positions(_filtered(session, filters))
-        self._unfiltered = None
-
-    def page_of(self, number):
-        """Its page in the filtered list, or None when the filters leave it out."""
-        return self.pages.get(number)
-
-    def url(self, number):
-        base = reverse("commissions:session_detail", args=[self.session.pk])
-        if number in self.pages:
-            query = _querystring(self.filters, self.pages[number])
-        else:  # left out by the filters: link to its page in the whole list
-            if self._unfiltered is None:
-                self._unfiltered = _positions(self.session.dossiers.all())
-            query = _querystring({}, self._unfiltered.get(number))
-        return f"{base}{'?' + query if query else ''}#dossier-{number}"
-
-
-def _eligible(dossier, seat):
-    """The rule of sessions._check_eligible, on the values the page already holds."""
-    return seat is None or (
-        seat.section.establishment_id in dossier["wished"] and seat.section.takes_age(dossier["age_months"])
-    )
-
-
-def _seat_label(seat):
-    return f"{seat.section.establishment.name} — {seat.section.name}"
-
-
-def swap_choices(dossier, everyone, seats_by_id):
-    """The dossiers `dossier` can exchange its place (or lack of one) with, best score first."""
-    mine = seats_by_id.get(dossier["seat"])
-    choices = []
-    for other in everyone:
-        theirs = seats_by_id.get(other["seat"])
-        if other["number"] == dossier["number"] or (mine is None and theirs is None):
-            continue
-        if _eligible(dossier, theirs) and _eligible(other, mine):
-            place = _seat_label(theirs) if theirs else _("sans place")
-            label = _("%(number)s — %(score)s points — %(place)s") % {
-                "number": other["number"],
-                "score": other["score"],
-                "place": place,
-            }
-            choices.append((other["number"], label))
-    return [("", _("Choisir un dossier"))] + choices
-
-
 def _forms_for(dossier, session, facts, seats, seats_by_id, everyone, bound):
     """The deliberation forms of one card: empty ones, or the one that was just refused with what was typed."""
     number = dossier.number
-    assign_choices = [(seat.pk, _seat_label(seat)) for seat in seats if _eligible(facts, seat)]
+    assign_choices = [(seat.pk, meeting.seat_label(seat)) for seat in seats if meeting.eligible(facts, seat)]
     forms = {
         "adjust": AdjustForm(auto_id=f"adjust-{number}-%s", initial={"points": dossier.adjustment}),
         "assign": AssignForm(session=session, choices=assign_choices, auto_id=f"assign-{number}-%s"),
         "unassign": UnassignForm(auto_id=f"unassign-{number}-%s"),
         "swap": SwapForm(
-            session=session, choices=swap_choices(facts, everyone, seats_by_id), auto_id=f"swap-{number}-%s"
+            session=session, choices=meeting.swap_choices(facts, everyone, seats_by_id), auto_id=f"swap-{number}-%s"
         ),
     }
     if bound and bound["number"] == number:
@@ -191,15 +110,15 @@ def session_page(request, session, *, bound=None, status=200):
     seats = list(session.seats.select_related("section__establishment"))
     filter_form = DossierFilterForm(request.GET or None, seats=seats)
     filters = filter_form.values()
-    links = DossierLinks(session, filters)
+    links = meeting.DossierLinks(session, filters)
     related = ["decision__seat__section__establishment"]
     if show_identity:
         related.append("application__child")
-    dossiers = _filtered(session, filters).select_related(*related).order_by(*_dossier_order())
+    dossiers = meeting.filtered(session, filters).select_related(*related).order_by(*meeting.dossier_order())
     page_number = request.GET.get("page")
     if bound is not None:
         page_number = links.page_of(bound["number"]) or page_number
-    page = Paginator(dossiers, DOSSIERS_PAGE_SIZE).get_page(page_number)
+    page = Paginator(dossiers, meeting.DOSSIERS_PAGE_SIZE).get_page(page_number)
     everyone = [
         {
             "number": row["number"],
@@ -208,7 +127,7 @@ def session_page(request, session, *, bound=None, status=200):
             "wished": {wish["establishment"] for wish in row["wishes"]},
             "seat": row["decision__seat"],
         }
-        for row in session.dossiers.order_by(*_dossier_order()).values(
+        for row in session.dossiers.order_by(*meeting.dossier_order()).values(
             "number", "score", "adjustment", "age_months", "wishes", "decision__seat"
         )
     ]
@@ -260,7 +179,7 @@ def session_page(request, session, *, bound=None, status=200):
         {
             "session": session,
             "page": page,
-            "querystring": _querystring(filters),
+            "querystring": meeting.querystring(filters),
             "filter_form": filter_form,
             "filtered": bool(filters),
             "seats": shown_seats,
@@ -401,7 +320,7 @@ def _form_action(request, session, dossier, action_name, form, action, success):
             # Back to the page (of the same filtered list) where the dossier's card now is.
             seats = list(session.seats.select_related("section__establishment"))
             filters = DossierFilterForm(request.GET or None, seats=seats).values()
-            url = DossierLinks(session, filters).url(dossier.number)
+            url = meeting.DossierLinks(session, filters).url(dossier.number)
             return redirect(url.split("#")[0])
     errors = " ".join(message for messages_ in form.errors.values() for message in messages_)
     wrong = next((name for name in form.errors if name in form.fields), None)

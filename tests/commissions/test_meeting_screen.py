@@ -10,7 +10,7 @@ import re
 import pytest
 from django.utils import timezone
 
-from commissions import sessions, views_sessions
+from commissions import meeting, sessions
 from commissions.enums import SessionStatus
 from commissions.models import Decision, Offer, Session
 from families.models import Wish
@@ -90,7 +90,7 @@ def test_an_unknown_filter_is_said_and_the_whole_list_shown(world):
 
 
 def test_numbers_in_the_places_table_link_to_their_card_on_its_page(world, monkeypatch):
-    monkeypatch.setattr(views_sessions, "DOSSIERS_PAGE_SIZE", 1)
+    monkeypatch.setattr(meeting, "DOSSIERS_PAGE_SIZE", 1)
     allocated(world)
     client = client_for(world.collectivite, world.member)
     content = client.get(session_url(world)).content.decode()
