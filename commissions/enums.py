@@ -93,3 +93,11 @@ class OfferStatus(models.TextChoices):
 
 # The family's situations that carry a flag of the engine's reserved places (contract allocation.md).
 SITUATION_FLAGS = {"insertion": "insertion", "handicap_enfant": "handicap", "avip": "avip"}
+
+
+class AnswerChannel(models.TextChoices):
+    """How a family gave the guichet its answer to an offer, when an agent records it."""
+
+    PHONE = "phone", _("par téléphone")
+    DESK = "desk", _("au guichet")
+    MAIL = "mail", _("par courrier ou courriel")

@@ -238,7 +238,8 @@ def letter_path(instance, filename):
 
 class SessionQuerySet(models.QuerySet):
     def upcoming(self, today):
-        return self.exclude(status=SessionStatus.VALIDATED).filter(date__gte=today).order_by("date")
+        """Sessions meeting today or later, whatever their state (the public calendar)."""
+        return self.filter(date__gte=today).order_by("date")
 
     def with_public_figures(self):
         """Validated sessions with what anyone may know of them: places, dossiers, places given."""

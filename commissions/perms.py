@@ -81,3 +81,9 @@ def can_see_admissions(user, obj=None):
 def can_answer_offer(user, offer):
     """Only the family the place is offered to."""
     return bool(user.is_authenticated and offer.application.family.account_id == user.pk)
+
+
+@predicate
+def can_follow_offers(user, obj=None):
+    """See the pending offers and record a family's answer given by phone or at the desk: the guichet."""
+    return has_role(user, Role.AGENT, Role.ADMINISTRATEUR)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from commissions import calendar, matching, notifications, scoring
 from commissions.enums import (
     SITUATION_FLAGS,
+    AnswerChannel,
     Attendance,
     DecisionSource,
     DeclineReason,
@@ -46,9 +47,9 @@ from commissions.models import (
 )
 from commissions.services import facts_for_many
 from creches.models import Establishment, PlaceOpening
-from families.enums import WAITING_STATUSES, Actor, ApplicationStatus
+from families.enums import WAITING_STATUSES, Actor, ApplicationStatus, AuditAction
 from families.models import Application, StatusChange, Wish
-from families.services import application_transition
+from families.services import application_transition, audit
 from families.workflow import check_transition
 from portal.accounts.roles import Role
 from portal.tasks import enqueue_on_commit
@@ -878,16 +879,39 @@ def _locked_pending_offer(offer):
     return locked
 
 
+def _recorded(actor, user, offer, answer, channel, note):
+    """The history's words for an answer the guichet records for the family (phone, desk), and its audit line."""
+    if actor != Actor.STAFF:
+        return ""
+    if channel not in AnswerChannel.values:
+        raise ValidationError(_("Indiquez comment la famille a répondu."), code="channel")
+    text = f"{answer} {AnswerChannel(channel).label}"
+    text = text if not note else f"{text} — {note}"
+    audit(
+        user=user,
+        application=offer.application,
+        action=AuditAction.UPDATE,
+        detail=_("proposition de place (%(establishment)s) : %(text)s")
+        % {"establishment": offer.establishment.name, "text": text},
+    )
+    return text
+
+
 @transaction.atomic
-def offer_accept(*, offer, user, on=None, notify=True):
-    """The family takes the place: its other waiting requests for the child are closed."""
+def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=None, notify=True):
+    """The family takes the place: its other waiting requests for the child are closed.
+
+    The guichet may record an answer the family gave by phone or at the desk: `actor=Actor.STAFF`, the channel
+    and a note go to the request's history and the audit log.
+    """
     offer = _locked_pending_offer(offer)
     today, now = _moment(on)
     if offer.deadline < today:
         raise ValidationError(_("Le délai de réponse est dépassé."), code="late")
     application = offer.application
+    recorded = _recorded(actor, user, offer, _("Place acceptée"), channel, note.strip())
     application_transition(
-        application=application, to_status=ApplicationStatus.ACCEPTEE, actor=Actor.FAMILY, user=user
+        application=application, to_status=ApplicationStatus.ACCEPTEE, actor=actor, user=user, reason=recorded
     )
     offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
     offer.save(update_fields=["status", "responded_at"])
@@ -904,7 +928,7 @@ def offer_accept(*, offer, user, on=None, notify=True):
             pending.decline_reason = reason
             pending.save(update_fields=["status", "responded_at", "decline_reason"])
         application_transition(
-            application=other, to_status=ApplicationStatus.ANNULEE, actor=Actor.FAMILY, user=user, reason=reason
+            application=other, to_status=ApplicationStatus.ANNULEE, actor=actor, user=user, reason=reason
         )
     if notify:
         notifications.admission_to_directors(offer)
@@ -913,13 +937,21 @@ def offer_accept(*, offer, user, on=None, notify=True):
 
 @transaction.atomic
 def offer_decline(
-    *, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus.DECLINED, on=None, notify=True, kind=""
+    *, offer, user, reason, actor=Actor.FAMILY, status=OfferStatus.DECLINED, channel="", on=None, notify=True, kind=""
 ):
-    """The family (or the deadline) turns the place down; the freed place is offered to the next dossier at once."""
+    """The family (or the deadline) turns the place down; the freed place is offered to the next dossier at once.
+
+    With `actor=Actor.STAFF` the guichet records the family's answer given by phone or at the desk (`channel`).
+    """
     reason = _required_reason(reason)
     offer = _locked_pending_offer(offer)
+    recorded = _recorded(actor, user, offer, _("Place refusée"), channel, reason)
     application_transition(
-        application=offer.application, to_status=ApplicationStatus.REFUSEE, actor=actor, user=user, reason=reason
+        application=offer.application,
+        to_status=ApplicationStatus.REFUSEE,
+        actor=actor,
+        user=user,
+        reason=recorded or reason,
     )
     if kind and kind not in DeclineReason.values:
         raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from commissions import views, views_sessions
+from commissions import views, views_offers, views_sessions
 
 app_name = "commissions"
 
@@ -54,6 +54,9 @@ urlpatterns = [
         views_sessions.dossier_swap,
         name="dossier_swap",
     ),
+    # The guichet follows offers: pending ones, answers given by phone or at the desk.
+    path("gestion/propositions/", views_offers.offer_pending_list, name="offer_pending_list"),
+    path("gestion/propositions/<int:pk>/reponse/", views_offers.offer_answer, name="offer_answer"),
     # Directors: the places families accepted in their establishments.
     path("gestion/admissions/", views_sessions.admissions, name="admissions"),
     # Families: their offers and decision letters.

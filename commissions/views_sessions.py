@@ -8,15 +8,24 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import Count, Q, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from commissions import figures, perms, sessions
+from commissions import figures, meeting, perms, sessions
 from commissions.enums import Attendance, SessionStatus
-from commissions.forms_sessions import AdjustForm, AssignForm, DeclineForm, SessionCreateForm, SwapForm, UnassignForm
+from commissions.forms_sessions import (
+    AdjustForm,
+    AssignForm,
+    DeclineForm,
+    DossierFilterForm,
+    SessionCreateForm,
+    SwapForm,
+    UnassignForm,
+    ValidateForm,
+)
 from commissions.models import CommissionSettings, Dossier, Offer, Session
 from commissions.services import refusal_penalty
 from families.enums import AuditAction
@@ -25,7 +34,6 @@ from families.perms import is_family
 from portal.decorators import allowed_if
 from portal.perms import is_signed_in
 
-DOSSIERS_PAGE_SIZE = 50
 SESSIONS_PAGE_SIZE = 30
 
 
@@ -74,19 +82,56 @@ def session_list(request):
     )
 
 
-@allowed_if(perms.can_list_sessions)
-@require_GET
-def session_detail(request, pk):
-    session = visible_session(request, pk)
+def _forms_for(dossier, session, facts, seats, seats_by_id, everyone, bound):
+    """The deliberation forms of one card: empty ones, or the one that was just refused with what was typed."""
+    number = dossier.number
+    assign_choices = [(seat.pk, meeting.seat_label(seat)) for seat in seats if meeting.eligible(facts, seat)]
+    forms = {
+        "adjust": AdjustForm(auto_id=f"adjust-{number}-%s", initial={"points": dossier.adjustment}),
+        "assign": AssignForm(session=session, choices=assign_choices, auto_id=f"assign-{number}-%s"),
+        "unassign": UnassignForm(auto_id=f"unassign-{number}-%s"),
+        "swap": SwapForm(
+            session=session, choices=meeting.swap_choices(facts, everyone, seats_by_id), auto_id=f"swap-{number}-%s"
+        ),
+    }
+    if bound and bound["number"] == number:
+        form = bound["form"]
+        if bound["action"] == "assign":
+            form.fields["seat"].choices = assign_choices
+        if bound["action"] == "swap":
+            form.fields["other"].choices = forms["swap"].fields["other"].choices
+        forms[bound["action"]] = form
+        dossier.open = True
+    return forms
+
+
+def session_page(request, session, *, bound=None, status=200):
+    """The session's page; `bound` is the deliberation form just refused (its card open, its errors inline)."""
     show_identity = perms.can_see_identities(request.user, session)
+    seats = list(session.seats.select_related("section__establishment"))
+    filter_form = DossierFilterForm(request.GET or None, seats=seats)
+    filters = filter_form.values()
+    links = meeting.DossierLinks(session, filters)
     related = ["decision__seat__section__establishment"]
     if show_identity:
         related.append("application__child")
-    dossiers = session.dossiers.select_related(*related).order_by(
-        (F("score") + F("adjustment")).desc(), "application__submitted_at", "number"
-    )
-    page = Paginator(dossiers, DOSSIERS_PAGE_SIZE).get_page(request.GET.get("page"))
-    seats = list(session.seats.select_related("section__establishment"))
+    dossiers = meeting.filtered(session, filters).select_related(*related).order_by(*meeting.dossier_order())
+    page_number = request.GET.get("page")
+    if bound is not None:
+        page_number = links.page_of(bound["number"]) or page_number
+    page = Paginator(dossiers, meeting.DOSSIERS_PAGE_SIZE).get_page(page_number)
+    everyone = [
+        {
+            "number": row["number"],
+            "score": row["score"] + row["adjustment"],
+            "age_months": row["age_months"],
+            "wished": {wish["establishment"] for wish in row["wishes"]},
+            "seat": row["decision__seat"],
+        }
+        for row in session.dossiers.order_by(*meeting.dossier_order()).values(
+            "number", "score", "adjustment", "age_months", "wishes", "decision__seat"
+        )
+    ]
     # The final decisions (commissions.figures), as in the minutes, letters, transparency page and API.
     figure = figures.session_figures(session)
     placed = {}
@@ -98,7 +143,13 @@ def session_detail(request, pk):
     for seat in seats:
         key = figures.group_key(seat.section.establishment_id, seat.section.code)
         seat.cutoff = figure.cutoffs.get(key)
-        seat.placed = sorted(placed.get(key, []))
+        seat.placed = [(number, links.url(number)) for number in sorted(placed.get(key, []))]
+    shown_seats = [
+        seat
+        for seat in seats
+        if filters.get("etablissement", seat.section.establishment_id) == seat.section.establishment_id
+        and filters.get("section", seat.section.code) == seat.section.code
+    ]
     situations = dict(Situation.objects.values_list("code", "label"))
     page.object_list = list(page.object_list)
     if show_identity and page.object_list:
@@ -110,37 +161,77 @@ def session_detail(request, pk):
             )
             for d in page.object_list
         )
-    for dossier in page.object_list:
-        dossier.situation_labels = [situations.get(code, code) for code in dossier.facts.get("situations", [])]
     editable = session.status == SessionStatus.OPEN
     can_deliberate = editable and perms.can_deliberate(request.user, session)
+    seats_by_id = {seat.pk: seat for seat in seats}
+    facts_by_number = {row["number"]: row for row in everyone}
+    for dossier in page.object_list:
+        dossier.situation_labels = [situations.get(code, code) for code in dossier.facts.get("situations", [])]
+        if can_deliberate and session.allocated_at:
+            dossier.forms = _forms_for(
+                dossier, session, facts_by_number[dossier.number], seats, seats_by_id, everyone, bound
+            )
+        elif can_deliberate:
+            dossier.forms = {"adjust": AdjustForm(auto_id=f"adjust-{dossier.number}-%s")}
+            if bound and bound["number"] == dossier.number:
+                dossier.forms["adjust"], dossier.open = bound["form"], True
+    overrides = list(session.overrides.select_related("dossier", "other", "user"))
+    for override in overrides:
+        override.dossier_url = links.url(override.dossier.number)
+        override.other_url = links.url(override.other.number) if override.other else None
     return render(
         request,
         "commissions/sessions/session_detail.html",
         {
             "session": session,
             "page": page,
-            "seats": seats,
+            "querystring": meeting.querystring(filters),
+            "filter_form": filter_form,
+            "filtered": bool(filters),
+            "seats": shown_seats,
+            "counts": {
+                "dossiers": len(everyone),
+                "places": sum(seat.capacity for seat in seats),
+                "sections": len(seats),
+                "establishments": len({seat.section.establishment_id for seat in seats}),
+                "placed": sum(len(numbers) for numbers in placed.values()),
+                "shown": page.paginator.count,
+            },
             "reserved_elsewhere": figure.reserved_elsewhere,
             "show_identity": show_identity,
             "can_manage": perms.can_manage_sessions(request.user),
             "can_deliberate": can_deliberate,
             "can_validate": editable and perms.can_validate_session(request.user, session),
             "members": session.members.all(),
-            "overrides": session.overrides.select_related("dossier", "other", "user"),
+            "overrides": overrides,
         },
+        status=status,
     )
+
+
+@allowed_if(perms.can_list_sessions)
+@require_GET
+def session_detail(request, pk):
+    return session_page(request, visible_session(request, pk))
 
 
 def _act(request, session, action, success):
     """Run a service; on a refusal say why in French and change nothing."""
     try:
-        action()
+        result = action()
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, success)
+        messages.success(request, success(result) if callable(success) else success)
     return redirect("commissions:session_detail", pk=session.pk)
+
+
+def _prepared_message(session):
+    seats = session.seats.aggregate(places=Sum("capacity"), sections=Count("pk"))
+    return _(
+        "Commission préparée : %(dossiers)s dossiers retenus, %(places)s places dans %(sections)s sections. "
+        "Les dossiers sont notés et numérotés."
+    ) % {"dossiers": session.dossiers.count(), "places": seats["places"] or 0, "sections": seats["sections"]}
 
 
 @allowed_if(perms.can_list_sessions)
@@ -155,7 +246,7 @@ def session_prepare_view(request, pk):
             request,
             session,
             lambda: sessions.session_prepare(session=session, user=request.user),
-            _("Commission préparée : les dossiers sont notés et numérotés."),
+            _prepared_message,
         )
     try:
         plan = sessions.session_preview(session)
@@ -174,17 +265,48 @@ def session_allocate_view(request, pk):
     return _act(request, session, lambda: sessions.session_allocate(session=session), _("Répartition calculée."))
 
 
+def validation_summary(session):
+    """What validating will do: the places given, the families told, the commission's overrides."""
+    seats = list(session.seats.select_related("section__establishment").annotate(given=Count("decisions")))
+    dossiers = session.dossiers.aggregate(
+        total=Count("pk"), placed=Count("pk", filter=Q(decision__seat__isnull=False))
+    )
+    return {
+        "seats": seats,
+        "places": sum(seat.capacity for seat in seats),
+        "given": dossiers["placed"],
+        "families": dossiers["total"],
+        "waiting": dossiers["total"] - dossiers["placed"],
+        "overrides": list(session.overrides.select_related("dossier", "other")),
+    }
+
+
 @allowed_if(perms.can_list_sessions)
-@require_POST
+@require_http_methods(["GET", "POST"])
 def session_validate_view(request, pk):
+    """A summary first, then an explicit confirmation: validating notifies every family of the session."""
     session = visible_session(request, pk)
     if not perms.can_validate_session(request.user, session):
         raise PermissionDenied
-    return _act(
+    if session.status != SessionStatus.OPEN or session.allocated_at is None:
+        messages.error(request, _("Cette commission ne peut pas être validée à cette étape."))
+        return redirect("commissions:session_detail", pk=session.pk)
+    form = ValidateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            sessions.session_validate(session=session, user=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("Commission validée : les familles sont prévenues et les courriers sont en préparation.")
+            )
+            return redirect("commissions:session_detail", pk=session.pk)
+    return render(
         request,
-        session,
-        lambda: sessions.session_validate(session=session, user=request.user),
-        _("Commission validée : les familles sont prévenues et les courriers sont en préparation."),
+        "commissions/sessions/validate.html",
+        {"session": session, "form": form, **validation_summary(session)},
+        status=400 if form.errors else 200,
     )
 
 
@@ -195,13 +317,37 @@ def _dossier(request, pk, number):
     return session, get_object_or_404(Dossier, session=session, number=number)
 
 
-def _form_action(request, session, form, action, success):
-    if not form.is_valid():
-        messages.error(
-            request, _("Action refusée : ") + " ".join(e for errors in form.errors.values() for e in errors)
-        )
-        return redirect("commissions:session_detail", pk=session.pk)
-    return _act(request, session, lambda: action(form.cleaned_data), success)
+# A refusal of the service goes next to the field it is about (else above the form).
+ERROR_FIELDS = {"reason": "reason", "capacity": "seat", "wish": None, "age": None}
+
+
+def _form_action(request, session, dossier, action_name, form, action, success):
+    """Run a deliberation form; when refused, the page again (400) with the card open and the error inline."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as error:
+            for item in error.error_list:
+                field = ERROR_FIELDS.get(item.code)
+                form.add_error(field if field in form.fields else None, item.messages)
+        else:
+            messages.success(request, success)
+            # Back to the page (of the same filtered list) where the dossier's card now is.
+            seats = list(session.seats.select_related("section__establishment"))
+            filters = DossierFilterForm(request.GET or None, seats=seats).values()
+            url = meeting.DossierLinks(session, filters).url(dossier.number)
+            return redirect(url.split("#")[0])
+    errors = " ".join(message for messages_ in form.errors.values() for message in messages_)
+    wrong = next((name for name in form.errors if name in form.fields), None)
+    if wrong is not None:  # the reader lands on the field to correct (a reload and an HTMX swap alike)
+        form.fields[wrong].widget.attrs["autofocus"] = True
+    messages.error(
+        request,
+        _("Action refusée pour le dossier %(number)s : %(errors)s") % {"number": dossier.number, "errors": errors},
+    )
+    return session_page(
+        request, session, bound={"number": dossier.number, "action": action_name, "form": form}, status=400
+    )
 
 
 @allowed_if(perms.can_list_sessions)
@@ -211,7 +357,9 @@ def dossier_adjust(request, pk, number):
     return _form_action(
         request,
         session,
-        AdjustForm(request.POST),
+        dossier,
+        "adjust",
+        AdjustForm(request.POST, auto_id=f"adjust-{number}-%s"),
         lambda data: sessions.session_adjust(
             dossier=dossier, points=data["points"], reason=data["reason"], user=request.user
         ),
@@ -226,7 +374,9 @@ def dossier_assign(request, pk, number):
     return _form_action(
         request,
         session,
-        AssignForm(request.POST, session=session),
+        dossier,
+        "assign",
+        AssignForm(request.POST, session=session, auto_id=f"assign-{number}-%s"),
         lambda data: sessions.override_assign(
             dossier=dossier, seat=data["seat"], reason=data["reason"], user=request.user
         ),
@@ -241,7 +391,9 @@ def dossier_unassign(request, pk, number):
     return _form_action(
         request,
         session,
-        UnassignForm(request.POST),
+        dossier,
+        "unassign",
+        UnassignForm(request.POST, auto_id=f"unassign-{number}-%s"),
         lambda data: sessions.override_unassign(dossier=dossier, reason=data["reason"], user=request.user),
         _("Place retirée au dossier %(number)s.") % {"number": number},
     )
@@ -254,11 +406,14 @@ def dossier_swap(request, pk, number):
     return _form_action(
         request,
         session,
-        SwapForm(request.POST, session=session),
+        dossier,
+        "swap",
+        SwapForm(request.POST, session=session, auto_id=f"swap-{number}-%s"),
         lambda data: sessions.override_swap(
             dossier=dossier, other=data["other"], reason=data["reason"], user=request.user
         ),
-        _("Places échangées."),
+        _("Places échangées entre les dossiers %(number)s et %(other)s.")
+        % {"number": number, "other": request.POST.get("other", "")},
     )
 
 

@@ -25,9 +25,10 @@ TRANSITIONS = {
     (S.EN_COMMISSION, S.LISTE_ATTENTE): {STAFF, SYSTEM},
     (S.EN_COMMISSION, S.COMPLETE): {STAFF, SYSTEM},
     (S.LISTE_ATTENTE, S.PROPOSITION): {STAFF, SYSTEM},
-    (S.PROPOSITION, S.ACCEPTEE): {FAMILY},
+    # The guichet records an answer the family gives by phone or at the desk (commissions' offer services only).
+    (S.PROPOSITION, S.ACCEPTEE): {FAMILY, STAFF},
     # A passed response deadline counts as a refusal.
-    (S.PROPOSITION, S.REFUSEE): {FAMILY, SYSTEM},
+    (S.PROPOSITION, S.REFUSEE): {FAMILY, STAFF, SYSTEM},
     (S.REFUSEE, S.LISTE_ATTENTE): {STAFF, SYSTEM},
     (S.ACCEPTEE, S.ADMISE): {STAFF},
     **{(status, S.ANNULEE): {FAMILY, STAFF} for status in (S.BROUILLON, *WAITING_STATUSES, S.PROPOSITION)},

@@ -77,6 +77,8 @@ def navigation_for(user):
     # Commission sessions and admissions (commissions app).
     if commissions_perms.can_list_sessions(user):
         items.append(NavItem(_("Commissions d'attribution"), reverse("commissions:session_list")))
+    if commissions_perms.can_follow_offers(user):
+        items.append(NavItem(_("Propositions en attente"), reverse("commissions:offer_pending_list")))
     if commissions_perms.can_see_admissions(user):
         items.append(NavItem(_("Admissions"), reverse("commissions:admissions")))
     return items

@@ -1,6 +1,7 @@
 """Template tags other apps' pages use to show a request's score without importing commissions' views."""
 
 from django import template
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from commissions.scoring import points_text
@@ -41,16 +42,42 @@ def application_score_tag(context, application):
 
 @register.inclusion_tag("commissions/includes/offers.html", takes_context=True, name="application_offers")
 def application_offers_tag(context, application):
-    """`{% application_offers application %}`: on the family's request page, its offers and decision letters."""
-    from commissions.forms_sessions import DeclineForm
-    from commissions.models import Dossier, Offer
+    """`{% application_offers application %}`: a request's offers (place, start, deadline, letter) and letters.
 
+    The family answers on its own page; the guichet (agents) records an answer given by phone or at the desk.
+    """
+    from commissions.followup import with_place_start
+    from commissions.forms_sessions import OfferAnswer
+    from commissions.models import Dossier, Offer
+    from commissions.perms import can_follow_offers
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    for_family = bool(user and user.is_authenticated and application.family.account_id == user.pk)
+    can_record = bool(user and not for_family and can_follow_offers(user))
+    # One query for a request that never went to a commission (most pages of the guichet), two otherwise.
+    offers_with_place = with_place_start(Offer.objects.select_related("establishment", "section", "session"))
+    dossiers = list(
+        Dossier.objects.filter(application=application)
+        .select_related("session")
+        .prefetch_related(Prefetch("offers", queryset=offers_with_place))
+    )
+    offers = sorted(
+        (offer for dossier in dossiers for offer in dossier.offers.all()),
+        key=lambda offer: (offer.created_at, offer.pk),
+        reverse=True,
+    )
+    for offer in offers:
+        if can_record and offer.is_pending:
+            offer.answer_form = OfferAnswer(auto_id=f"offer-{offer.pk}-%s")
     return {
-        "request": context.get("request"),
+        "request": request,
         "csrf_token": context.get("csrf_token"),
-        "offers": Offer.objects.filter(application=application).select_related("establishment", "section"),
-        "letters": Dossier.objects.filter(application=application).exclude(letter="").select_related("session"),
-        "decline_form": DeclineForm(),
+        "offers": offers,
+        "letters": [dossier for dossier in dossiers if dossier.letter and not dossier.offers.all()],
+        "for_family": for_family,
+        "can_record": can_record,
+        "today": timezone.localdate(),
     }
 
 
@@ -60,3 +87,28 @@ def pending_offer_tag(application):
     from commissions.models import Offer
 
     return Offer.objects.pending().filter(application=application).select_related("establishment").first()
+
+
+@register.simple_tag(name="pending_offer_count")
+def pending_offer_count_tag():
+    """`{% pending_offer_count as count %}`: offers waiting for a family's answer (the agent's home)."""
+    from commissions.models import Offer
+
+    return Offer.objects.pending().count()
+
+
+@register.inclusion_tag("commissions/includes/coming_sessions.html", takes_context=True, name="coming_sessions")
+def coming_sessions_tag(context, limit=10):
+    """`{% coming_sessions %}`: the sessions still to hold (today or later, not validated) the person sits in."""
+    from commissions.enums import SessionStatus
+    from commissions.models import Session
+
+    user = context["request"].user
+    today = timezone.localdate()
+    sessions = (
+        Session.objects.visible_to(user)
+        .filter(date__gte=today)
+        .exclude(status=SessionStatus.VALIDATED)
+        .order_by("date", "-pk")
+    )
+    return {"sessions": list(sessions[:limit]), "today": today, "user": user}

@@ -51,6 +51,8 @@ QUEUE_PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 50
 # Transitions with their own action (and its checks): the generic form never offers them.
 DEDICATED_TARGETS = {ApplicationStatus.INCOMPLETE, ApplicationStatus.COMPLETE}
+# An answer to an offer goes through the offer's own form (commissions), which frees or keeps the place.
+OFFER_TARGETS = {ApplicationStatus.ACCEPTEE, ApplicationStatus.REFUSEE}
 RESULTS_TARGET = "queue-results"
 
 
@@ -222,7 +224,8 @@ def review_form(document, data=None):
 
 
 def other_targets(application):
-    return [status for status in targets(application.status, Actor.STAFF) if status not in DEDICATED_TARGETS]
+    excluded = DEDICATED_TARGETS | OFFER_TARGETS
+    return [status for status in targets(application.status, Actor.STAFF) if status not in excluded]
 
 
 def dossier_context(application, *, bound=None, bound_document=None):
@@ -391,6 +394,10 @@ def staff_transition(application, user, to_status, reason):
         raise ValidationError(
             _("Pour passer la demande à « %(status)s », utilisez l'action prévue : elle vérifie les pièces.")
             % {"status": ApplicationStatus(to_status).label}
+        )
+    if application.status == ApplicationStatus.PROPOSITION and to_status in OFFER_TARGETS:
+        raise ValidationError(
+            _("Enregistrez la réponse de la famille depuis la proposition de place : elle garde ou libère la place.")
         )
     application_transition(application=application, to_status=to_status, actor=Actor.STAFF, user=user, reason=reason)
     audit(

@@ -144,12 +144,13 @@ def dossier_card(page, session_url, locator_for):
 def deliberate(page, session_url, number, form, fill):
     """Open a dossier's derogation panel, fill one of its forms with a reason and submit it."""
     card = dossier_card(page, session_url, lambda p: p.locator(f"article[aria-labelledby='dossier-{number}']"))
-    card.locator("summary").click()
+    card.locator("summary", has_text="Ajuster les points ou déroger").click()
     fieldset = card.locator("fieldset").filter(has=page.get_by_text(form, exact=True))
     fill(fieldset)
     fieldset.get_by_label("Motif (obligatoire)").fill("Situation examinée en séance : voir le procès-verbal.")
     fieldset.get_by_role("button").click()
-    page.wait_for_url(re.compile(r"/gestion/commissions/\d+/$"))
+    # Back on the session, at the page where the dossier's card now is.
+    page.wait_for_url(re.compile(r"/gestion/commissions/\d+/(\?page=\d+)?$"))
 
 
 def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser, axe, server_port, tmp_path):
@@ -197,7 +198,7 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     expect(agent.get_by_role("heading", name=re.compile("places? retenues?"))).to_be_visible()
     axe.check(agent)
     agent.get_by_role("button", name=re.compile("Confirmer")).click()
-    expect(agent.get_by_text("Commission préparée")).to_be_visible()
+    expect(agent.get_by_text("Commission préparée")).to_be_visible(timeout=60_000)
     axe.check(agent)
 
     # The service alone sees who is behind the numbers: it finds the family's dossier.
@@ -243,7 +244,9 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
         axe.check(member)
     assert in_metz(lambda: Decision.objects.filter(dossier=dossier, seat__isnull=False).exists())
     member.goto(session_url)
-    member.get_by_role("button", name="Valider la commission et prévenir les familles").click()
+    member.get_by_role("link", name="Vérifier puis valider la commission").click()
+    member.get_by_label(re.compile("J'ai relu ce récapitulatif")).check()
+    member.get_by_role("button", name=re.compile("^Valider et prévenir")).click(timeout=180_000)
     # Validation builds every letter and the minutes (eager Celery in tests): allow for it.
     expect(member.get_by_text("Commission validée")).to_be_visible(timeout=180_000)
     axe.check(member)
