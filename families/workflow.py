@@ -75,7 +75,7 @@ def check_transition(from_status, to_status, actor):
         )
     if actor not in TRANSITIONS[(from_status, to_status)]:
         raise TransitionError(
-            _("Ce passage de « %(from)s » à « %(to)s » n'est pas permis à %(actor)s.")
+            _("Ce passage de « %(from)s » à « %(to)s » n'est pas permis (%(actor)s).")
             % {"from": S(from_status).label, "to": S(to_status).label, "actor": Actor(actor).label}
         )
 

@@ -36,8 +36,8 @@ liste_attente  en_commission  staff system
 liste_attente  proposition    staff system
 liste_attente  annulee        family staff
 liste_attente  expiree        system
-proposition    acceptee       family
-proposition    refusee        family system
+proposition    acceptee       family staff
+proposition    refusee        family staff system
 proposition    annulee        family staff
 refusee        liste_attente  staff system
 acceptee       admise         staff
@@ -115,8 +115,8 @@ def test_what_a_family_may_do_at_each_status():
     }
 
 
-def test_only_the_family_accepts_a_place_and_only_the_guichet_admits_a_child():
-    assert allowed_actors(S.PROPOSITION, S.ACCEPTEE) == {Actor.FAMILY}
+def test_a_place_is_accepted_by_the_family_or_its_answer_recorded_by_the_guichet_and_only_the_guichet_admits():
+    assert allowed_actors(S.PROPOSITION, S.ACCEPTEE) == {Actor.FAMILY, Actor.STAFF}
     assert allowed_actors(S.ACCEPTEE, S.ADMISE) == {Actor.STAFF}
     assert [frm for frm in S.values if allowed_actors(frm, S.ACCEPTEE)] == [S.PROPOSITION]
     assert [frm for frm in S.values if allowed_actors(frm, S.ADMISE)] == [S.ACCEPTEE]
@@ -190,13 +190,13 @@ def test_a_move_outside_the_table_is_refused_in_words():
 def test_a_move_refused_to_an_actor_names_the_actor(actor, who):
     with pytest.raises(TransitionError) as refused:
         check_transition(S.ACCEPTEE, S.ADMISE, actor)
-    assert str(refused.value) == f"Ce passage de « acceptée » à « admise » n'est pas permis à {who}."
+    assert str(refused.value) == f"Ce passage de « acceptée » à « admise » n'est pas permis ({who})."
 
 
-def test_the_guichet_is_named_when_it_may_not_accept_for_the_family():
+def test_the_guichet_is_named_when_it_may_not_file_for_the_family():
     with pytest.raises(TransitionError) as refused:
-        check_transition(S.PROPOSITION, S.ACCEPTEE, Actor.STAFF)
-    assert str(refused.value) == "Ce passage de « proposition de place » à « acceptée » n'est pas permis à le guichet."
+        check_transition(S.BROUILLON, S.DEPOSEE, Actor.STAFF)
+    assert str(refused.value) == "Ce passage de « brouillon » à « déposée » n'est pas permis (le guichet)."
 
 
 def test_the_family_reads_a_next_step_for_every_status():
