@@ -4,7 +4,7 @@ import django_filters
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
@@ -50,13 +50,16 @@ class EstablishmentSerializer(serializers.ModelSerializer):
         ]
 
 
+INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
+
+
 class EstablishmentFilter(django_filters.FilterSet):
     """The list's query parameters, validated: a bad value is a 400 with a French message, never a 500."""
 
     commune = django_filters.CharFilter(
         field_name="code_insee",
         help_text=_("Code INSEE de la commune (5 caractères, 2A/2B pour la Corse)."),
-        validators=[RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Indiquez un code INSEE de 5 caractères."))],
+        validators=[RegexValidator(INSEE_CODE, _("Indiquez un code INSEE de 5 caractères."))],
     )
     type = django_filters.ChoiceFilter(choices=EstablishmentType.choices, help_text=_("Type d'établissement."))
 
@@ -66,7 +69,18 @@ class EstablishmentFilter(django_filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Établissements d'accueil du territoire"),
+    list=extend_schema(
+        summary="Établissements d'accueil du territoire",
+        # The schema says what the filter accepts, so that a client knows a bad code is refused (400).
+        parameters=[
+            OpenApiParameter(
+                "commune",
+                str,
+                description=str(EstablishmentFilter.base_filters["commune"].extra["help_text"]),
+                pattern=INSEE_CODE,
+            )
+        ],
+    ),
     retrieve=extend_schema(summary="Un établissement"),
 )
 class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):

@@ -354,7 +354,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "portal.api_schema.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "portal.pagination.StrictPageNumberPagination",
     "PAGE_SIZE": 50,
     # JSON nested beyond what Python's parser can follow is a 400 (portal.api_defaults.JSONParser).
     "DEFAULT_PARSER_CLASSES": [
