@@ -3,7 +3,10 @@
 the agent declares places, creates and prepares a session (dated today: validation never precedes the meeting); a
 member adjusts a score (a missing reason is said next to the field), runs the engine and swaps two dossiers with the
 picker; the chair (an élu) validates through the summary and an explicit confirmation; the family declines, the place
-is offered again at once; the agent records, as told by phone, the answer of the family it went to.
+is offered again at once; the agent records, as told by phone, the answer of the family it went to. Then a second
+session on the same establishments and window: its preparation summary shows the first session's places as held or
+accepted and takes, in the section, only a newly declared place and the freed ones; the agent runs the engine and
+validates it, and the API (read by the agent's page) shows no place with two live offers across all sessions.
 
 The journey makes its own family, places and session (unique names) because the server commits; it reads the
 database only to choose a busy establishment and to find who received the re-offer. Elements are found by their
@@ -84,7 +87,46 @@ def new_page(browser):
     return browser.new_context(locale="fr-FR").new_page()
 
 
-def test_a_commission_from_preparation_to_a_re_offer_answered_by_phone(page, browser, axe, server_port, tmp_path):
+def declare_places(agent, section, count, opens):
+    """The agent declares `count` places of `section` opening on `opens`."""
+    navigation = agent.get_by_role("navigation", name="Navigation principale")
+    navigation.get_by_role("link", name="Places qui s'ouvrent").click()
+    agent.get_by_role("link", name=f"Déclarer des places — {section.establishment.name}").click()
+    agent.get_by_label("Section").select_option(str(section.pk))
+    agent.get_by_label("Nombre de places").fill(str(count))
+    agent.get_by_label("Disponibles à partir du").fill(opens.isoformat())
+    agent.get_by_role("button", name="Déclarer ces places").click()
+    declared = re.compile(rf"{count} place\(s\) déclarée\(s\)")
+    expect(agent.get_by_role("status").get_by_text(declared)).to_be_visible()
+
+
+def read_json(page, url):
+    """An API answer read by the page itself (same origin, its session cookie), as a script of the portal would."""
+    status, body = page.evaluate(
+        """async (url) => {
+            const response = await fetch(url, {headers: {Accept: "application/json"}, credentials: "same-origin"});
+            return [response.status, await response.json()];
+        }""",
+        url,
+    )
+    assert status == 200, f"{url} : {status}"
+    return body
+
+
+def all_sessions(page, base):
+    """Every session the API lists, following its pages."""
+    url, found = f"{base}/api/v1/commissions/seances/", []
+    while url:
+        body = read_json(page, url)
+        found += body["results"]
+        url = body["next"]
+    return found
+
+
+LIVE = {"pending", "accepted"}
+
+
+def test_two_commissions_in_sequence_with_a_re_offer_answered_by_phone(page, browser, axe, server_port, tmp_path):
     base = f"http://metz.localhost:{server_port}"
     today = timezone.localdate()
     birth = today - datetime.timedelta(days=200)
@@ -106,17 +148,11 @@ def test_a_commission_from_preparation_to_a_re_offer_answered_by_phone(page, bro
     expect(agent.get_by_role("link", name=re.compile("propositions? en attente de réponse"))).to_be_visible()
     axe.check(agent)
     instruct_to_complete(agent, number)
-    navigation = agent.get_by_role("navigation", name="Navigation principale")
-    navigation.get_by_role("link", name="Places qui s'ouvrent").click()
-    agent.get_by_role("link", name=f"Déclarer des places — {establishment.name}").click()
-    agent.get_by_label("Section").select_option(str(section.pk))
-    agent.get_by_label("Nombre de places").fill("2")
-    agent.get_by_label("Disponibles à partir du").fill(opens.isoformat())
-    agent.get_by_role("button", name="Déclarer ces places").click()
-    expect(agent.get_by_role("status").get_by_text(re.compile(r"2 place\(s\) déclarée\(s\)"))).to_be_visible()
+    declare_places(agent, section, 2, opens)
 
     # The agent creates the session (the pickers say who is élu, who is member) and prepares it.
     title = f"Commission de séance {uuid.uuid4().hex[:8]}"
+    navigation = agent.get_by_role("navigation", name="Navigation principale")
     navigation.get_by_role("link", name="Commissions d'attribution").click()
     agent.wait_for_url(re.compile(r"/gestion/commissions/$"))
     axe.check(agent)
@@ -250,7 +286,9 @@ def test_a_commission_from_preparation_to_a_re_offer_answered_by_phone(page, bro
     axe.check(page)
     offer.get_by_role("link", name="Refuser la place").click()
     axe.check(page)
-    page.get_by_label("Pourquoi refusez-vous cette place ?").fill("Nous déménageons à Nancy.")
+    expect(page.locator("#penalite")).to_contain_text("point")  # the penalty is announced before the refusal
+    page.get_by_label("déménagement hors du territoire").check()
+    page.get_by_label("Précisez si vous le souhaitez").fill("Nous déménageons à Nancy.")
     page.get_by_role("button", name="Refuser la place").click()
     page.wait_for_url(family_url)
     expect(page.get_by_text("Vous avez refusé la place.")).to_be_visible()
@@ -300,5 +338,88 @@ def test_a_commission_from_preparation_to_a_re_offer_answered_by_phone(page, bro
         "Place acceptée par téléphone — Appel du père, ce matin."
     )
     axe.check(agent)
+
+    # What the first session gave, read from the API in the agent's own browser context.
+    first = read_json(agent, f"{base}/api/v1/commissions/seances/{session_pk}/")
+    assert first["status"] == "validated"
+    live_first = {decision["place"] for decision in first["decisions"] if decision["offer_status"] in LIVE}
+    assert live_first, "la première commission n'a rien proposé"
+    ours = {
+        place["id"]
+        for place in first["places"]
+        if place["establishment"] == establishment.pk and place["section"] == section.code
+    }
+    freed_ours = ours - live_first
+
+    # A second session on the same establishments and window: one more place of the section is declared.
+    declare_places(agent, section, 1, opens)
+    second_title = f"Commission suivante {uuid.uuid4().hex[:8]}"
+    navigation = agent.get_by_role("navigation", name="Navigation principale")
+    navigation.get_by_role("link", name="Commissions d'attribution").click()
+    agent.wait_for_url(re.compile(r"/gestion/commissions/$"))
+    agent.get_by_label("Intitulé").fill(second_title)
+    agent.get_by_label("Date de la commission").fill(today.isoformat())
+    agent.get_by_label("Places qui s'ouvrent jusqu'au").fill(opens.isoformat())
+    agent.get_by_label("Présidence").select_option(str(chair_pk))
+    agent.locator(f"input[name=members][value='{member_pk}']").check()
+    agent.get_by_role("button", name="Créer la commission").click()
+    agent.wait_for_url(re.compile(r"/gestion/commissions/\d+/$"))
+    second_url = agent.url
+    second_pk = int(re.search(r"/gestion/commissions/(\d+)/$", second_url).group(1))
+    assert second_pk != session_pk
+
+    # Its preparation summary leaves out what the first session offered (pending or accepted) and takes, in the
+    # section, only the new place and any place of the first whose offers were all declined or expired.
+    agent.get_by_role("link", name=re.compile("Préparer")).click()
+    agent.wait_for_url(re.compile(r"/preparer/$"))
+    left_out = agent.get_by_role("region", name="Places laissées de côté, et pourquoi")
+    held = rf"^\s*{re.escape(establishment.name)}, {re.escape(section.name)} : [1-9]\d* \(« {re.escape(title)} »\)\s*$"
+    expect(left_out.get_by_role("listitem").filter(has_text=re.compile(held))).to_be_visible()
+    expect(left_out).to_contain_text(re.compile(r"[1-9]\d* places? (a|ont) déjà été acceptées?"))
+    taken = agent.get_by_role("region", name=re.compile(r"places? retenues?$"))
+    row = taken.get_by_role("row").filter(has_text=establishment.name).filter(has_text=section.name)
+    expect(row.get_by_role("cell").nth(2)).to_have_text(str(1 + len(freed_ours)))
+    axe.check(agent)
+    agent.get_by_role("button", name=re.compile("Confirmer")).click()
+    expect(agent.get_by_text(re.compile(r"Commission préparée : \d+ dossiers? retenus?, \d+ places?"))).to_be_visible(
+        timeout=120_000
+    )
+    axe.check(agent)
+
+    # The agent runs the engine and validates on the commission's behalf, through the summary and confirmation.
+    agent.get_by_role("button", name="Calculer la répartition des places").click()
+    expect(agent.get_by_text("Répartition calculée.")).to_be_visible(timeout=120_000)
+    agent.get_by_role("link", name="Vérifier puis valider la commission").click()
+    agent.wait_for_url(re.compile(r"/valider/$"))
+    expect(agent.get_by_text(re.compile(r"places? attribuées? sur \d+"))).to_be_visible()
+    axe.check(agent)
+    agent.get_by_label(re.compile("J'ai relu ce récapitulatif")).check()
+    agent.get_by_role("button", name=re.compile("^Valider et prévenir")).click(timeout=180_000)
+    expect(agent.get_by_text("Commission validée")).to_be_visible(timeout=180_000)
+    axe.check(agent)
+
+    # The second session never lists a place the first still offers or gave; in the section, it lists the new place
+    # and the freed ones only.
+    second = read_json(agent, f"{base}/api/v1/commissions/seances/{second_pk}/")
+    assert second["status"] == "validated"
+    second_places = {place["id"] for place in second["places"]}
+    assert not second_places & live_first, "la seconde commission reprend une place déjà proposée"
+    second_ours = {
+        place["id"]
+        for place in second["places"]
+        if place["establishment"] == establishment.pk and place["section"] == section.code
+    }
+    assert second_ours & ours == freed_ours
+    assert len(second_ours - ours) == 1
+    assert second["decisions"], "la seconde commission n'a rien proposé"
+    # Across every session the API lists, a place has at most one live offer.
+    live = {}
+    for listed in all_sessions(agent, base):
+        for decision in listed["decisions"]:
+            if decision["offer_status"] in LIVE:
+                live.setdefault(decision["place"], []).append(listed["id"])
+    twice = {place: ids for place, ids in live.items() if len(ids) > 1}
+    assert not twice, f"places proposées deux fois : {twice}"
+    assert {d["place"] for d in second["decisions"]} <= set(live)
     agent.context.close()
     axe.assert_clean()
