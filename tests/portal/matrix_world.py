@@ -27,7 +27,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
-from tests.families.builders import application_in, establishment_in, family_in, pdf_bytes, upload
+from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import user_in
 
 SLUG = "matrice"
@@ -54,6 +54,9 @@ class World:
     users: dict = field(default_factory=dict)
     # kind -> {"own": value, "other_family": value, "other_collectivite": value}
     objects: dict = field(default_factory=dict)
+    # The parent's second child, without a request: its request page shows the form (a child with a live
+    # request is sent to that request instead).
+    child_without_request: int = 0
 
 
 def _staff(collectivite, email, roles):
@@ -78,6 +81,7 @@ def _build():
         user, family, child = family_in(collectivite, email=email)
         application = application_in(collectivite, family, child, status=ApplicationStatus.COMPLETE)
         families[name] = (user, family, child, application, index)
+    child_in(collectivite, families["parent"][1], first_name="Sam")
     with tenant_context(collectivite):
         fee_scales_seed()
         Reservation.objects.create(section=lutins.sections.get(), flag="insertion", count=1)
@@ -145,6 +149,7 @@ def world_ensure(other):
         dossiers = {name: Dossier.objects.get(application=applications[name]) for name in FAMILIES}
         offer = Offer.objects.get(application=applications["parent"])
         regulation = Regulation.objects.get()
+        world.child_without_request = Child.objects.get(family__account=world.users["parent"], first_name="Sam").pk
         own = {
             "application": applications["parent"].pk,
             "child": applications["parent"].child_id,

@@ -49,6 +49,8 @@ OBJECT_OF_PREFIX = [
     ("gestion/reglement/<int:version>/criteres/", "criterion"),
     ("gestion/places-reservees/", "reservation"),
     ("gestion/commissions/", "session"),
+    ("gestion/propositions/", "offer"),
+    ("api/v1/commissions/seances/", "session"),
     ("api/v1/etablissements/", "establishment_id"),
     ("api/v1/demandes/", "application"),
 ]
@@ -152,7 +154,7 @@ gestion/etablissements/
     others: 403 | 403
 gestion/etablissements/nouveau/
     anonymous: 302>login | 302>login
-    agent, admin: 200 | 200
+    agent, admin: 200 | 400
     others: 403 | 403
 gestion/etablissements/import/
     anonymous: 302>login | 302>login
@@ -164,7 +166,7 @@ gestion/etablissements/export.<str:file_format>
     others: 403 | 403
 gestion/etablissements/<slug:slug>/
     anonymous: 302>login | 302>login
-    agent, admin: 200 404 | 200 404
+    agent, admin: 200 404 | 400 404
     others: 403 | 403
 gestion/places/
     anonymous: 302>login | 302>login
@@ -172,11 +174,11 @@ gestion/places/
     others: 403 | 403
 gestion/places/<slug:slug>/
     anonymous: 302>login | 302>login
-    agent, directrice, admin: 200 404 | 200 404
+    agent, directrice, admin: 200 404 | 400 404
     others: 403 | 403
 gestion/bareme/
     anonymous: 302>login | 302>login
-    admin: 200 | 200
+    admin: 200 | 400
     others: 403 | 403
 gestion/bareme/<int:pk>/
     anonymous: 302>login | 302>login
@@ -204,7 +206,8 @@ famille/enfants/<int:pk>/
     others: 403 | 403
 famille/enfants/<int:child_pk>/demande/
     anonymous: 302>login | 302>login
-    parent, other_parent: 200 404 404 | 400 404 404
+    parent: 302>/famille/demandes/1/ 404 404 | 400 404 404
+    other_parent: 302>/famille/demandes/2/ 404 404 | 400 404 404
     others: 403 | 403
 famille/demandes/<int:pk>/
     anonymous: 302>login | 302>login
@@ -230,7 +233,12 @@ famille/demandes/<int:pk>/relancer/
     others: 403 | 403
 famille/demandes/<int:pk>/annuler/
     anonymous: 302>login | 302>login
-    parent, other_parent: 405 | 302>/famille/ 404 404
+    parent, other_parent: 200 404 404 | 400 404 404
+    others: 403 | 403
+famille/demandes/<int:pk>/reprendre/
+    anonymous: 302>login | 302>login
+    parent: 405 | 302>/famille/demandes/1/ 404 404
+    other_parent: 405 | 302>/famille/demandes/2/ 404 404
     others: 403 | 403
 famille/demandes/<int:pk>/messages/
     anonymous: 302>login | 302>login
@@ -238,11 +246,16 @@ famille/demandes/<int:pk>/messages/
     others: 403 | 403
 famille/demandes/<int:pk>/attestation.pdf
     anonymous: 302>login | 302>login
-    parent, other_parent: 404 | 405
+    parent, other_parent: 200 404 404 | 405
     others: 403 | 403
 famille/pieces/<int:pk>/
     anonymous: 302>login | 302>login
     parent, other_parent: 200 404 404 | 405
+    others: 403 | 403
+famille/pieces/<int:pk>/retirer/
+    anonymous: 302>login | 302>login
+    parent: 200 404 404 | 400 404 404
+    other_parent: 200 404 404 | 302>/famille/demandes/2/#piece-domicile 404 404
     others: 403 | 403
 renouvellement/<str:token>/
     everyone: 404 | 404
@@ -365,8 +378,13 @@ gestion/commissions/<int:pk>/
     others: 403 | 403
 gestion/commissions/<int:pk>/preparer/
     anonymous: 302>login | 302>login
-    agent, admin: 405 | 302>/gestion/commissions/1/ 404
-    member, elu: 405 | 403 404
+    agent, admin: 302>/gestion/commissions/1/ 404 | 302>/gestion/commissions/1/ 404
+    member, elu: 403 404 | 403 404
+    others: 403 | 403
+gestion/commissions/<int:pk>/presences/
+    anonymous: 302>login | 302>login
+    agent, admin: 200 404 | 400 404
+    member, elu: 403 404 | 403 404
     others: 403 | 403
 gestion/commissions/<int:pk>/repartir/
     anonymous: 302>login | 302>login
@@ -374,8 +392,8 @@ gestion/commissions/<int:pk>/repartir/
     others: 403 | 403
 gestion/commissions/<int:pk>/valider/
     anonymous: 302>login | 302>login
-    agent, elu, admin: 405 | 302>/gestion/commissions/1/ 404
-    member: 405 | 403 404
+    agent, elu, admin: 302>/gestion/commissions/1/ 404 | 302>/gestion/commissions/1/ 404
+    member: 403 404 | 403 404
     others: 403 | 403
 gestion/commissions/<int:pk>/proces-verbal/
     anonymous: 302>login | 302>login
@@ -383,19 +401,27 @@ gestion/commissions/<int:pk>/proces-verbal/
     others: 403 | 403
 gestion/commissions/<int:pk>/dossiers/<str:number>/ajuster/
     anonymous: 302>login | 302>login
-    agent, member, elu, admin: 405 | 302>/gestion/commissions/1/ 404
+    agent, member, elu, admin: 405 | 400 404
     others: 403 | 403
 gestion/commissions/<int:pk>/dossiers/<str:number>/attribuer/
     anonymous: 302>login | 302>login
-    agent, member, elu, admin: 405 | 302>/gestion/commissions/1/ 404
+    agent, member, elu, admin: 405 | 400 404
     others: 403 | 403
 gestion/commissions/<int:pk>/dossiers/<str:number>/retirer/
     anonymous: 302>login | 302>login
-    agent, member, elu, admin: 405 | 302>/gestion/commissions/1/ 404
+    agent, member, elu, admin: 405 | 400 404
     others: 403 | 403
 gestion/commissions/<int:pk>/dossiers/<str:number>/echanger/
     anonymous: 302>login | 302>login
-    agent, member, elu, admin: 405 | 302>/gestion/commissions/1/ 404
+    agent, member, elu, admin: 405 | 400 404
+    others: 403 | 403
+gestion/propositions/
+    anonymous: 302>login | 302>login
+    agent, admin: 200 | 405
+    others: 403 | 403
+gestion/propositions/<int:pk>/reponse/
+    anonymous: 302>login | 302>login
+    agent, admin: 200 404 | 400 404
     others: 403 | 403
 gestion/admissions/
     anonymous: 302>login | 302>login
@@ -522,6 +548,12 @@ api/v1/demandes/
     others: 403 | 403
 api/v1/demandes/<int:pk>/
     parent, other_parent: 200 404 404 | 405
+    others: 403 | 403
+api/v1/commissions/seances/
+    agent, member, elu, admin: 200 | 405
+    others: 403 | 403
+api/v1/commissions/seances/<int:pk>/
+    agent, member, elu, admin: 200 404 | 405
     others: 403 | 403
 api/v1/guichet/demandes/
     agent, admin: 200 | 405
