@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException
@@ -14,6 +13,7 @@ from families.models import Application, Child, GuichetSettings
 from families.perms import is_family
 from portal.api import PredicatePermission
 from portal.api_defaults import JSONParser
+from portal.api_schema import VALIDATION
 
 # A time of the planning as the page's form reads it (HH:MM, seconds allowed).
 CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
@@ -215,7 +215,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
 
 REFUSED = OpenApiResponse(
-    OpenApiTypes.OBJECT,
+    VALIDATION,
     description="Demande bien formée mais refusée par les règles du guichet (enfant d'un autre foyer, date passée "
     "ou trop tôt pour l'âge de l'enfant, départ avant l'arrivée, demande déjà en cours pour cet enfant…) : "
     "messages en français, par champ.",

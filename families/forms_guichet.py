@@ -141,11 +141,11 @@ class IsoDateField(forms.DateField):
         if value in self.empty_values:
             return None
         if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-            raise forms.ValidationError(_("Indiquez une date au format AAAA-MM-JJ."))
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
         try:
             return date.fromisoformat(value)
         except ValueError as error:
-            raise forms.ValidationError(_("Cette date n'existe pas.")) from error
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
 
 
 class QueueQueryForm(QueueFilterForm):
