@@ -1,10 +1,11 @@
 """Public read-only API of the offer: anyone may list the établissements of a collectivité."""
 
 import django_filters
+from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import serializers, viewsets
 from rest_framework.permissions import AllowAny
 
@@ -18,8 +19,18 @@ class SectionSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "min_age_months", "max_age_months", "capacity"]
 
 
+# JSON Schema's `format: time` wants an offset ("07:30:00+01:00"): a local opening time is a plain string.
+@extend_schema_field(
+    {"type": "string", "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$", "example": "07:30:00"}
+)
+class LocalTimeField(serializers.TimeField):
+    pass
+
+
 class EstablishmentSerializer(serializers.ModelSerializer):
     sections = SectionSerializer(many=True, read_only=True)
+    opens_at = LocalTimeField(read_only=True, label=_("Ouverture"))
+    closes_at = LocalTimeField(read_only=True, label=_("Fermeture"))
 
     class Meta:
         model = Establishment
@@ -53,11 +64,23 @@ class EstablishmentSerializer(serializers.ModelSerializer):
 INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
 
 
+class NoEmptyParametersForm(forms.Form):
+    """A parameter is absent or has a value: `?commune=` is refused like any value outside the schema."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in self.data.items():
+            if name in self.fields and value == "":
+                self.add_error(name, _("Valeur vide : omettez ce paramètre plutôt."))
+        return cleaned
+
+
 class EstablishmentFilter(django_filters.FilterSet):
     """The list's query parameters, validated: a bad value is a 400 with a French message, never a 500."""
 
     commune = django_filters.CharFilter(
         field_name="code_insee",
+        strip=False,  # the value is checked exactly as sent (" 75056" does not match the pattern)
         help_text=_("Code INSEE de la commune (5 caractères, 2A/2B pour la Corse)."),
         validators=[RegexValidator(INSEE_CODE, _("Indiquez un code INSEE de 5 caractères."))],
     )
@@ -66,6 +89,7 @@ class EstablishmentFilter(django_filters.FilterSet):
     class Meta:
         model = Establishment
         fields = ["commune", "type"]
+        form = NoEmptyParametersForm
 
 
 @extend_schema_view(

@@ -2,9 +2,9 @@
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.exceptions import APIException
 
 from families import services
 from families.enums import WEEKDAYS
@@ -12,6 +12,75 @@ from families.forms import ApplicationForm
 from families.models import Application, Child, GuichetSettings
 from families.perms import is_family
 from portal.api import PredicatePermission
+from portal.api_defaults import JSONParser
+from portal.api_schema import VALIDATION
+
+# A time of the planning as the page's form reads it (HH:MM, seconds allowed).
+CLOCK_TIME = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
+DAYS = [day for day, _label in WEEKDAYS]
+
+
+class RefusedByRules(APIException):
+    """A well-formed body (400 is for one the schema refuses) that the guichet's rules refuse as things stand:
+    a child who is not the family's, a date already past or before the child can be taken in, an arrival after
+    the departure, a second request for the same child, a vœu the establishment cannot take."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "refused_by_rules"
+
+
+class ChildField(serializers.PrimaryKeyRelatedField):
+    """An integer here; whether it is one of the family's children is a rule (409), checked in `validate`."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Child.objects.none(), **kwargs)
+
+    def to_internal_value(self, data):
+        return serializers.IntegerField().run_validation(data)
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "properties": {
+            day: {
+                "type": "array",
+                "items": {"type": "string", "pattern": CLOCK_TIME},
+                "minItems": 2,
+                "maxItems": 2,
+            }
+            for day in DAYS
+        },
+        "additionalProperties": False,
+        "description": "Par jour (mon…sat) : [arrivée, départ] au format HH:MM.",
+    }
+)
+class PlanningField(serializers.DictField):
+    """{day: [arrival, departure]}, days among mon…sat."""
+
+    def __init__(self, **kwargs):
+        child = serializers.ListField(
+            child=serializers.RegexField(CLOCK_TIME, trim_whitespace=False), min_length=2, max_length=2
+        )
+        super().__init__(child=child, **kwargs)
+
+    def to_internal_value(self, data):
+        planning = super().to_internal_value(data)
+        if unknown := sorted(set(planning) - set(DAYS)):
+            raise serializers.ValidationError(
+                _("Jours inconnus : %(days)s (mon, tue, wed, thu, fri, sat).") % {"days": ", ".join(unknown)}
+            )
+        return planning
+
+
+# PostgreSQL stores no NUL character: the schema says so.
+@extend_schema_field({"type": "string", "maxLength": 2000, "pattern": "^[^\\u0000]*$"})
+class CommentField(serializers.CharField):
+    """Blank or spaces allowed, kept as "" (the schema's pattern says so; DRF's `allow_blank` would write a second,
+    overlapping schema that "" matches twice)."""
+
+    def run_validation(self, data=serializers.empty):
+        return "" if isinstance(data, str) and not data.strip() else super().run_validation(data)
 
 
 class WishesField(serializers.ListField):
@@ -22,17 +91,15 @@ class WishesField(serializers.ListField):
 
 
 class ApplicationSerializer(serializers.ModelSerializer):
-    child = serializers.PrimaryKeyRelatedField(queryset=Child.objects.none())
+    child = ChildField()
     wishes = WishesField(
         child=serializers.IntegerField(),
         required=False,
         help_text="Identifiants d'établissements, par ordre de préférence (au plus le nombre de vœux que la "
         "collectivité permet).",
     )
-    planning = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField(), min_length=2, max_length=2),
-        help_text="Par jour (mon…sat) : [arrivée, départ] au format HH:MM.",
-    )
+    planning = PlanningField()
+    comment = CommentField(required=False, max_length=2000)
 
     class Meta:
         model = Application
@@ -58,25 +125,28 @@ class ApplicationSerializer(serializers.ModelSerializer):
         # One request per child: the page's form says it in its own words (see validate), the database enforces it.
         validators = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and request.user.is_authenticated:
-            self.fields["child"].queryset = Child.objects.filter(family__account=request.user)
-
-    def validate_wishes(self, wishes):
-        # The form reads only as many vœux as the collectivité allows: more would be dropped unseen.
-        allowed = GuichetSettings.current().max_wishes
-        if len(wishes) > allowed:
-            raise ValidationError(
-                _("Au plus %(allowed)d vœux : vous en avez envoyé %(sent)d.")
-                % {"allowed": allowed, "sent": len(wishes)}
-            )
-        return wishes
+    def own_child(self, child_id):
+        child = Child.objects.filter(family__account=self.context["request"].user, pk=child_id).first()
+        if child is None:
+            raise RefusedByRules({"child": [_("Cet enfant n'est pas rattaché à votre foyer.")]})
+        return child
 
     def validate(self, attrs):
-        """Run the very form the pages use, so that both say the same thing."""
+        """Run the very form the pages use, so that both say the same thing (a refusal is a 409)."""
+        if "child" in attrs:
+            attrs["child"] = self.own_child(attrs["child"])
         child = attrs.get("child") or self.instance.child
+        # The form reads only as many vœux as the collectivité allows: more would be dropped unseen.
+        allowed = GuichetSettings.current().max_wishes
+        if len(attrs.get("wishes", [])) > allowed:
+            raise RefusedByRules(
+                {
+                    "wishes": [
+                        _("Au plus %(allowed)d vœux : vous en avez envoyé %(sent)d.")
+                        % {"allowed": allowed, "sent": len(attrs["wishes"])}
+                    ]
+                }
+            )
         merged = {**(self.to_internal_dict(self.instance) if self.instance else {}), **attrs}
         data = {
             key: merged.get(key)
@@ -101,7 +171,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             data, instance=self.instance, child=child, max_wishes=GuichetSettings.current().max_wishes
         )
         if not form.is_valid():
-            raise ValidationError({key or "non_field_errors": value for key, value in form.errors.items()})
+            raise RefusedByRules({key or "non_field_errors": value for key, value in form.errors.items()})
         self.form = form
         return attrs
 
@@ -130,7 +200,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
                 establishments=self.form.chosen_establishments,
             )
         except DjangoValidationError as error:
-            raise ValidationError(error.messages) from error
+            raise RefusedByRules({"non_field_errors": error.messages}) from error
 
     def update(self, instance, validated_data):
         try:
@@ -141,15 +211,27 @@ class ApplicationSerializer(serializers.ModelSerializer):
                 establishments=self.form.chosen_establishments,
             )
         except DjangoValidationError as error:
-            raise ValidationError({"non_field_errors": error.messages}) from error
+            raise RefusedByRules({"non_field_errors": error.messages}) from error
+
+
+REFUSED = OpenApiResponse(
+    VALIDATION,
+    description="Demande bien formée mais refusée par les règles du guichet (enfant d'un autre foyer, date passée "
+    "ou trop tôt pour l'âge de l'enfant, départ avant l'arrivée, demande déjà en cours pour cet enfant…) : "
+    "messages en français, par champ.",
+)
 
 
 @extend_schema_view(
     list=extend_schema(summary="Mes demandes d'accueil"),
-    create=extend_schema(summary="Créer une demande (brouillon)"),
+    create=extend_schema(
+        summary="Créer une demande (brouillon)", responses={201: ApplicationSerializer, 409: REFUSED}
+    ),
     retrieve=extend_schema(summary="Une de mes demandes"),
-    update=extend_schema(summary="Modifier une de mes demandes"),
-    partial_update=extend_schema(summary="Modifier une partie d'une de mes demandes"),
+    update=extend_schema(summary="Modifier une de mes demandes", responses={200: ApplicationSerializer, 409: REFUSED}),
+    partial_update=extend_schema(
+        summary="Modifier une partie d'une de mes demandes", responses={200: ApplicationSerializer, 409: REFUSED}
+    ),
 )
 class FamilyApplicationViewSet(
     mixins.ListModelMixin,
@@ -162,6 +244,7 @@ class FamilyApplicationViewSet(
 
     serializer_class = ApplicationSerializer
     permission_classes = [PredicatePermission.of(is_family)]
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return (

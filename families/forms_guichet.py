@@ -1,5 +1,8 @@
 """Forms of the guichet's back-office: the queue's filters, the instruction actions, the audit log's filters."""
 
+import re
+from datetime import date
+
 from django import forms
 from django.db import connection
 from django.db.models import Exists, Max, Min, OuterRef, Q
@@ -129,6 +132,45 @@ class QueueFilterForm(forms.Form):
                 | Exists(guardian)
             )
         return applications
+
+
+class IsoDateField(forms.DateField):
+    """A date written YYYY-MM-DD and nothing else (JSON Schema's `format: date`)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        try:
+            return date.fromisoformat(value)
+        except ValueError as error:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from error
+
+
+class QueueQueryForm(QueueFilterForm):
+    """The queue's filters as the API's query parameters, each validated as its schema declares it
+    (families.views.api): a parameter is either absent or a value, written exactly (no spaces trimmed), any
+    INSEE or section code filters (the page's lists offer only the territory's), and a date range that ends
+    before it starts is simply an empty list."""
+
+    COMMUNE = rf"^([0-9]{{5}}|2[AB][0-9]{{3}}|{OUTSIDE_TERRITORY})$"
+    SECTION = r"^[-a-zA-Z0-9_]{1,40}$"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["q"] = forms.CharField(required=False, max_length=100, strip=False)
+        self.fields["commune"] = forms.RegexField(self.COMMUNE, required=False, strip=False)
+        self.fields["section"] = forms.RegexField(self.SECTION, required=False, strip=False)
+        self.fields["start_from"] = IsoDateField(required=False)
+        self.fields["start_to"] = IsoDateField(required=False)
+
+    def clean(self):
+        cleaned = forms.Form.clean(self)
+        for name, value in self.data.items():
+            if name in self.fields and value == "":
+                self.add_error(name, _("Valeur vide : omettez ce paramètre plutôt."))
+        return cleaned
 
 
 class DocumentReviewForm(forms.Form):

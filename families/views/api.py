@@ -5,26 +5,46 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 
+from creches.enums import CareKind
 from families.api_serializers import QueueApplicationSerializer
-from families.forms_guichet import QueueFilterForm
+from families.enums import CareMode
+from families.forms_guichet import NO, QUEUE_STATUSES, YES, QueueQueryForm
 from families.perms import can_instruct
 from families.views.guichet import queue_queryset
 from portal.api import PredicatePermission
 
+NO_NUL = "^[^\\u0000]*$"  # PostgreSQL stores no NUL character
+
+
+def choice(name, description, choices):
+    return OpenApiParameter(name, OpenApiTypes.STR, enum=[value for value, _label in choices], description=description)
+
+
+# Each query parameter as QueueQueryForm validates it: absent, or a value the schema allows (never empty).
 QUEUE_PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Nom de l'enfant ou d'un responsable, ou numéro."),
-    OpenApiParameter("status", OpenApiTypes.STR, description="Statut de la demande (deposee, incomplete…)."),
-    OpenApiParameter("commune", OpenApiTypes.STR, description="Code INSEE de la commune du foyer, ou « hors »."),
-    OpenApiParameter("section", OpenApiTypes.STR, description="Code de section d'âge (âge à l'entrée)."),
-    OpenApiParameter("kind", OpenApiTypes.STR, description="Type d'accueil (regulier, occasionnel, urgence)."),
-    OpenApiParameter("start_from", OpenApiTypes.DATE, description="Entrée souhaitée à partir du."),
-    OpenApiParameter("start_to", OpenApiTypes.DATE, description="Entrée souhaitée jusqu'au."),
     OpenApiParameter(
-        "mode",
-        OpenApiTypes.STR,
-        description="Mode d'accueil demandé (collective, assistant_maternel, mam, home_care, shared_home_care).",
+        "q",
+        {"type": "string", "minLength": 1, "maxLength": 100, "pattern": NO_NUL},
+        description="Nom de l'enfant ou d'un responsable, ou numéro.",
     ),
-    OpenApiParameter("missing", OpenApiTypes.STR, enum=["oui", "non"], description="Pièces manquantes."),
+    choice("status", "Statut de la demande.", QUEUE_STATUSES),
+    OpenApiParameter(
+        "commune",
+        OpenApiTypes.STR,
+        pattern=QueueQueryForm.COMMUNE,
+        description="Code INSEE de la commune du foyer, ou « hors » (hors du territoire).",
+    ),
+    OpenApiParameter(
+        "section",
+        OpenApiTypes.STR,
+        pattern=QueueQueryForm.SECTION,
+        description="Code de section d'âge (âge à l'entrée).",
+    ),
+    choice("kind", "Type d'accueil.", CareKind.choices),
+    OpenApiParameter("start_from", OpenApiTypes.DATE, description="Entrée souhaitée à partir du (AAAA-MM-JJ)."),
+    OpenApiParameter("start_to", OpenApiTypes.DATE, description="Entrée souhaitée jusqu'au (AAAA-MM-JJ)."),
+    choice("mode", "Mode d'accueil demandé.", CareMode.choices),
+    choice("missing", "Pièces manquantes.", [(YES, YES), (NO, NO)]),
 ]
 
 
@@ -38,7 +58,7 @@ class QueueView(ListAPIView):
     permission_classes = [PredicatePermission.of(can_instruct)]
 
     def get_queryset(self):
-        form = QueueFilterForm(self.request.query_params or None)
+        form = QueueQueryForm(self.request.query_params or None)
         if form.is_bound and not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
         return form.filter(queue_queryset())

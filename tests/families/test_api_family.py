@@ -48,7 +48,7 @@ def test_the_api_refuses_bad_input_in_french_and_writes_nothing(alpha):
         child, establishment, planning={"mon": ["17:00", "08:00"]}, wishes=[establishment.pk, establishment.pk]
     )
     response = client.post("/api/v1/demandes/", bad, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "indiquez une arrivée et un départ" in str(response.json())
     with tenant_context(alpha):
         assert not Application.objects.exists()
@@ -62,5 +62,5 @@ def test_the_api_cannot_attach_a_request_to_another_family_s_child(alpha):
     response = client_for(alpha, user).post(
         "/api/v1/demandes/", payload(other_child, establishment), content_type="application/json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     connection.set_schema_to_public()

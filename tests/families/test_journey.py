@@ -242,7 +242,7 @@ def test_a_second_request_for_the_same_child_is_refused_by_the_api(alpha):
         },
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "une seule demande par enfant" in str(response.json())
     with inside(alpha):
         assert Application.objects.filter(child=child).count() == 1

@@ -82,7 +82,7 @@ def test_more_wishes_than_allowed_are_refused_in_french_not_dropped(alpha):
         "wishes": [establishment.pk for establishment in establishments[: allowed + 1]],
     }
     response = client_for(alpha, user).post("/api/v1/demandes/", body, content_type="application/json")
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert f"Au plus {allowed} vœux" in response.json()["wishes"][0]
     with tenant_context(alpha):
         assert not Application.objects.exists()
@@ -101,5 +101,5 @@ def test_a_refused_update_answers_an_object_as_documented(alpha):
         {"planning": {"mon": ["17:00", "08:00"]}},
         content_type="application/json",
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert isinstance(response.json(), dict)
