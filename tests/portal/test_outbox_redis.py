@@ -62,10 +62,11 @@ def forget_the_broker():
     """Have Celery connect again, to the broker URL of now.
 
     Celery builds its pools of connections and of producers on the broker URL of the first task sent,
-    even an eager one (it borrows a producer to serialise the arguments). `app.close()` drops only the
-    connection pool: with the producer pool kept, tasks would still go to the suite's Redis.
+    even an eager one (it borrows a producer to serialise the arguments): both pools are dropped, or tasks
+    would still go to the suite's Redis.
     """
-    app.close()
+    # Not app.close(): it also deregisters the app, and shared tasks imported later would then miss it.
+    app._pool = None
     app.amqp._producer_pool = None  # as Celery does after a fork (Celery._after_fork)
 
 
