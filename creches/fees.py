@@ -313,8 +313,13 @@ def paje_estimate(
         share = cents(monthly_cost * PAJE_MAX_SHARE)
         cmg = min(maximum, share)
         steps.append(
-            _("CMG : le plus petit de %(maximum)s et de 85\u00a0%% du coût (%(share)s), soit %(cmg)s par mois.")
-            % {"maximum": euros(maximum), "share": euros(share), "cmg": euros(cmg)}
+            _("CMG : le plus petit de %(maximum)s et de %(rate)s du coût (%(share)s), soit %(cmg)s par mois.")
+            % {
+                "maximum": euros(maximum),
+                "rate": percent(PAJE_MAX_SHARE * 100, decimals=0),
+                "share": euros(share),
+                "cmg": euros(cmg),
+            }
         )
     net = monthly_cost - cmg
     steps.append(
