@@ -544,7 +544,7 @@ api/v1/etablissements/
 api/v1/etablissements/<int:pk>/
     everyone: 200 404 | 405
 api/v1/demandes/
-    parent, other_parent: 200 | 400
+    parent, other_parent: 200 | 415
     others: 403 | 403
 api/v1/demandes/<int:pk>/
     parent, other_parent: 200 404 404 | 405
