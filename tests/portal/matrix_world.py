@@ -187,7 +187,7 @@ def world_ensure(other):
         if kind in here and (value is None or value <= here[kind]):
             value = here[kind] + 1000
         other_collectivite[kind] = value if value is not None else own[kind]
-    other_collectivite["number"] = "XXXX-0000"
+    other_collectivite["number"] = "S999-9999"  # a dossier number no session gave
     world.objects = {
         kind: {
             "own": own[kind],
