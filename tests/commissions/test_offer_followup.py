@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 
 from commissions import sessions
 from commissions.enums import OfferStatus
-from commissions.models import Offer
+from commissions.models import Offer, Place
 from creches.models import PlaceOpening
 from families.enums import Actor, ApplicationStatus, AuditAction
 from families.models import Application, AuditEntry
@@ -208,3 +208,16 @@ def test_the_pending_offers_list_takes_a_bounded_number_of_queries(validated):
                 deadline=model.deadline,
             )
     assert queries() == before
+
+
+def test_the_start_shown_is_the_offered_place_s_own_date_in_the_ledger(validated):
+    """Not a guess from the section's openings: the place the family is offered has its own date."""
+    world = validated
+    offer = offer_of(world, 2)
+    with world:
+        assert offer.place_id is not None
+        later = offer.session.places_until  # still inside the window, but not the section's first opening
+        Place.objects.filter(pk=offer.place_id).update(starts_on=later)
+    content = client_for(world.collectivite, world.agent).get(f"/guichet/demandes/{offer.application_id}/").content
+    block = re.search(r'<section aria-labelledby="propositions".*?</section>', content.decode(), re.S).group(0)
+    assert re.search(rf"Place disponible à partir du</dt>\s*<dd>{long_date(later)}</dd>", block)
