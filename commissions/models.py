@@ -299,7 +299,6 @@ class Session(models.Model):
     )
     prepared_at = models.DateTimeField(_("préparée le"), null=True, blank=True)
     allocated_at = models.DateTimeField(_("répartition calculée le"), null=True, blank=True)
-    cutoffs = models.JSONField(_("seuils"), default=dict, blank=True)
     validated_at = models.DateTimeField(_("validée le"), null=True, blank=True)
     validated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -613,11 +613,9 @@ def session_allocate(*, session):
         for dossier in dossiers
     )
     places_assign(session)
-    session.cutoffs = {
-        str(seats[tuple(label.split("/", 1))].pk): cutoff for label, cutoff in result["cutoffs"].items()
-    }
+    # Cutoffs are not stored: commissions.figures computes them from the final decisions, for every reader.
     session.allocated_at = timezone.now()
-    session.save(update_fields=["cutoffs", "allocated_at"])
+    session.save(update_fields=["allocated_at"])
     return result
 
 

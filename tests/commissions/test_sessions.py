@@ -201,8 +201,9 @@ def test_the_engine_places_by_score_then_seniority_and_explains_the_others(world
         texts = [line["text"] for line in second.decision.explanation]
         assert "Multi-accueil les-lutins" in texts[0] and "score supérieur" in texts[0]
         assert "Multi-accueil les-pirates" in texts[1] and "déposée avant la vôtre" in texts[1]
-        cutoff = world.session.cutoffs[str(third.decision.seat.pk)]
-        assert cutoff["filled"] == 1 and cutoff["last_admitted"]["score"] == 10.0
+        section = third.decision.seat.section
+        cutoff = session_figures(world.session).cutoffs[f"{section.establishment_id}/{section.code}"]
+        assert cutoff["filled"] == 1 and cutoff["last_admitted_score"] == 10.0
 
 
 def test_an_adjustment_needs_a_reason_and_changes_the_effective_score(world):
