@@ -139,7 +139,8 @@ class Criterion(models.Model):
             raise ValidationError({"parameters": error.messages}) from error
 
     def as_rule(self):
-        return scoring.Rule(code=self.code, label=self.label, kind=self.kind, parameters=self.parameters)
+        # The label in the reader's language: score lines are computed when read, never stored.
+        return scoring.Rule(code=self.code, label=localized(self), kind=self.kind, parameters=self.parameters)
 
     @property
     def points_in_words(self):
