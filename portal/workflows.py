@@ -97,7 +97,7 @@ class Workflow:
     # --- reading the table --------------------------------------------------------------------------------------
 
     def label(self, status):
-        return self.enum(status).label if status in self.enum.values else status
+        return str(self.enum(status).label) if status in self.enum.values else str(status)
 
     def move(self, source, target):
         return self.moves.get((source, target))
