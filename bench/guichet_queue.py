@@ -33,18 +33,18 @@ COMMUNES = [
     {"code_insee": "57672", "nom": "Le Ban-Saint-Martin"},
     {"code_insee": "57415", "nom": "Longeville-lès-Metz"},
 ]
-# Share of each status among the requests (what a guichet holds a few months into the year).
+# Share of each status (ApplicationStatus member names) among the requests (what a guichet holds a few months into the year).
 STATUSES = {
-    "deposee": 0.15,
-    "incomplete": 0.10,
-    "complete": 0.30,
-    "en_commission": 0.05,
-    "liste_attente": 0.20,
-    "proposition": 0.02,
-    "acceptee": 0.03,
-    "admise": 0.08,
-    "annulee": 0.05,
-    "brouillon": 0.02,
+    "DEPOSEE": 0.15,
+    "INCOMPLETE": 0.10,
+    "COMPLETE": 0.30,
+    "EN_COMMISSION": 0.05,
+    "LISTE_ATTENTE": 0.20,
+    "PROPOSITION": 0.02,
+    "ACCEPTEE": 0.03,
+    "ADMISE": 0.08,
+    "ANNULEE": 0.05,
+    "BROUILLON": 0.02,
 }
 SECTIONS = [("bebes", "Bébés", 2, 12), ("moyens", "Moyens", 12, 24), ("grands", "Grands", 24, 48)]
 
@@ -55,6 +55,7 @@ def populate(count, rng):
     from django.utils import timezone
 
     from creches.models import Establishment, Section, months_between
+    from families.enums import ApplicationStatus
     from families.models import (
         Application,
         Child,
@@ -149,7 +150,7 @@ def populate(count, rng):
         ),
         batch_size=batch,
     )
-    statuses, weights = zip(*STATUSES.items(), strict=True)
+    statuses, weights = zip(*((ApplicationStatus[name], share) for name, share in STATUSES.items()), strict=True)
     now = timezone.now()
     applications = []
     for family, child in zip(families, children, strict=True):
@@ -167,7 +168,7 @@ def populate(count, rng):
                 age_at_start_months=months_between(child.birth_date, start),
                 status=status,
                 submitted_at=None
-                if status == "brouillon"
+                if status == ApplicationStatus.BROUILLON
                 else now - datetime.timedelta(minutes=rng.randrange(600_000)),
             )
         )

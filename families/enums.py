@@ -3,18 +3,20 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ApplicationStatus(models.TextChoices):
-    BROUILLON = "brouillon", _("brouillon")
-    DEPOSEE = "deposee", _("déposée")
+    """Stored in English (migration 0008_application_status_in_english rewrote the French values)."""
+
+    BROUILLON = "draft", _("brouillon")
+    DEPOSEE = "submitted", _("déposée")
     INCOMPLETE = "incomplete", _("incomplète")
     COMPLETE = "complete", _("complète")
-    EN_COMMISSION = "en_commission", _("en commission")
-    PROPOSITION = "proposition", _("proposition de place")
-    ACCEPTEE = "acceptee", _("acceptée")
-    REFUSEE = "refusee", _("refusée")
-    ADMISE = "admise", _("admise")
-    LISTE_ATTENTE = "liste_attente", _("liste d'attente")
-    ANNULEE = "annulee", _("annulée")
-    EXPIREE = "expiree", _("expirée")
+    EN_COMMISSION = "in_commission", _("en commission")
+    PROPOSITION = "offered", _("proposition de place")
+    ACCEPTEE = "accepted", _("acceptée")
+    REFUSEE = "declined", _("refusée")
+    ADMISE = "admitted", _("admise")
+    LISTE_ATTENTE = "waiting_list", _("liste d'attente")
+    ANNULEE = "cancelled", _("annulée")
+    EXPIREE = "expired", _("expirée")
 
 
 # Requests still waiting for a place: they are renewed, and they expire when not renewed.

@@ -1,6 +1,6 @@
 """The one status workflow of a demande d'accueil: every allowed transition and who may make it.
 
-Commission sessions (app `commissions`) drive en_commission → proposition / liste d'attente through
+Commission sessions (app `commissions`) drive EN_COMMISSION → PROPOSITION / liste d'attente through
 the same table, as the SYSTEM or STAFF actor.
 """
 

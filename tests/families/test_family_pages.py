@@ -179,7 +179,11 @@ def test_editing_a_complete_request_in_a_way_that_matters_sends_it_back_to_instr
         application.refresh_from_db()
         assert application.status == ApplicationStatus.DEPOSEE
         last = StatusChange.objects.filter(application=application).last()
-        assert (last.from_status, last.to_status, last.actor) == ("complete", "deposee", Actor.FAMILY)
+        assert (last.from_status, last.to_status, last.actor) == (
+            ApplicationStatus.COMPLETE,
+            ApplicationStatus.DEPOSEE,
+            Actor.FAMILY,
+        )
         assert "vœux" in last.reason
 
 

@@ -362,7 +362,9 @@ def test_the_guichet_s_reason_is_attributed_to_the_guichet(
 ):
     _family_client, agent_client, application = filed_request
     with django_capture_on_commit_callbacks(execute=True):
-        agent_client.post(f"/guichet/demandes/{application.pk}/statut", {"to_status": "annulee", "reason": "Doublon"})
+        agent_client.post(
+            f"/guichet/demandes/{application.pk}/statut", {"to_status": ApplicationStatus.ANNULEE, "reason": "Doublon"}
+        )
     assert "Précisions du guichet :\nDoublon" in mailoutbox[-1].body
 
 
