@@ -784,10 +784,6 @@ def override_swap(*, dossier, other, reason, user):
 # --- Validation and offers ------------------------------------------------------------------------------------------
 
 
-def _queue(task, *args):
-    enqueue_on_commit(task, *args)
-
-
 def _subdivision():
     tenant = getattr(connection, "tenant", None)
     return calendar.subdivision_of([c.get("code_insee") for c in getattr(tenant, "communes", None) or []])
@@ -825,8 +821,6 @@ def _make_offer(*, dossier, seat, place, on=None, notify=True):
 @transaction.atomic
 def session_validate(*, session, user, on=None, notify=True):
     """Freeze the session and apply its decisions: offers to the placed, the waiting list for the others."""
-    from commissions.tasks import build_letter, build_minutes
-
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
     if session.allocated_at is None:
         raise ValidationError(_("Lancez d'abord la répartition des places."), code="not_allocated")
@@ -858,7 +852,7 @@ def session_validate(*, session, user, on=None, notify=True):
             if notify:
                 notifications.not_placed(dossier)
         if notify:
-            _queue(build_letter, dossier.pk)
+            enqueue_on_commit("commissions.tasks.build_letter", dossier.pk)
     # The places nobody received go back to the ledger for the next session.
     session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
         held=False
@@ -866,7 +860,7 @@ def session_validate(*, session, user, on=None, notify=True):
     session.status = SessionStatus.VALIDATED
     session.validated_at, session.validated_by = now, user
     session.save(update_fields=["status", "validated_at", "validated_by"])
-    _queue(build_minutes, session.pk)
+    enqueue_on_commit("commissions.tasks.build_minutes", session.pk)
     return session
 
 
@@ -1015,10 +1009,8 @@ def reoffer(*, seat, freed_by, place=None, on=None, notify=True):
         notify=False,
     )
     offer = _make_offer(dossier=winner, seat=seat, place=place, on=on, notify=notify)
-    from commissions.tasks import build_letter
-
     if notify:
-        _queue(build_letter, winner.pk)
+        enqueue_on_commit("commissions.tasks.build_letter", winner.pk)
     return offer
 
 

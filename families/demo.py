@@ -11,7 +11,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from weasyprint import HTML
 
@@ -35,6 +35,7 @@ from families.models import (
 from families.services import family_for, weekly_hours
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.tasks import enqueue_on_commit
 
 SIZES = {"vie-et-boulogne": 150, "metz": 1000}
 FIRST_NAMES = [
@@ -151,14 +152,11 @@ def seed(collectivite):
 
 def attestations_queue_demo():
     """Every filed demo request gets its attestation de dépôt: marked as queued, built by the worker."""
-    from families.tasks import attestations_sweep
-
     if not settings.DEMO_ATTESTATIONS:
         return  # the test suite's tasks run in-process: a thousand PDFs would add minutes to each setup
 
     Application.objects.filter(submitted_at__isnull=False, attestation="").update(attestation_queued_at=timezone.now())
-    schema = connection.schema_name
-    transaction.on_commit(lambda: attestations_sweep.apply_async(headers={"_schema_name": schema}))
+    enqueue_on_commit("families.tasks.attestations_sweep")
 
 
 def first_of_next_month(day):

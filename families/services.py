@@ -253,11 +253,9 @@ def application_submit(*, application, user):
 
 def attestation_queue(application):
     """Record that the attestation is being built, and hand the build to the worker once committed."""
-    from families.tasks import build_attestation
-
     application.attestation_queued_at = timezone.now()
     Application.objects.filter(pk=application.pk).update(attestation_queued_at=application.attestation_queued_at)
-    enqueue_on_commit(build_attestation, application.pk)
+    enqueue_on_commit("families.tasks.build_attestation", application.pk)
 
 
 def attestation_build(application):

@@ -8,15 +8,14 @@ from drf_spectacular.views import SpectacularAPIView
 
 from portal import views
 from portal.api import MeView
-from portal.sitemaps import EstablishmentSitemap, PublicPagesSitemap
+from portal.registry import url_includes
+from portal.sitemaps import sitemaps
 
 # The API answers 403 itself (DRF permissions) rather than redirecting to the login page.
 api_v1 = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("moi/", login_not_required(MeView.as_view()), name="me"),
-    path("", include("creches.api.urls")),
-    path("", include("families.api.urls")),
-    path("", include("commissions.api.urls")),
+    *url_includes("api.urls"),  # each domain app's api/urls.py (portal.registry)
 ]
 
 urlpatterns = [
@@ -25,16 +24,14 @@ urlpatterns = [
     path("espace/<slug:slug>/", views.role_home, name="role_home"),
     path("espace/administration/utilisateurs/", include("portal.accounts.urls")),
     path("compte/mes-donnees/", views.my_data, name="my_data"),
-    path("", include("creches.urls")),
-    path("", include("families.urls")),
-    path("", include("commissions.urls")),
+    *url_includes("urls"),  # each domain app's pages: the path's prefix says the audience
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path(
         "sitemap.xml",
         login_not_required(sitemap),
-        {"sitemaps": {"pages": PublicPagesSitemap, "etablissements": EstablishmentSitemap}},
+        {"sitemaps": sitemaps()},
         name="sitemap",
     ),
     path("healthz", views.healthz, name="healthz"),
