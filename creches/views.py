@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -49,6 +49,7 @@ from creches.services import (
 )
 from portal.caching import public_page
 from portal.decorators import allowed_if
+from portal.downloads import file_response
 
 CATALOGUE_PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 25
@@ -321,10 +322,13 @@ def establishment_export(request, file_format):
     if file_format == "csv":
         # A BOM so that spreadsheets open the accents right.
         content = "\ufeff" + content
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="etablissements-{stamp}.{file_format}"'
-    return response
+    return file_response(
+        content,
+        filename=f"etablissements-{stamp}.{file_format}",
+        content_type=EXPORT_FORMATS[file_format],
+        personal=False,  # the establishments' public details
+    )
 
 
 def import_cache_key(request, token):

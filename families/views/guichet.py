@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -44,6 +44,7 @@ from families.services import (
 )
 from families.workflow import TransitionError, targets
 from portal.decorators import allowed_if
+from portal.downloads import file_response
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import spreadsheet_safe
 
@@ -181,10 +182,9 @@ def queue_export(request, fmt):
         content = "\ufeff" + dataset.export("csv", delimiter=";")
     else:
         content = dataset.export("xlsx")
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="demandes-{timezone.localdate():%Y-%m-%d}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        content, filename=f"demandes-{timezone.localdate():%Y-%m-%d}.{fmt}", content_type=EXPORT_FORMATS[fmt]
+    )
 
 
 # --- The dossier ---------------------------------------------------------------------------------
@@ -468,13 +468,11 @@ def document_file(request, pk):
     # cleaned, and still active, is only offered for download.
     inline = document.content_type != "application/pdf" or pdf_is_clean(handle)
     handle.seek(0)
-    response = FileResponse(
-        handle, content_type=document.content_type, as_attachment=not inline, filename=document.original_name
+    response = file_response(
+        handle, filename=document.original_name, content_type=document.content_type, inline=inline
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
