@@ -2,11 +2,10 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from portal.accounts.models import RoleChange, User
-from portal.tasks import queue_email
+from portal.notifications import notify
 
 
 def user_set_roles(*, user, roles, changed_by):
@@ -46,9 +45,5 @@ def user_invite(*, request, email, first_name, last_name, roles, invited_by):
         "collectivite": request.tenant,
         "setup_url": password_setup_url(request, user),
     }
-    queue_email(
-        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
-        body=render_to_string("accounts/email/invitation_body.txt", context),
-        to=[user.email],
-    )
+    notify("accounts/email/invitation", to=[user.email], context=context)
     return user
