@@ -54,7 +54,7 @@ def populate(count, rng):
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
     from django.utils import timezone
 
-    from creches.models import Establishment, Section, months_between
+    from creches.models import Establishment, Section
     from families.enums import ApplicationStatus
     from families.models import (
         Application,
@@ -68,6 +68,7 @@ def populate(count, rng):
     )
     from portal.accounts.models import User
     from portal.accounts.roles import Role
+    from portal.dates import months_between
 
     batch = 2000
     establishments = Establishment.objects.bulk_create(

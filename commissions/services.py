@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from commissions import scoring
 from commissions.enums import CriterionKind, DeclineReason, NegativeMeasure, OfferStatus, RegulationStatus
 from commissions.models import Criterion, Regulation, Reservation
-from creches.models import months_between
 from families.enums import ApplicationStatus
 from families.models import Family, StatusChange
+from portal.dates import months_between
 
 CRITERION_FIELDS = ("code", "label", "label_en", "explanation", "explanation_en", "order", "kind", "parameters")
 

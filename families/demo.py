@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from weasyprint import HTML
 
-from creches.models import Establishment, months_between
+from creches.models import Establishment
 from families.enums import Actor, ApplicationStatus, DocumentStatus, ProfessionalSituation
 from families.models import (
     Application,
@@ -35,6 +35,7 @@ from families.models import (
 from families.services import family_for, weekly_hours
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.dates import first_of_next_month, months_between
 from portal.tasks import enqueue_on_commit
 
 SIZES = {"vie-et-boulogne": 150, "metz": 1000}
@@ -157,10 +158,6 @@ def attestations_queue_demo():
 
     Application.objects.filter(submitted_at__isnull=False, attestation="").update(attestation_queued_at=timezone.now())
     enqueue_on_commit("families.tasks.attestations_sweep")
-
-
-def first_of_next_month(day):
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def eligible(establishments, age):

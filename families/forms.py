@@ -6,10 +6,11 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from creches.models import Establishment, Section, months_between
+from creches.models import Establishment, Section
 from families.enums import WEEKDAYS
 from families.models import MODE_FIELDS, Application, Child, DocumentType, Family, Guardian, Situation
 from families.services import ONE_REQUEST_PER_CHILD, REOPEN_INSTEAD, reopenable_application_of
+from portal.dates import first_of_month_from, months_between
 
 OTHER_COMMUNE = "autre"
 
@@ -318,10 +319,6 @@ def youngest_admission_months():
 def earliest_start(child):
     """The first day the child can be taken in: never before birth, not before the youngest age admitted."""
     return child.reference_date + relativedelta(months=youngest_admission_months())
-
-
-def first_of_month_from(day):
-    return day if day.day == 1 else day.replace(day=1) + relativedelta(months=1)
 
 
 def default_start(child=None):

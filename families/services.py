@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from creches.models import months_between
 from families import notifications
 from families.enums import (
     CLOSED_STATUSES,
@@ -40,6 +39,7 @@ from families.models import (
 )
 from families.uploads import inspect_upload
 from families.workflow import check_document_transition, check_transition
+from portal.dates import months_between
 from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
