@@ -197,7 +197,11 @@ def populate(count, rng):
             )
             for application in applications
             # Most requests hold some pieces, a complete one all of them.
-            for kind in (kinds if application.status == "complete" else rng.sample(kinds, rng.randrange(len(kinds))))
+            for kind in (
+                kinds
+                if application.status == ApplicationStatus.COMPLETE
+                else rng.sample(kinds, rng.randrange(len(kinds)))
+            )
         ),
         batch_size=batch * 2,
     )
@@ -240,6 +244,7 @@ def main():
     from django.test import Client
     from django_tenants.utils import tenant_context
 
+    from families.enums import ApplicationStatus
     from portal.accounts.models import User
     from portal.accounts.roles import Role
     from portal.tenancy import collectivite_create
@@ -264,11 +269,11 @@ def main():
 
     commune = COMMUNES[1]["code_insee"]
     filtered, durations, queries = timed_get(
-        client, "/guichet/demandes/", {"status": "complete", "commune": commune}, options.runs
+        client, "/guichet/demandes/", {"status": ApplicationStatus.COMPLETE, "commune": commune}, options.runs
     )
     _first, plain_durations, plain_queries = timed_get(client, "/guichet/demandes/", {}, options.runs)
     api, api_durations, api_queries = timed_get(
-        client, "/api/v1/guichet/demandes/", {"status": "complete", "commune": commune}, options.runs
+        client, "/api/v1/guichet/demandes/", {"status": ApplicationStatus.COMPLETE, "commune": commune}, options.runs
     )
     connection.close()
 
@@ -279,7 +284,7 @@ def main():
             "documents": documents,
             "wishes": wishes,
             "populate_s": round(populate_s, 1),
-            "filters": {"status": "complete", "commune": commune},
+            "filters": {"status": ApplicationStatus.COMPLETE, "commune": commune},
             "matching_requests": filtered.context["page"].paginator.count,
             "rows_on_first_page": len(filtered.context["page"].object_list),
             "first_page_filtered_median_ms": round(statistics.median(durations) * 1000, 1),

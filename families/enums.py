@@ -1,9 +1,11 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import enums as portal_enums
+
 
 class ApplicationStatus(models.TextChoices):
-    """Stored in English (migration 0008_application_status_in_english rewrote the French values)."""
+    """Stored in English (migration 0009_application_status_in_english rewrote the French values)."""
 
     BROUILLON = "draft", _("brouillon")
     DEPOSEE = "submitted", _("déposée")
@@ -35,10 +37,8 @@ CLOSED_STATUSES = frozenset(
 LIVE_STATUSES = frozenset(set(ApplicationStatus) - CLOSED_STATUSES)
 
 
-class Actor(models.TextChoices):
-    FAMILY = "family", _("la famille")
-    STAFF = "staff", _("le guichet")
-    SYSTEM = "system", _("automatique")
+# Who moves a workflow: defined once for every app in portal.enums.
+Actor = portal_enums.Actor
 
 
 class CareMode(models.TextChoices):

@@ -34,7 +34,7 @@ def rewrite(mapping):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("families", "0007_merge_pieces_requests"),
+        ("families", "0008_status_change_as_transition_log_document_history"),
     ]
 
     operations = [
