@@ -11,7 +11,8 @@ from django.db.models.functions import Cast, Sqrt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from creches.enums import CareKind, EstablishmentType, Manager, Weekday
+from creches.enums import CareKind, EstablishmentType, Manager
+from portal.enums import Weekday
 
 # One degree of latitude (mean Earth radius 6,371 km × π / 180).
 KM_PER_DEGREE = 111.195

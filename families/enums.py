@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal import enums as portal_enums
+from portal.enums import Weekday
 
 
 class ApplicationStatus(models.TextChoices):
@@ -81,11 +82,5 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("export")
 
 
-WEEKDAYS = [
-    ("mon", _("lundi")),
-    ("tue", _("mardi")),
-    ("wed", _("mercredi")),
-    ("thu", _("jeudi")),
-    ("fri", _("vendredi")),
-    ("sat", _("samedi")),
-]
+# The days a planning may hold (keyed by code: "mon"…), Monday to Saturday.
+WEEKDAYS = [(day.code, day.label) for day in Weekday if day != Weekday.SUNDAY]
