@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +52,7 @@ from families.models import Application, Wish
 from families.services import application_transition, audit
 from families.workflow import APPLICATION
 from portal.accounts.roles import Role
+from portal.models import Collectivite
 from portal.tasks import enqueue_on_commit
 
 ELIGIBLE_STATUSES = (ApplicationStatus.COMPLETE, ApplicationStatus.LISTE_ATTENTE)
@@ -767,8 +768,7 @@ def override_swap(*, dossier, other, reason, user):
 
 
 def _subdivision():
-    tenant = getattr(connection, "tenant", None)
-    return calendar.subdivision_of([c.get("code_insee") for c in getattr(tenant, "communes", None) or []])
+    return calendar.subdivision_of([commune.code_insee for commune in Collectivite.current_territory()])
 
 
 def offer_deadline(notified_on):

@@ -85,7 +85,7 @@ def alphabetical(name):
 def territory_communes(collectivite):
     """Every commune of the territory, whether or not a crèche stands there (and any where one does)."""
     with_offer = Establishment.objects.active().values_list("commune", flat=True).distinct()
-    return sorted(set(collectivite.commune_names) | set(with_offer), key=alphabetical)
+    return sorted({commune.name for commune in collectivite.territory()} | set(with_offer), key=alphabetical)
 
 
 @public_page
@@ -151,13 +151,13 @@ def map_communes(collectivite):
     catalogue_url = reverse("creches:catalogue")
     return [
         {
-            "name": commune["nom"],
-            "lat": commune["latitude"],
-            "lon": commune["longitude"],
-            "url": f"{catalogue_url}?{urlencode({'commune': commune['nom']})}",
+            "name": commune.name,
+            "lat": commune.latitude,
+            "lon": commune.longitude,
+            "url": f"{catalogue_url}?{urlencode({'commune': commune.name})}",
         }
-        for commune in collectivite.communes
-        if commune.get("latitude") is not None
+        for commune in collectivite.territory()
+        if commune.latitude is not None
     ]
 
 

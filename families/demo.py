@@ -36,6 +36,7 @@ from families.services import family_for, weekly_hours
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.dates import first_of_next_month, months_between
+from portal.models import Commune
 from portal.tasks import enqueue_on_commit
 
 SIZES = {"vie-et-boulogne": 150, "metz": 1000}
@@ -167,7 +168,7 @@ def eligible(establishments, age):
 def generate(collectivite, count, establishments, rng):
     today = timezone.localdate()
     now = timezone.now()
-    communes = collectivite.communes or [{"code_insee": "", "nom": collectivite.name}]
+    communes = collectivite.territory() or [Commune("", collectivite.name)]
     situations = list(Situation.objects.all())
     document_types = list(DocumentType.objects.filter(is_active=True))
     pdf_path = demo_pdf()
@@ -187,7 +188,7 @@ def generate(collectivite, count, establishments, rng):
     families = []
     for user in users:
         inside = rng.random() < 0.9
-        commune = rng.choice(communes) if inside else {"code_insee": "", "nom": "Commune voisine"}
+        commune = rng.choice(communes) if inside else Commune("", "Commune voisine")
         families.append(
             Family(
                 account=user,
@@ -195,8 +196,8 @@ def generate(collectivite, count, establishments, rng):
                 quotient_familial=rng.choice([None, *range(350, 2600, 50)]),
                 address=f"{rng.randrange(1, 120)} {rng.choice(STREETS)}",
                 postal_code="57000" if collectivite.slug == "metz" else "85170",
-                commune=commune["nom"],
-                code_insee=commune["code_insee"],
+                commune=commune.name,
+                code_insee=commune.code_insee,
                 dependent_children=rng.choice([1, 1, 1, 2, 2, 3, 4]),
             )
         )
@@ -319,12 +320,12 @@ def seed_demo_parents(collectivite, establishments):
     today = timezone.localdate()
     parent = User.objects.get(email=f"parent@{collectivite.slug}.demo")
     family = family_for(parent)
-    commune = (collectivite.communes or [{"code_insee": "", "nom": collectivite.name}])[0]
+    commune = (collectivite.territory() or [Commune("", collectivite.name)])[0]
     Family.objects.filter(pk=family.pk).update(
         address="12 rue des Lilas",
         postal_code="57000" if collectivite.slug == "metz" else "85170",
-        commune=commune["nom"],
-        code_insee=commune["code_insee"],
+        commune=commune.name,
+        code_insee=commune.code_insee,
         numero_allocataire="1234567",
         quotient_familial=980,
     )

@@ -26,7 +26,6 @@ from families.forms_guichet import (
     QueueFilterForm,
     QuotientFamilialForm,
     TransitionForm,
-    territory_communes,
 )
 from families.models import Application, AuditEntry, Document, Guardian, Wish
 from families.pdf_safety import pdf_is_clean
@@ -45,6 +44,7 @@ from families.services import (
 from families.workflow import TransitionError, generic_staff_targets, targets
 from portal.decorators import allowed_if
 from portal.downloads import file_response
+from portal.models import Collectivite
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import spreadsheet_safe
 
@@ -241,7 +241,7 @@ def dossier_context(application, *, bound=None, bound_document=None):
     )
     past_documents = [document for document in documents if not document.is_current]
     documents = [document for document in documents if document.is_current]
-    territory = {commune["code_insee"] for commune in territory_communes()}
+    territory = {commune.code_insee for commune in Collectivite.current_territory()}
     planning = application.planning or {}
     return {
         "application": application,
