@@ -281,6 +281,10 @@ def invalid_post_status(request):
     return 400 if request.method == "POST" else 200
 
 
+def kept_and_changed(section_form):
+    return section_form.has_changed() and not section_form.cleaned_data.get("DELETE")
+
+
 def establishment_edit_page(request, establishment=None):
     form = EstablishmentForm(request.POST or None, instance=establishment)
     sections = SectionFormSet(request.POST or None, instance=establishment or Establishment(), prefix="sections")
@@ -289,7 +293,12 @@ def establishment_edit_page(request, establishment=None):
         form_valid = form.is_valid()
         sections.instance = form.instance
         if form_valid and sections.is_valid():
-            saved = establishment_save(form=form, sections=sections)
+            saved = establishment_save(
+                establishment=form.instance,
+                directors=form.cleaned_data["directors"],
+                sections=[section.instance for section in sections.forms if kept_and_changed(section)],
+                removed_sections=[section.instance for section in sections.deleted_forms if section.instance.pk],
+            )
             messages.success(request, _("L'établissement « %(name)s » est enregistré.") % {"name": saved.name})
             return redirect("creches:establishment_edit", slug=saved.slug)
     return render(
@@ -440,7 +449,7 @@ def fee_scale_list(request):
         initial = {name: getattr(latest, name) for name in FeeScaleForm.Meta.fields if name != "valid_from"}
     form = FeeScaleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        scale = fee_scale_save(form=form, created_by=request.user)
+        scale = fee_scale_save(scale=form.instance, created_by=request.user)
         messages.success(request, _("Nouvelle version du barème enregistrée : %(scale)s.") % {"scale": scale})
         return redirect("creches:fee_scale_list")
     in_force = FeeScale.objects.in_force_on(today)
@@ -461,7 +470,7 @@ def fee_scale_edit(request, pk):
         return redirect("creches:fee_scale_list")
     form = FeeScaleForm(request.POST or None, instance=scale)
     if request.method == "POST" and form.is_valid():
-        fee_scale_save(form=form, created_by=request.user)
+        fee_scale_save(scale=form.instance, created_by=request.user)
         messages.success(request, _("Version du barème mise à jour."))
         return redirect("creches:fee_scale_list")
     return render(

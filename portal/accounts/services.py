@@ -5,6 +5,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from portal.accounts.models import RoleChange, User
+from portal.mail import absolute_url
 from portal.notifications import notify
 
 
@@ -21,14 +22,14 @@ def user_set_roles(*, user, roles, changed_by):
         return RoleChange.objects.create(user=user, changed_by=changed_by, added=added, removed=removed)
 
 
-def password_setup_url(request, user):
+def password_setup_url(user):
     key = default_token_generator.make_token(user)
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
-    return request.build_absolute_uri(path)
+    return absolute_url(path)
 
 
 @transaction.atomic
-def user_invite(*, request, email, first_name, last_name, roles, invited_by):
+def user_invite(*, email, first_name, last_name, roles, invited_by):
     """Create an account for a colleague and email them a link to choose their password.
 
     The address is taken as verified: the administrator vouches for it, and only its owner
@@ -42,8 +43,7 @@ def user_invite(*, request, email, first_name, last_name, roles, invited_by):
     context = {
         "user": user,
         "invited_by": invited_by,
-        "collectivite": request.tenant,
-        "setup_url": password_setup_url(request, user),
+        "setup_url": password_setup_url(user),
     }
     notify("accounts/email/invitation", to=[user.email], context=context)
     return user
