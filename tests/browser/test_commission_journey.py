@@ -21,7 +21,7 @@ from portal.accounts.models import User
 from portal.dates import first_of_next_month, months_between
 from portal.models import Collectivite
 from tests.browser.test_transparency import log_in_with_totp
-from tests.families.builders import pdf_bytes
+from tests.families.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
 PASSWORD = "un-mot-de-passe-solide-2026"

@@ -20,7 +20,7 @@ from creches.models import PlaceOpening
 from families.enums import Actor, ApplicationStatus, AuditAction
 from families.models import Application, AuditEntry
 from tests.commissions.test_sessions import World, allocated
-from tests.families.builders import application_in, child_in
+from tests.families.factories import application_in, child_in
 from tests.utils import client_for
 
 

@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from families.enums import Actor, ApplicationStatus
 from families.models import Application, Document, DocumentType, Message, StatusChange
 from families.services import application_transition, renewal_expire_overdue, renewal_remind_due
-from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
+from tests.families.factories import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import client_for
 
 

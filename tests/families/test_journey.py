@@ -17,7 +17,7 @@ from families import services
 from families.enums import Actor, ApplicationStatus, DocumentStatus
 from families.models import Application, Child, Document, DocumentType, StatusChange
 from families.workflow import DOCUMENT_TRANSITIONS, TransitionError, check_document_transition
-from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
+from tests.families.factories import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.families.test_guichet import inside, staff_in
 from tests.utils import client_for
 
