@@ -8,7 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context, tenant_context
 
 from portal.celery import app
-from portal.tasks import clear_expired_sessions, queue_email, run_for_every_collectivite
+from portal.tasks import clear_expired_sessions, enqueue_on_commit, queue_email, run_for_every_collectivite
 
 
 def expired_session():
@@ -73,3 +73,18 @@ def test_no_email_leaves_for_work_that_was_rolled_back(alpha, mailoutbox, django
         queue_email(subject="Objet", body="Corps", to=["a@b.fr"])
     assert len(callbacks) == 1  # queued for commit only
     assert mailoutbox == []
+
+
+def test_a_task_named_by_its_path_runs_after_commit_in_the_current_collectivite(
+    alpha, django_capture_on_commit_callbacks
+):
+    """Services name the task they queue (no import of tasks.py): it runs once committed, in their schema."""
+    with tenant_context(alpha), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        key = expired_session()
+        enqueue_on_commit("portal.tasks.clear_expired_sessions")
+        assert Session.objects.filter(session_key=key).exists()  # nothing runs before the commit
+    connection.set_schema_to_public()
+    for callback in callbacks:
+        callback()
+    with tenant_context(alpha):
+        assert not Session.objects.filter(session_key=key).exists()
