@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -53,6 +53,7 @@ from families.models import Application, Wish
 from families.services import application_transition, audit
 from families.workflow import APPLICATION
 from portal.accounts.roles import Role
+from portal.models import Collectivite
 from portal.tasks import enqueue_on_commit
 from portal.workflows import TransitionError
 
@@ -772,13 +773,8 @@ def override_swap(*, dossier, other, reason, user):
 # --- Validation and offers ------------------------------------------------------------------------------------------
 
 
-def _queue(task, *args):
-    enqueue_on_commit(task, *args)
-
-
 def _subdivision():
-    tenant = getattr(connection, "tenant", None)
-    return calendar.subdivision_of([c.get("code_insee") for c in getattr(tenant, "communes", None) or []])
+    return calendar.subdivision_of([commune.code_insee for commune in Collectivite.current_territory()])
 
 
 def offer_deadline(notified_on):
@@ -813,8 +809,6 @@ def _make_offer(*, dossier, seat, place, on=None, notify=True):
 @transaction.atomic
 def session_validate(*, session, user, on=None, notify=True):
     """Freeze the session and apply its decisions: offers to the placed, the waiting list for the others."""
-    from commissions.tasks import build_letter, build_minutes
-
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
     if refusal := SESSION.refusal(session, SessionStatus.VALIDATED, Actor.STAFF, user):
         raise TransitionError(refusal)  # before any decision is applied
@@ -846,7 +840,7 @@ def session_validate(*, session, user, on=None, notify=True):
             if notify:
                 notifications.not_placed(dossier)
         if notify:
-            _queue(build_letter, dossier.pk)
+            enqueue_on_commit("commissions.tasks.build_letter", dossier.pk)
     # The places nobody received go back to the ledger for the next session.
     session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
         held=False
@@ -858,7 +852,7 @@ def session_validate(*, session, user, on=None, notify=True):
         user=user,
         changes={"validated_at": now, "validated_by": user},
     )
-    _queue(build_minutes, session.pk)
+    enqueue_on_commit("commissions.tasks.build_minutes", session.pk)
     return session
 
 
@@ -1016,10 +1010,8 @@ def reoffer(*, seat, freed_by, place=None, on=None, notify=True):
         notify=False,
     )
     offer = _make_offer(dossier=winner, seat=seat, place=place, on=on, notify=notify)
-    from commissions.tasks import build_letter
-
     if notify:
-        _queue(build_letter, winner.pk)
+        enqueue_on_commit("commissions.tasks.build_letter", winner.pk)
     return offer
 
 

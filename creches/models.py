@@ -11,14 +11,8 @@ from django.db.models.functions import Cast, Sqrt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from creches.enums import CareKind, EstablishmentType, Manager, Weekday
-
-
-def months_between(birth, day):
-    """Whole months of age on `day` for a child born (or due) on `birth`; negative before birth."""
-    months = (day.year - birth.year) * 12 + day.month - birth.month
-    return months - 1 if day.day < birth.day else months
-
+from creches.enums import CareKind, EstablishmentType, Manager
+from portal.enums import Weekday
 
 # One degree of latitude (mean Earth radius 6,371 km × π / 180).
 KM_PER_DEGREE = 111.195

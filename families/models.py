@@ -262,6 +262,8 @@ class ApplicationQuerySet(models.QuerySet):
 class Application(models.Model):
     """The demande d'accueil: one per child, for every mode of care at once."""
 
+    Status = ApplicationStatus  # templates compare with `application.Status.COMPLETE`, never a literal value
+
     number = models.CharField(_("numéro"), max_length=12, unique=True, editable=False)
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="applications", verbose_name=_("foyer"))
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="applications", verbose_name=_("enfant"))

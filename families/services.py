@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from creches.models import months_between
 from families import notifications
 from families.enums import (
     CLOSED_STATUSES,
@@ -47,6 +46,7 @@ from families.workflow import (
     OFFER_TARGETS,
     pieces_refusal,
 )
+from portal.dates import months_between
 from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
@@ -271,11 +271,9 @@ def application_submit(*, application, user):
 
 def attestation_queue(application):
     """Record that the attestation is being built, and hand the build to the worker once committed."""
-    from families.tasks import build_attestation
-
     application.attestation_queued_at = timezone.now()
     Application.objects.filter(pk=application.pk).update(attestation_queued_at=application.attestation_queued_at)
-    enqueue_on_commit(build_attestation, application.pk)
+    enqueue_on_commit("families.tasks.build_attestation", application.pk)
 
 
 def attestation_build(application):

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET
 from portal.accounts.roles import Role
 from portal.caching import public_page
 from portal.decorators import allowed_if
+from portal.downloads import file_response
 from portal.models import Collectivite, Domain
-from portal.navigation import ROLE_HOME_SLUGS, ROLE_HOME_TITLES, ROLE_HOME_VIEWS, role_home_url
+from portal.navigation import ROLE_HOME_SLUGS, ROLE_HOME_TITLES, role_home_url, role_home_views
 from portal.perms import can_manage_users, can_see_role_home, is_signed_in
 
 ROLES_BY_SLUG = {slug: role for role, slug in ROLE_HOME_SLUGS.items()}
@@ -48,7 +49,7 @@ def role_home(request, slug):
         raise Http404
     if not can_see_role_home(request.user, role):
         raise PermissionDenied
-    if role in ROLE_HOME_VIEWS:
+    if role in role_home_views():
         return redirect(role_home_url(role))
     return render(
         request,
@@ -139,11 +140,11 @@ def my_data(request):
             for change in user.role_changes.all()
         ],
     }
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    return file_response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        filename="mes-donnees.json",
+        content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
-    return response
 
 
 @login_not_required

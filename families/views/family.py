@@ -1,12 +1,15 @@
 """The family's pages. Every query starts from the signed-in account's own family: another
 family's ids simply do not resolve (404)."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -30,6 +33,7 @@ from families.notifications import RENEWAL_SALT
 from families.perms import is_family
 from families.workflow import EDITABLE_STATUSES, NEXT_STEPS, TransitionError, pieces_refusal, targets
 from portal.decorators import allowed_if
+from portal.downloads import file_response
 
 
 def own_applications(request):
@@ -304,9 +308,11 @@ def document_withdraw(request, pk):
 @require_GET
 def document_download(request, pk):
     document = get_object_or_404(Document.objects.filter(application__family__account=request.user), pk=pk)
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.document_type.code}{document.extension}"'
-    return response
+    return file_response(
+        document.file.open("rb"),
+        filename=f"{document.document_type.code}{document.extension}",
+        content_type=document.content_type,
+    )
 
 
 @allowed_if(is_family)
@@ -419,9 +425,11 @@ def attestation_download(request, pk):
     if not application.submitted_at:
         raise Http404
     services.attestation_ensure(application)
-    response = FileResponse(application.attestation.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="attestation-{application.number}.pdf"'
-    return response
+    return file_response(
+        application.attestation.open("rb"),
+        filename=f"attestation-{application.number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @allowed_if(is_family)
@@ -429,9 +437,11 @@ def attestation_download(request, pk):
 def family_data_export(request):
     """The family downloads everything the guichet holds about its foyer."""
     data = services.family_export(services.family_for(request.user))
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="mon-foyer.json"'
-    return response
+    return file_response(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        filename="mon-foyer.json",
+        content_type="application/json; charset=utf-8",
+    )
 
 
 RENEWAL_MAX_AGE = 60 * 24 * 3600

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, OuterRef, Prefetch, Subquery
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,6 @@ from families.forms_guichet import (
     QueueFilterForm,
     QuotientFamilialForm,
     TransitionForm,
-    territory_communes,
 )
 from families.models import Application, AuditEntry, Document, Guardian, Wish
 from families.pdf_safety import pdf_is_clean
@@ -44,6 +43,8 @@ from families.services import (
 )
 from families.workflow import TransitionError, generic_staff_targets, targets
 from portal.decorators import allowed_if
+from portal.downloads import file_response
+from portal.models import Collectivite
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import spreadsheet_safe
 
@@ -177,10 +178,9 @@ def queue_export(request, fmt):
         content = "\ufeff" + dataset.export("csv", delimiter=";")
     else:
         content = dataset.export("xlsx")
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="demandes-{timezone.localdate():%Y-%m-%d}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        content, filename=f"demandes-{timezone.localdate():%Y-%m-%d}.{fmt}", content_type=EXPORT_FORMATS[fmt]
+    )
 
 
 # --- The dossier ---------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ def dossier_context(application, *, bound=None, bound_document=None):
     )
     past_documents = [document for document in documents if not document.is_current]
     documents = [document for document in documents if document.is_current]
-    territory = {commune["code_insee"] for commune in territory_communes()}
+    territory = {commune.code_insee for commune in Collectivite.current_territory()}
     planning = application.planning or {}
     return {
         "application": application,
@@ -442,13 +442,11 @@ def document_file(request, pk):
     # cleaned, and still active, is only offered for download.
     inline = document.content_type != "application/pdf" or pdf_is_clean(handle)
     handle.seek(0)
-    response = FileResponse(
-        handle, content_type=document.content_type, as_attachment=not inline, filename=document.original_name
+    response = file_response(
+        handle, filename=document.original_name, content_type=document.content_type, inline=inline
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
-    response["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -39,7 +39,7 @@ def user_list(request):
 def user_invite_view(request):
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = user_invite(request=request, invited_by=request.user, **form.cleaned_data)
+        user = user_invite(invited_by=request.user, **form.cleaned_data)
         messages.success(request, _("Invitation envoyée à %(email)s.") % {"email": user.email})
         return redirect("accounts:user_list")
     return render(request, "accounts/user_invite.html", {"form": form})

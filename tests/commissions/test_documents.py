@@ -10,7 +10,7 @@ from families.enums import ApplicationStatus
 from families.models import Application, Situation, Wish
 from tests.commissions.test_ledger import City
 from tests.commissions.test_sessions import pdf_text, staff_in
-from tests.families.builders import establishment_in
+from tests.families.factories import establishment_in
 from tests.utils import client_for
 
 

@@ -26,7 +26,7 @@ from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
 from tests.commissions.test_sessions import staff_in
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.families.factories import application_in, establishment_in, family_in
 from tests.utils import client_for
 
 

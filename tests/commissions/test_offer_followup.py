@@ -20,7 +20,7 @@ from creches.models import PlaceOpening
 from families.enums import Actor, ApplicationStatus, AuditAction
 from families.models import Application, AuditEntry
 from tests.commissions.test_sessions import World, allocated
-from tests.families.builders import application_in, child_in
+from tests.families.factories import application_in, child_in
 from tests.utils import client_for
 
 
@@ -140,8 +140,11 @@ def test_the_generic_status_form_cannot_answer_an_offer_for_the_family(validated
     client = client_for(world.collectivite, world.agent)
     page = client.get(f"/guichet/demandes/{offer.application_id}/").content.decode()
     status_select = re.search(r'<select name="to_status".*?</select>', page, re.S).group(0)
-    assert 'value="acceptee"' not in status_select and 'value="refusee"' not in status_select
-    response = client.post(f"/guichet/demandes/{offer.application_id}/statut", {"to_status": "acceptee", "reason": ""})
+    assert f'value="{ApplicationStatus.ACCEPTEE}"' not in status_select
+    assert f'value="{ApplicationStatus.REFUSEE}"' not in status_select
+    response = client.post(
+        f"/guichet/demandes/{offer.application_id}/statut", {"to_status": ApplicationStatus.ACCEPTEE, "reason": ""}
+    )
     assert response.status_code == 400
     with world:
         assert Application.objects.get(pk=offer.application_id).status == ApplicationStatus.PROPOSITION

@@ -29,7 +29,7 @@ from creches.models import Establishment, Section
 from families.enums import Actor, ApplicationStatus
 from families.models import Application, Child, Situation, StatusChange
 from portal.accounts.roles import Role
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.families.factories import application_in, establishment_in, family_in
 from tests.utils import client_for, demo_user, user_in
 
 DEMO_ROLES = ["parent", "parent2", "am", "animatrice", "agent", "directrice", "commission", "elu", "admin"]

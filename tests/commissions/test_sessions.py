@@ -29,7 +29,7 @@ from creches.models import PlaceOpening
 from families.enums import Actor, ApplicationStatus, AuditAction
 from families.models import Application, AuditEntry, Guardian, Situation, Wish
 from portal.accounts.roles import Role
-from tests.families.builders import application_in, child_in, establishment_in, family_in
+from tests.families.factories import application_in, child_in, establishment_in, family_in
 from tests.utils import client_for, user_in
 
 SURNAMES = ["Zephyrinou", "Quillembert", "Vasquelin"]

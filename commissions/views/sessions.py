@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,6 +33,7 @@ from families.enums import AuditAction
 from families.models import AuditEntry, Situation
 from families.perms import is_family
 from portal.decorators import allowed_if
+from portal.downloads import file_response
 from portal.perms import is_signed_in
 from portal.workflows import Actor
 
@@ -422,9 +423,7 @@ def dossier_swap(request, pk, number):
 def _pdf(field, filename):
     if not field:
         raise Http404
-    response = FileResponse(field.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(field.open("rb"), filename=filename, content_type="application/pdf")
 
 
 @allowed_if(perms.can_list_sessions)
