@@ -192,7 +192,7 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("portal.tasks.clear_expired_sessions",),
     },
     # Beat runs in the public schema: the platform operators' own expired sessions.
-    "sessions-expirees-plateforme": {"task": "portal.tasks.clear_expired_sessions", "schedule": 24 * 3600},
+    "sessions-expirees-plateforme": {"task": "portal.tasks.clear_expired_sessions", "schedule": 24 * 3600, "args": ()},
     "renouvellements": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,

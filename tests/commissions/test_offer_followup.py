@@ -19,7 +19,7 @@ from commissions.models import Offer, Place
 from creches.models import PlaceOpening
 from families.enums import Actor, ApplicationStatus, AuditAction
 from families.models import Application, AuditEntry
-from tests.commissions.test_sessions import World, allocated
+from tests.commissions.factories import World, allocated
 from tests.families.factories import application_in, child_in
 from tests.utils import client_for
 

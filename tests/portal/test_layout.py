@@ -101,3 +101,16 @@ def test_portal_imports_no_domain_app():
         if module.split(".")[0] == "portal"
     }
     assert {module: targets for module, targets in upward.items() if targets} == {}
+
+
+def test_the_apps_fill_the_registries_and_every_menu_entry_resolves():
+    from django.urls import reverse
+
+    from portal.navigation import app_entries, role_home_views
+    from portal.registry import app_modules
+
+    assert {"families.urls", "creches.urls", "commissions.urls"} <= set(app_modules("urls"))
+    assert {"families.api.urls", "creches.api.urls", "commissions.api.urls"} <= set(app_modules("api.urls"))
+    assert app_entries()
+    for url_name in [entry.url_name for entry in app_entries()] + list(role_home_views().values()):
+        reverse(url_name)
