@@ -126,7 +126,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         validators = []
 
     def own_child(self, child_id):
-        child = Child.objects.filter(family__account=self.context["request"].user, pk=child_id).first()
+        user = self.context["request"].user
+        child = Child.objects.visible_to(user).filter(family__account=user, pk=child_id).first()
         if child is None:
             raise RefusedByRules({"child": [_("Cet enfant n'est pas rattaché à votre foyer.")]})
         return child
@@ -248,7 +249,8 @@ class FamilyApplicationViewSet(
 
     def get_queryset(self):
         return (
-            Application.objects.filter(family__account=self.request.user)
+            Application.objects.visible_to(self.request.user)
+            .owned_by(self.request.user)
             .select_related("child")
             .prefetch_related("wishes")
             .order_by("-created_at")

@@ -27,9 +27,9 @@ from families.forms import (
 )
 from families.models import Application, Child, Document, DocumentType, GuichetSettings
 from families.notifications import RENEWAL_SALT
-from families.perms import is_family
+from families.perms import can_edit_own_application, can_edit_own_document, is_family
 from families.workflow import NEXT_STEPS, TransitionError, targets
-from portal.decorators import allowed_if
+from portal.decorators import allowed_if, get_visible_object_or_404
 
 EDITABLE = {
     ApplicationStatus.BROUILLON,
@@ -40,12 +40,10 @@ EDITABLE = {
 }
 
 
-def own_applications(request):
-    return Application.objects.filter(family__account=request.user)
-
-
 def own_application(request, pk):
-    return get_object_or_404(own_applications(request).select_related("child", "family"), pk=pk)
+    """The request `pk` if the signed-in person may see it (else 404); `can_edit_own_application` then says
+    whether it is theirs to act on as a family."""
+    return get_visible_object_or_404(Application.objects.select_related("child", "family"), request.user, pk=pk)
 
 
 @allowed_if(is_family)
@@ -121,7 +119,7 @@ def family_edit(request):
 @require_http_methods(["GET", "POST"])
 def child_edit(request, pk=None):
     family = services.family_for(request.user)
-    child = get_object_or_404(Child, pk=pk, family=family) if pk else Child(family=family)
+    child = get_visible_object_or_404(family.children, request.user, pk=pk) if pk else Child(family=family)
     form = ChildForm(request.POST or None, instance=child)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -139,7 +137,7 @@ def child_edit(request, pk=None):
 @require_http_methods(["GET", "POST"])
 def application_create(request, child_pk):
     family = services.family_for(request.user)
-    child = get_object_or_404(Child, pk=child_pk, family=family)
+    child = get_visible_object_or_404(family.children, request.user, pk=child_pk)
     if request.method == "GET":
         if (existing := services.live_application_of(child)) is not None:
             messages.info(request, services.ONE_REQUEST_PER_CHILD % {"child": child.display_name})
@@ -170,11 +168,11 @@ def application_create(request, child_pk):
 
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-def application_edit(request, pk):
-    application = own_application(request, pk)
+@allowed_if(can_edit_own_application, obj=own_application)
+def application_edit(request, application):
     if application.status not in EDITABLE:
         messages.error(request, _("Cette demande ne peut plus être modifiée."))
-        return redirect("families:application_detail", pk=pk)
+        return redirect("families:application_detail", pk=application.pk)
     max_wishes = GuichetSettings.current().max_wishes
     form = ApplicationForm(request.POST or None, instance=application, child=application.child, max_wishes=max_wishes)
     if request.method == "POST" and form.is_valid():
@@ -189,7 +187,7 @@ def application_edit(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("Demande modifiée."))
-            return redirect("families:application_detail", pk=pk)
+            return redirect("families:application_detail", pk=application.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -239,8 +237,8 @@ def detail_context(request, application, **forms):
 
 @allowed_if(is_family)
 @require_GET
-def application_detail(request, pk):
-    application = own_application(request, pk)
+@allowed_if(can_edit_own_application, obj=own_application)
+def application_detail(request, application):
     return render(request, "families/application_detail.html", detail_context(request, application))
 
 
@@ -252,8 +250,8 @@ def rerender(request, application, status=400, **forms):
 
 @allowed_if(is_family)
 @require_POST
-def document_upload(request, pk):
-    application = own_application(request, pk)
+@allowed_if(can_edit_own_application, obj=own_application)
+def document_upload(request, application):
     form = DocumentUploadForm(request.POST, request.FILES)
     if application.status not in EDITABLE:
         form.add_error(None, _("Cette demande ne reçoit plus de pièces."))
@@ -278,16 +276,17 @@ def piece_url(application, document_type):
     return reverse("families:application_detail", args=[application.pk]) + f"#piece-{document_type.code}"
 
 
+def own_document(request, pk):
+    return get_visible_object_or_404(
+        Document.objects.select_related("application__family", "document_type"), request.user, pk=pk
+    )
+
+
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-def document_withdraw(request, pk):
+@allowed_if(can_edit_own_document, obj=own_document)
+def document_withdraw(request, document):
     """The family takes back a piece not checked yet: a confirmation page first (works without JavaScript)."""
-    document = get_object_or_404(
-        Document.objects.filter(application__family__account=request.user).select_related(
-            "application", "document_type"
-        ),
-        pk=pk,
-    )
     application = document.application
     error = None
     if application.status not in EDITABLE:
@@ -310,8 +309,8 @@ def document_withdraw(request, pk):
 
 @allowed_if(is_family)
 @require_GET
-def document_download(request, pk):
-    document = get_object_or_404(Document.objects.filter(application__family__account=request.user), pk=pk)
+@allowed_if(can_edit_own_document, obj=own_document)
+def document_download(request, document):
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.document_type.code}{document.extension}"'
     return response
@@ -319,8 +318,8 @@ def document_download(request, pk):
 
 @allowed_if(is_family)
 @require_POST
-def application_submit(request, pk):
-    application = own_application(request, pk)
+@allowed_if(can_edit_own_application, obj=own_application)
+def application_submit(request, application):
     form = SubmitForm(request.POST)
     if application.status != ApplicationStatus.BROUILLON:
         form.add_error(None, _("Cette demande est déjà déposée."))
@@ -337,15 +336,15 @@ def application_submit(request, pk):
                     "télécharge depuis l'encadré « Statut » ci-dessous."
                 ),
             )
-            return redirect("families:application_detail", pk=pk)
+            return redirect("families:application_detail", pk=application.pk)
     return rerender(request, application, submit_form=form)
 
 
 @allowed_if(is_family)
 @require_POST
-def application_resubmit(request, pk):
+@allowed_if(can_edit_own_application, obj=own_application)
+def application_resubmit(request, application):
     """The family has added what was missing: the guichet takes the request up again."""
-    application = own_application(request, pk)
     try:
         services.application_transition(
             application=application,
@@ -356,33 +355,33 @@ def application_resubmit(request, pk):
         )
     except TransitionError as error:
         messages.error(request, str(error))
-        return redirect("families:application_detail", pk=pk)
+        return redirect("families:application_detail", pk=application.pk)
     messages.success(request, _("Le guichet va reprendre l'instruction de votre demande."))
-    return redirect("families:application_detail", pk=pk)
+    return redirect("families:application_detail", pk=application.pk)
 
 
 @allowed_if(is_family)
 @require_POST
-def application_reopen(request, pk):
+@allowed_if(can_edit_own_application, obj=own_application)
+def application_reopen(request, application):
     """An expired request starts a new period (the same request, filed again today)."""
-    application = own_application(request, pk)
     try:
         services.application_reopen(application=application, user=request.user)
     except (TransitionError, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, _("Votre demande repart pour une nouvelle période : le guichet la vérifie."))
-    return redirect("families:application_detail", pk=pk)
+    return redirect("families:application_detail", pk=application.pk)
 
 
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-def application_cancel(request, pk):
+@allowed_if(can_edit_own_application, obj=own_application)
+def application_cancel(request, application):
     """Cancelling is final: a page says what it means and asks for confirmation (works without JavaScript)."""
-    application = own_application(request, pk)
     if ApplicationStatus.ANNULEE not in targets(application.status, Actor.FAMILY):
         messages.error(request, _("Cette demande ne peut plus être annulée."))
-        return redirect("families:application_detail", pk=pk)
+        return redirect("families:application_detail", pk=application.pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -408,22 +407,22 @@ def application_cancel(request, pk):
 
 @allowed_if(is_family)
 @require_POST
-def message_post(request, pk):
-    application = own_application(request, pk)
+@allowed_if(can_edit_own_application, obj=own_application)
+def message_post(request, application):
     form = MessageForm(request.POST)
     if form.is_valid():
         services.message_send(
             application=application, user=request.user, body=form.cleaned_data["body"], from_family=True
         )
         messages.success(request, _("Message envoyé au guichet."))
-        return redirect("families:application_detail", pk=pk)
+        return redirect("families:application_detail", pk=application.pk)
     return rerender(request, application, message_form=form)
 
 
 @allowed_if(is_family)
 @require_GET
-def attestation_download(request, pk):
-    application = own_application(request, pk)
+@allowed_if(can_edit_own_application, obj=own_application)
+def attestation_download(request, application):
     if not application.submitted_at:
         raise Http404
     services.attestation_ensure(application)
