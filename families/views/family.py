@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commissions.prepared import pending_offers, prepare_application
 from families import services
 from families.enums import LIVE_STATUSES, USABLE_DOCUMENT_STATUSES, Actor, ApplicationStatus
 from families.forms import (
@@ -56,6 +58,10 @@ def dashboard(request):
         .prefetch_related("wishes__establishment", "documents")
         .order_by("-created_at")
     )
+    # The offer notice of a request with a place proposed: one query for them all, none when there is none.
+    applications = list(applications)
+    offered = [application for application in applications if application.status == ApplicationStatus.PROPOSITION]
+    prefetch_related_objects(offered, pending_offers())
     rows = []
     live_by_child = {}
     for application in applications:
@@ -198,6 +204,7 @@ def application_edit(request, application):
 
 
 def detail_context(request, application, **forms):
+    prepare_application(application)  # what the score and offers tags show
     checklist = services.pieces_checklist(application)
     settings = GuichetSettings.current()
     last_request = (

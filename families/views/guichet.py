@@ -14,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commissions.prepared import prepare_application
 from families.enums import WEEKDAYS, Actor, ApplicationStatus, AuditAction, DocumentStatus
 from families.forms_guichet import (
     QUEUE_STATUSES,
@@ -227,6 +228,7 @@ def other_targets(application):
 def dossier_context(application, *, bound=None, bound_document=None):
     """Everything the dossier shows; `bound` holds the action form that failed, to show its errors."""
     bound = bound or {}
+    prepare_application(application)  # what the score and offers tags show
     family = application.family
     allowed = targets(application.status, Actor.STAFF)
     forms = {}
