@@ -150,7 +150,7 @@ class IsoDateField(forms.DateField):
 
 class QueueQueryForm(QueueFilterForm):
     """The queue's filters as the API's query parameters, each validated as its schema declares it
-    (families.views.api): a parameter is either absent or a value, written exactly (no spaces trimmed), any
+    (families.api.queue): a parameter is either absent or a value, written exactly (no spaces trimmed), any
     INSEE or section code filters (the page's lists offer only the territory's), and a date range that ends
     before it starts is simply an empty list."""
 

@@ -6,10 +6,6 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
-from commissions.api import SessionDetailView, SessionListView
-from creches.api import EstablishmentViewSet
-from families.api_family import FamilyApplicationViewSet
-from families.views.api import QueueView
 from portal import views
 from portal.api import MeView
 from portal.sitemaps import EstablishmentSitemap, PublicPagesSitemap
@@ -18,31 +14,9 @@ from portal.sitemaps import EstablishmentSitemap, PublicPagesSitemap
 api_v1 = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("moi/", login_not_required(MeView.as_view()), name="me"),
-    path(
-        "etablissements/",
-        login_not_required(EstablishmentViewSet.as_view({"get": "list"})),
-        name="establishments",
-    ),
-    path(
-        "etablissements/<int:pk>/",
-        login_not_required(EstablishmentViewSet.as_view({"get": "retrieve"})),
-        name="establishment",
-    ),
-    path(
-        "demandes/",
-        login_not_required(FamilyApplicationViewSet.as_view({"get": "list", "post": "create"})),
-        name="family_applications",
-    ),
-    path(
-        "demandes/<int:pk>/",
-        login_not_required(
-            FamilyApplicationViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
-        ),
-        name="family_application",
-    ),
-    path("guichet/demandes/", login_not_required(QueueView.as_view()), name="queue"),
-    path("commissions/seances/", login_not_required(SessionListView.as_view()), name="sessions"),
-    path("commissions/seances/<int:pk>/", login_not_required(SessionDetailView.as_view()), name="session"),
+    path("", include("creches.api.urls")),
+    path("", include("families.api.urls")),
+    path("", include("commissions.api.urls")),
 ]
 
 urlpatterns = [

@@ -6,7 +6,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 
 from creches.enums import CareKind
-from families.api_serializers import QueueApplicationSerializer
+from families.api.serializers import QueueApplicationSerializer
 from families.enums import CareMode
 from families.forms_guichet import NO, QUEUE_STATUSES, YES, QueueQueryForm
 from families.models import Application
