@@ -1,5 +1,7 @@
 """Helpers for tests: clients on a collectivité's domain, accounts inside its schema."""
 
+import threading
+
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
@@ -88,3 +90,29 @@ def assert_constant_queries(client, url, make_rows, *, expected, many=8, **reque
     )
     assert counts[0] == expected, f"{url}: {counts[0]} queries, {expected} expected (fix `expected` if intended)"
     return counts[0]
+
+
+def race(collectivite, *attempts):
+    """Run the attempts at once, each in its own thread, database connection and transaction, inside
+    `collectivite`: what each returned, or the exception it raised. The data they touch must be committed
+    (see `committed` in tests/conftest.py)."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [None] * len(attempts)
+
+    def run(index, attempt):
+        try:
+            with tenant_context(collectivite):
+                barrier.wait()
+                try:
+                    outcomes[index] = attempt()
+                except Exception as error:  # noqa: BLE001 — the outcome under test
+                    outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

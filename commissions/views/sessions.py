@@ -28,11 +28,13 @@ from commissions.forms_sessions import (
 )
 from commissions.models import CommissionSettings, Dossier, Offer, Session
 from commissions.services import refusal_penalty
+from commissions.workflows import SESSION
 from families.enums import AuditAction
 from families.models import AuditEntry, Situation
 from families.perms import is_family
 from portal.decorators import allowed_if, get_visible_object_or_404
 from portal.perms import is_signed_in
+from portal.workflows import Actor
 
 SESSIONS_PAGE_SIZE = 30
 
@@ -299,7 +301,7 @@ def validation_summary(session):
 @allowed_if(perms.can_validate_session, obj=visible_session)
 def session_validate_view(request, session):
     """A summary first, then an explicit confirmation: validating notifies every family of the session."""
-    if session.status != SessionStatus.OPEN or session.allocated_at is None:
+    if not SESSION.allowed(session, SessionStatus.VALIDATED, Actor.STAFF):
         messages.error(request, _("Cette commission ne peut pas être validée à cette étape."))
         return redirect("commissions:session_detail", pk=session.pk)
     form = ValidateForm(request.POST if request.method == "POST" else None)
