@@ -76,11 +76,11 @@ def can_view_application(user, application):
 
 
 @predicate
-def can_edit_own_application(user, application):
-    """The family acts on its own request only (the guichet acts through its own pages)."""
+def is_own_application(user, application):
+    """The family reads and acts on its own request only (the guichet works through its own pages)."""
     return is_family(user) and application.family.account_id == user.pk
 
 
 @predicate
-def can_edit_own_document(user, document):
-    return can_edit_own_application(user, document.application)
+def is_own_document(user, document):
+    return is_own_application(user, document.application)

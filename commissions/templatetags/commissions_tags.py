@@ -74,12 +74,13 @@ def pending_offer_tag(application):
     return next(iter(application.pending_offers), None)
 
 
-@register.simple_tag(name="pending_offer_count")
-def pending_offer_count_tag():
-    """`{% pending_offer_count as count %}`: offers waiting for a family's answer (the agent's home)."""
+@register.simple_tag(takes_context=True, name="pending_offer_count")
+def pending_offer_count_tag(context):
+    """`{% pending_offer_count as count %}`: offers waiting for a family's answer that the person may see (the
+    agent's home; one count, whatever the number of offers)."""
     from commissions.models import Offer
 
-    return Offer.objects.pending().count()
+    return Offer.objects.visible_to(context["request"].user).pending().count()
 
 
 @register.inclusion_tag("commissions/includes/coming_sessions.html", takes_context=True, name="coming_sessions")

@@ -10,7 +10,7 @@ from families import services
 from families.enums import WEEKDAYS
 from families.forms import ApplicationForm
 from families.models import Application, Child, GuichetSettings
-from families.perms import is_family
+from families.perms import is_family, is_own_application
 from portal.api import PredicatePermission
 from portal.api_defaults import JSONParser
 from portal.api_schema import VALIDATION
@@ -244,7 +244,7 @@ class FamilyApplicationViewSet(
     """A family's own requests: another family's ids answer 404."""
 
     serializer_class = ApplicationSerializer
-    permission_classes = [PredicatePermission.of(is_family)]
+    permission_classes = [PredicatePermission.of(is_family, obj=is_own_application)]
     parser_classes = [JSONParser]
 
     def get_queryset(self):

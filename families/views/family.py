@@ -29,13 +29,13 @@ from families.forms import (
 )
 from families.models import Application, Child, Document, DocumentType, GuichetSettings
 from families.notifications import RENEWAL_SALT
-from families.perms import can_edit_own_application, can_edit_own_document, is_family
+from families.perms import is_family, is_own_application, is_own_document
 from families.workflow import EDITABLE_STATUSES, NEXT_STEPS, TransitionError, pieces_refusal, targets
 from portal.decorators import allowed_if, get_visible_object_or_404
 
 
 def own_application(request, pk):
-    """The request `pk` if the signed-in person may see it (else 404); `can_edit_own_application` then says
+    """The request `pk` if the signed-in person may see it (else 404); `is_own_application` then says
     whether it is theirs to act on as a family."""
     return get_visible_object_or_404(Application.objects.select_related("child", "family"), request.user, pk=pk)
 
@@ -166,7 +166,7 @@ def application_create(request, child_pk):
 
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def application_edit(request, application):
     if application.status not in EDITABLE_STATUSES:
         messages.error(request, _("Cette demande ne peut plus être modifiée."))
@@ -236,7 +236,7 @@ def detail_context(request, application, **forms):
 
 @allowed_if(is_family)
 @require_GET
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def application_detail(request, application):
     return render(request, "families/application_detail.html", detail_context(request, application))
 
@@ -249,7 +249,7 @@ def rerender(request, application, status=400, **forms):
 
 @allowed_if(is_family)
 @require_POST
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def document_upload(request, application):
     form = DocumentUploadForm(request.POST, request.FILES)
     if refusal := pieces_refusal(application):
@@ -283,7 +283,7 @@ def own_document(request, pk):
 
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-@allowed_if(can_edit_own_document, obj=own_document)
+@allowed_if(is_own_document, obj=own_document)
 def document_withdraw(request, document):
     """The family takes back a piece not checked yet: a confirmation page first (works without JavaScript)."""
     application = document.application
@@ -308,7 +308,7 @@ def document_withdraw(request, document):
 
 @allowed_if(is_family)
 @require_GET
-@allowed_if(can_edit_own_document, obj=own_document)
+@allowed_if(is_own_document, obj=own_document)
 def document_download(request, document):
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.document_type.code}{document.extension}"'
@@ -317,7 +317,7 @@ def document_download(request, document):
 
 @allowed_if(is_family)
 @require_POST
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def application_submit(request, application):
     form = SubmitForm(request.POST)
     if application.status != ApplicationStatus.BROUILLON:
@@ -341,7 +341,7 @@ def application_submit(request, application):
 
 @allowed_if(is_family)
 @require_POST
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def application_resubmit(request, application):
     """The family has added what was missing: the guichet takes the request up again."""
     try:
@@ -361,7 +361,7 @@ def application_resubmit(request, application):
 
 @allowed_if(is_family)
 @require_POST
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def application_reopen(request, application):
     """An expired request starts a new period (the same request, filed again today)."""
     try:
@@ -375,7 +375,7 @@ def application_reopen(request, application):
 
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def application_cancel(request, application):
     """Cancelling is final: a page says what it means and asks for confirmation (works without JavaScript)."""
     if ApplicationStatus.ANNULEE not in targets(application.status, Actor.FAMILY):
@@ -406,7 +406,7 @@ def application_cancel(request, application):
 
 @allowed_if(is_family)
 @require_POST
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def message_post(request, application):
     form = MessageForm(request.POST)
     if form.is_valid():
@@ -420,7 +420,7 @@ def message_post(request, application):
 
 @allowed_if(is_family)
 @require_GET
-@allowed_if(can_edit_own_application, obj=own_application)
+@allowed_if(is_own_application, obj=own_application)
 def attestation_download(request, application):
     if not application.submitted_at:
         raise Http404

@@ -15,7 +15,7 @@ from django_tenants.utils import tenant_context
 
 from commissions.enums import OfferStatus, SessionStatus
 from commissions.models import Dossier, Offer, Regulation, Reservation, Session
-from creches.models import Establishment, PlaceOpening
+from creches.models import Establishment, FeeScale, PlaceOpening
 from families.enums import AuditAction
 from families.models import AuditEntry, Family
 from portal.accounts.models import RoleChange, User
@@ -176,6 +176,40 @@ def regulations(matrix):
     return make
 
 
+def fee_scales(matrix):
+    def make(count):
+        with inside(matrix):
+            for _ in range(count):
+                scale = FeeScale.objects.order_by("valid_from").first()
+                scale.pk = None
+                scale.valid_from = datetime.date(1990, 1, 1) + datetime.timedelta(days=next(SERIAL))
+                scale.save()
+
+    return make
+
+
+def dossiers(matrix):
+    """Anonymous dossiers in the matrix's session (its page lists them)."""
+
+    def make(count):
+        with inside(matrix):
+            section = lutins().sections.get()
+            for _ in range(count):
+                Dossier.objects.create(
+                    session_id=matrix.objects["session"]["own"],
+                    number=f"D{next(SERIAL):05d}",
+                    age_months=10,
+                    section_code=section.code,
+                    score=3,
+                )
+
+    return make
+
+
+def session_page(matrix):
+    return f"/gestion/commissions/{matrix.objects['session']['own']}/"
+
+
 # (role, url, rows, queries): every list page and API list of the portal.
 LISTS = [
     # Commissions
@@ -185,6 +219,9 @@ LISTS = [
     ("directrice", "/gestion/admissions/", lambda m: offers(m, OfferStatus.ACCEPTED), 8),
     ("agent", "/gestion/propositions/", lambda m: offers(m, OfferStatus.PENDING), 8),
     ("admin", "/gestion/reglement/", regulations, 10),
+    ("agent", session_page, dossiers, 20),
+    ("member", session_page, dossiers, 20),
+    ("parent", "/transparence/", lambda m: sessions(m, SessionStatus.VALIDATED), 10),
     ("agent", "/gestion/places-reservees/", reservations, 9),
     # Families and the guichet
     ("agent", "/guichet/demandes/", applications, 10),
@@ -199,12 +236,18 @@ LISTS = [
     ("directrice", "/gestion/places/", openings, 9),
     ("parent", "/api/v1/etablissements/", establishments, 8),
     ("parent", "/creches/", establishments, 6),
+    ("admin", "/gestion/bareme/", fee_scales, 8),
     # Accounts
     ("admin", "/espace/administration/utilisateurs/", users, 8),
     ("admin", "/espace/administration/utilisateurs/historique/", role_changes, 8),
 ]
 
 
-@pytest.mark.parametrize(("role", "url", "rows", "queries"), LISTS, ids=[f"{r} {u}" for r, u, _m, _q in LISTS])
+def label(role, url):
+    return f"{role} {url if isinstance(url, str) else url.__name__}"
+
+
+@pytest.mark.parametrize(("role", "url", "rows", "queries"), LISTS, ids=[label(r, u) for r, u, _m, _q in LISTS])
 def test_a_list_runs_a_fixed_number_of_queries_whatever_its_rows(matrix, db, role, url, rows, queries):
+    url = url if isinstance(url, str) else url(matrix)
     assert_constant_queries(matrix.clients[role], url, rows(matrix), expected=queries)
