@@ -221,7 +221,7 @@ LISTS = [
     ("admin", "/gestion/reglement/", regulations, 10),
     ("agent", session_page, dossiers, 20),
     ("member", session_page, dossiers, 20),
-    ("parent", "/transparence/", lambda m: sessions(m, SessionStatus.VALIDATED), 10),
+    ("parent", "/transparence/", lambda m: sessions(m, SessionStatus.VALIDATED), 13),
     ("agent", "/gestion/places-reservees/", reservations, 9),
     # Families and the guichet
     ("agent", "/guichet/demandes/", applications, 10),
@@ -236,7 +236,7 @@ LISTS = [
     ("directrice", "/gestion/places/", openings, 9),
     ("parent", "/api/v1/etablissements/", establishments, 8),
     ("parent", "/creches/", establishments, 6),
-    ("admin", "/gestion/bareme/", fee_scales, 8),
+    ("admin", "/gestion/bareme/", fee_scales, 9),
     # Accounts
     ("admin", "/espace/administration/utilisateurs/", users, 8),
     ("admin", "/espace/administration/utilisateurs/historique/", role_changes, 8),
