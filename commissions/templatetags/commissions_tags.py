@@ -8,6 +8,7 @@ from django import template
 from django.utils import timezone
 
 from commissions.scoring import points_text
+from families.perms import is_own_application
 
 register = template.Library()
 
@@ -31,7 +32,7 @@ def application_score_tag(context, application):
         "changed": bool(dossier and score and dossier.effective_score != score.total),
         "today": today,
         # The family reads "votre demande"; staff read "cette demande".
-        "for_family": bool(user and user.is_authenticated and application.family.account_id == user.pk),
+        "for_family": is_own_application(user, application),
     }
 
 
@@ -46,7 +47,7 @@ def application_offers_tag(context, application):
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    for_family = bool(user and user.is_authenticated and application.family.account_id == user.pk)
+    for_family = is_own_application(user, application)
     can_record = bool(user and not for_family and can_follow_offers(user))
     dossiers = application.commission_dossiers
     offers = sorted(
