@@ -8,6 +8,7 @@ plays the other collectivité: its ids never resolve here.
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django_tenants.utils import tenant_context
 
 from commissions.models import Dossier, Offer, Session
@@ -17,6 +18,8 @@ from families.enums import ApplicationStatus
 from families.models import Application, AuditEntry, Child, Document, Family
 from families.perms import can_view_application
 from portal.accounts.models import RoleChange, User
+from tests.portal.matrix_world import DOMAIN
+from tests.utils import demo_user
 
 PEOPLE = ["parent", "other_parent", "agent", "directrice", "member", "elu", "admin", "am", "animatrice"]
 
@@ -172,3 +175,16 @@ def test_an_address_outside_visible_to_is_refused(matrix, db, person, kind, mode
         response = client.get(address.format(pk))
         assert response.status_code in (403, 404), f"{person} {address.format(pk)}: {response.status_code}"
     connection.set_schema_to_public()
+
+
+@pytest.mark.parametrize(("name", "url", "visible", "shown"), LISTS, ids=[row[0] for row in LISTS])
+def test_a_person_of_another_collectivite_sees_no_list_here(matrix, metz, db, name, url, visible, shown):
+    """Signed in at Metz as its administrator, the same browser is nobody on the matrix's domain."""
+    client = Client(HTTP_HOST=DOMAIN)
+    admin = demo_user(metz, "admin")
+    with tenant_context(metz):
+        client.force_login(admin)
+    connection.set_schema_to_public()
+    response = client.get(url)
+    connection.set_schema_to_public()
+    assert response.status_code in (302, 401, 403), f"{url}: {response.status_code}"
