@@ -54,6 +54,7 @@ from families.services import application_transition, audit
 from families.workflow import APPLICATION
 from portal.accounts.roles import Role
 from portal.models import Collectivite
+from portal.perms import has_role
 from portal.tasks import enqueue_on_commit
 from portal.workflows import TransitionError
 
@@ -103,7 +104,7 @@ def session_create(*, title, date, places_until, chair, members=(), user=None):
             % {"date": date.strftime("%d/%m/%Y")},
             code="regulation",
         )
-    if not chair.has_role(Role.ELU, Role.MEMBRE_COMMISSION):
+    if not has_role(chair, Role.ELU, Role.MEMBRE_COMMISSION):
         raise ValidationError(_("La présidence revient à un·e élu·e ou à un membre de la commission."), code="chair")
     if places_until < date:
         raise ValidationError(_("La fin de la période des places doit suivre la date de la commission."))

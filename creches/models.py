@@ -11,6 +11,7 @@ from django.db.models.functions import Cast, Sqrt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from creches import perms
 from creches.enums import CareKind, EstablishmentType, Manager
 from portal.enums import Weekday
 
@@ -65,6 +66,10 @@ class EstablishmentQuerySet(models.QuerySet):
 
     def directed_by(self, user):
         return self.filter(directors=user)
+
+    def declarable_by(self, user):
+        """Where `user` may declare places (creches.perms.declarable_establishments); the catalogue is public."""
+        return self.filter(perms.declarable_establishments(user))
 
 
 class Establishment(models.Model):
@@ -225,6 +230,9 @@ class Section(models.Model):
 
 
 class PlaceOpeningQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(perms.visible_openings(user))
+
     def for_establishments(self, establishments):
         return self.filter(section__establishment__in=establishments)
 

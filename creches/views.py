@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Sum
 from django.http import Http404
@@ -27,15 +27,13 @@ from creches.forms import (
     SimulatorForm,
     StaffEstablishmentFilterForm,
 )
-from creches.models import Establishment, FeeScale
+from creches.models import Establishment, FeeScale, PlaceOpening
 from creches.perms import (
     can_declare_places,
     can_import_establishments,
     can_manage_establishments,
     can_manage_fee_scales,
     can_see_place_openings,
-    declarable_establishments,
-    visible_openings,
 )
 from creches.services import (
     ImportRefused,
@@ -392,9 +390,13 @@ def establishment_import(request):
 @allowed_if(can_see_place_openings)
 @require_GET
 def opening_list(request):
-    openings = visible_openings(request.user).with_related().order_by("-available_from", "section__establishment")
+    openings = (
+        PlaceOpening.objects.visible_to(request.user)
+        .with_related()
+        .order_by("-available_from", "section__establishment")
+    )
     page = Paginator(openings, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
-    establishments = declarable_establishments(request.user).order_by("commune", "name")
+    establishments = Establishment.objects.declarable_by(request.user).order_by("commune", "name")
     return render(
         request,
         "creches/staff/opening_list.html",
@@ -402,12 +404,14 @@ def opening_list(request):
     )
 
 
+def establishment_by_slug(request, slug):
+    return get_object_or_404(Establishment, slug=slug)  # the catalogue is public: anyone may know it exists
+
+
 @allowed_if(can_declare_places)
 @require_http_methods(["GET", "POST"])
-def opening_declare(request, slug):
-    establishment = get_object_or_404(Establishment, slug=slug)
-    if not can_declare_places(request.user, establishment):
-        raise PermissionDenied
+@allowed_if(can_declare_places, obj=establishment_by_slug)
+def opening_declare(request, establishment):
     form = PlaceOpeningForm(request.POST or None, establishment=establishment)
     if request.method == "POST" and form.is_valid():
         opening = place_opening_declare(declared_by=request.user, **form.cleaned_data)
@@ -421,7 +425,9 @@ def opening_declare(request, slug):
             },
         )
         return redirect("creches:opening_declare", slug=establishment.slug)
-    openings = visible_openings(request.user).with_related().filter(section__establishment=establishment)
+    openings = (
+        PlaceOpening.objects.visible_to(request.user).with_related().filter(section__establishment=establishment)
+    )
     return render(
         request,
         "creches/staff/opening_declare.html",

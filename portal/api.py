@@ -12,13 +12,21 @@ class PredicatePermission(permissions.BasePermission):
     """`permission_classes = [PredicatePermission.of(can_x)]`: the API asks the same question as the pages."""
 
     predicate = None
+    object_predicate = None
 
     @classmethod
-    def of(cls, predicate):
-        return type(f"Allowed_{predicate.__name__}", (cls,), {"predicate": staticmethod(predicate)})
+    def of(cls, predicate, obj=None):
+        """`obj`: the per-object predicate (as `allowed_if(..., obj=...)`), asked about each object the view gets;
+        by default the same predicate, with the object."""
+        attributes = {"predicate": staticmethod(predicate), "object_predicate": staticmethod(obj or predicate)}
+        return type(f"Allowed_{predicate.__name__}", (cls,), attributes)
 
     def has_permission(self, request, view):
         return bool(self.predicate(request.user))
+
+    def has_object_permission(self, request, view, obj):
+        # The object was found in the view's `visible_to` queryset; the predicate may still refuse this one.
+        return bool(self.object_predicate(request.user, obj))
 
 
 class MeSerializer(serializers.ModelSerializer):

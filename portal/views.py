@@ -4,7 +4,6 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -42,13 +41,15 @@ def home(request):
     return redirect(role_home_url(role))
 
 
-@require_GET
-def role_home(request, slug):
-    role = ROLES_BY_SLUG.get(slug)
-    if role is None:
+def role_by_slug(request, slug):
+    if slug not in ROLES_BY_SLUG:
         raise Http404
-    if not can_see_role_home(request.user, role):
-        raise PermissionDenied
+    return ROLES_BY_SLUG[slug]
+
+
+@require_GET
+@allowed_if(can_see_role_home, obj=role_by_slug)
+def role_home(request, role):
     if role in role_home_views():
         return redirect(role_home_url(role))
     return render(

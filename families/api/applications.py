@@ -10,7 +10,7 @@ from families import services
 from families.enums import WEEKDAYS
 from families.forms import ApplicationForm
 from families.models import Application, Child, GuichetSettings
-from families.perms import is_family
+from families.perms import is_family, is_own_application
 from portal.api import PredicatePermission
 from portal.api_defaults import JSONParser
 from portal.api_schema import VALIDATION
@@ -126,7 +126,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         validators = []
 
     def own_child(self, child_id):
-        child = Child.objects.filter(family__account=self.context["request"].user, pk=child_id).first()
+        user = self.context["request"].user
+        child = Child.objects.visible_to(user).filter(family__account=user, pk=child_id).first()
         if child is None:
             raise RefusedByRules({"child": [_("Cet enfant n'est pas rattaché à votre foyer.")]})
         return child
@@ -243,12 +244,13 @@ class FamilyApplicationViewSet(
     """A family's own requests: another family's ids answer 404."""
 
     serializer_class = ApplicationSerializer
-    permission_classes = [PredicatePermission.of(is_family)]
+    permission_classes = [PredicatePermission.of(is_family, obj=is_own_application)]
     parser_classes = [JSONParser]
 
     def get_queryset(self):
         return (
-            Application.objects.filter(family__account=self.request.user)
+            Application.objects.visible_to(self.request.user)
+            .owned_by(self.request.user)
             .select_related("child")
             .prefetch_related("wishes")
             .order_by("-created_at")

@@ -5,15 +5,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
+from django.db.models import Count, Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from commissions.prepared import prepare_application
 from families.enums import WEEKDAYS, Actor, ApplicationStatus, AuditAction, DocumentStatus
 from families.forms_guichet import (
     QUEUE_STATUSES,
@@ -27,7 +28,7 @@ from families.forms_guichet import (
     QuotientFamilialForm,
     TransitionForm,
 )
-from families.models import Application, AuditEntry, Document, Guardian, Wish
+from families.models import Application, AuditEntry, Document, Guardian
 from families.pdf_safety import pdf_is_clean
 from families.perms import can_export_queue, can_instruct, can_read_audit_log
 from families.services import (
@@ -42,7 +43,7 @@ from families.services import (
     quotient_familial_verify,
 )
 from families.workflow import TransitionError, generic_staff_targets, targets
-from portal.decorators import allowed_if
+from portal.decorators import allowed_if, get_visible_object_or_404
 from portal.downloads import file_response
 from portal.models import Collectivite
 from portal.outbox.models import OutboxMessage
@@ -56,21 +57,14 @@ RESULTS_TARGET = "queue-results"
 # --- The queue -----------------------------------------------------------------------------------
 
 
-def queue_queryset():
-    """Every filed request with what a row of the queue shows, oldest filing first."""
-    first_wish = Wish.objects.filter(application=OuterRef("pk")).order_by("rank").values("establishment__name")[:1]
-    return (
-        Application.objects.exclude(status=ApplicationStatus.BROUILLON)
-        .with_missing_documents()
-        .select_related("child", "family")
-        .annotate(first_wish=Subquery(first_wish))
-        .order_by(F("submitted_at").asc(nulls_last=True), "id")
-    )
+def queue_queryset(user):
+    """The queue as `user` may see it (every filed request for the guichet), with what a row shows."""
+    return Application.objects.visible_to(user).queue_rows()
 
 
-def status_counts(form):
+def status_counts(form, user):
     """{status: count} over the queue filtered by everything but the status (one aggregate query)."""
-    rows = form.filter(queue_queryset(), with_status=False).order_by().values("status").annotate(count=Count("pk"))
+    rows = form.filter(queue_queryset(user), with_status=False).order_by().values("status").annotate(count=Count("pk"))
     return {row["status"]: row["count"] for row in rows}
 
 
@@ -85,8 +79,8 @@ def _querystring(request, *drop):
 @require_GET
 def queue(request):
     form = QueueFilterForm(request.GET or None)
-    page = Paginator(form.filter(queue_queryset()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = status_counts(form)
+    page = Paginator(form.filter(queue_queryset(request.user)), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = status_counts(form, request.user)
     context = {
         "form": form,
         "page": page,
@@ -162,7 +156,7 @@ def queue_export(request, fmt):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     form = QueueFilterForm(request.GET or None)
-    applications = form.filter(queue_queryset()).prefetch_related(
+    applications = form.filter(queue_queryset(request.user)).prefetch_related(
         Prefetch("family__guardians", queryset=Guardian.objects.order_by("id"))
     )
     dataset = queue_dataset(applications.iterator(chunk_size=2000))
@@ -186,20 +180,23 @@ def queue_export(request, fmt):
 # --- The dossier ---------------------------------------------------------------------------------
 
 
-def staff_application(pk):
-    return get_object_or_404(
+def staff_application(request, pk):
+    """A filed request the person may see (never a family's draft), else 404."""
+    return get_visible_object_or_404(
         Application.objects.exclude(status=ApplicationStatus.BROUILLON).select_related(
             "child", "family", "family__account", "family__quotient_familial_verified_by"
         ),
+        request.user,
         pk=pk,
     )
 
 
-def staff_document(pk):
-    return get_object_or_404(
+def staff_document(request, pk):
+    return get_visible_object_or_404(
         Document.objects.exclude(application__status=ApplicationStatus.BROUILLON).select_related(
             "document_type", "application", "application__child", "uploaded_by", "reviewed_by"
         ),
+        request.user,
         pk=pk,
     )
 
@@ -222,6 +219,7 @@ def review_form(document, data=None):
 def dossier_context(application, *, bound=None, bound_document=None):
     """Everything the dossier shows; `bound` holds the action form that failed, to show its errors."""
     bound = bound or {}
+    prepare_application(application)  # what the score and offers tags show
     family = application.family
     allowed = targets(application.status, Actor.STAFF)
     forms = {}
@@ -281,7 +279,7 @@ def dossier_response(request, application, *, status=200, **bound):
 @allowed_if(can_instruct)
 @require_GET
 def dossier(request, pk):
-    return dossier_response(request, staff_application(pk))
+    return dossier_response(request, staff_application(request, pk))
 
 
 def error_messages(error):
@@ -292,7 +290,7 @@ def error_messages(error):
 
 def run_action(request, pk, key, action, success):
     """Validate the action's form and call the service; on refusal, the dossier again with the errors (400)."""
-    application = staff_application(pk)
+    application = staff_application(request, pk)
     form_class, auto_id = ACTION_FORMS[key]
     extra = {"application": application} if key == "pieces" else {}
     form = form_class(request.POST, auto_id=auto_id, **extra)
@@ -400,7 +398,7 @@ def transition_view(request, pk):
 @allowed_if(can_instruct)
 @require_GET
 def document_page(request, pk):
-    document = staff_document(pk)
+    document = staff_document(request, pk)
     audit(
         user=request.user,
         application=document.application,
@@ -426,7 +424,7 @@ FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'; object-src '
 @allowed_if(can_instruct)
 @require_GET
 def document_file(request, pk):
-    document = staff_document(pk)
+    document = staff_document(request, pk)
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as error:
@@ -453,7 +451,7 @@ def document_file(request, pk):
 @allowed_if(can_instruct)
 @require_POST
 def document_review_view(request, pk):
-    document = staff_document(pk)
+    document = staff_document(request, pk)
     form = review_form(document, request.POST)
     if form.is_valid():
         valid = form.cleaned_data["decision"] == DocumentStatus.VALID
@@ -473,7 +471,7 @@ def document_review_view(request, pk):
                 )
             return redirect(reverse("families:dossier", args=[document.application_id]) + "#pieces")
     messages.error(request, _("Rien n'a été modifié : voyez le message d'erreur sous la pièce."))
-    application = staff_application(document.application_id)
+    application = staff_application(request, document.application_id)
     return dossier_response(request, application, status=400, bound_document=(document.pk, form))
 
 
@@ -484,7 +482,7 @@ def document_review_view(request, pk):
 @require_GET
 def audit_log(request):
     form = AuditLogFilterForm(request.GET or None)
-    entries = form.filter(AuditEntry.objects.select_related("user", "application"))
+    entries = form.filter(AuditEntry.objects.visible_to(request.user).select_related("user", "application"))
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
