@@ -6,6 +6,8 @@ is the élu and whose member is the membre de commission, a director of les Luti
 plays the other collectivité: its ids never resolve here.
 """
 
+from pathlib import Path
+
 import pytest
 from django.db import connection
 from django.test import Client
@@ -21,6 +23,7 @@ from portal.accounts.models import RoleChange, User
 from tests.portal.matrix_world import DOMAIN
 from tests.utils import demo_user
 
+APPS = ["portal", "families", "commissions", "creches", "rpe", "observatoire"]
 PEOPLE = ["parent", "other_parent", "agent", "directrice", "member", "elu", "admin", "am", "animatrice"]
 
 
@@ -188,3 +191,27 @@ def test_a_person_of_another_collectivite_sees_no_list_here(matrix, metz, db, na
     response = client.get(url)
     connection.set_schema_to_public()
     assert response.status_code in (302, 401, 403), f"{url}: {response.status_code}"
+
+
+# --- One way to say it -------------------------------------------------------------------------------------------
+
+# Where refusing by hand is the point: the decorator itself, and allauth's adapter (no client address, no login).
+REFUSERS = {"portal/decorators.py", "portal/accounts/adapter.py"}
+
+
+def test_no_view_refuses_by_hand():
+    """Pages refuse through `allowed_if` (and `get_visible_object_or_404`), never a `raise PermissionDenied`."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for app in APPS
+        for path in (root / app).rglob("*.py")
+        if "raise PermissionDenied" in path.read_text() and str(path.relative_to(root)) not in REFUSERS
+    ]
+    assert offenders == []
+
+
+def test_one_role_helper():
+    """`portal.perms.has_role` is the only way to ask for a role: the account model does not repeat it."""
+    assert not hasattr(User, "has_role")
+    assert not hasattr(User, "is_staff_member")
