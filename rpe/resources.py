@@ -1,8 +1,8 @@
 """The département's list of agréments in and out of CSV and XLSX, with django-import-export.
 
 One row per assistant maternel, matched on the agrément number. The agrément's places fit in one
-column, "places:âge min-âge max" (months), "D" at the end for a dérogation, separated by " ; ":
-"2:0-36 ; 1:0-72:D". Contact data (phone, email) from the list fill an empty profile only: the AM
+column, "places:âge min-âge max" (months), "D" at the end for a dérogation, separated by " / "
+(not ";", the delimiter of French CSV files): "2:0-36 / 1:0-72:D". Contact data (phone, email) from the list fill an empty profile only: the AM
 keeps hers up to date herself.
 """
 
@@ -41,9 +41,9 @@ PLACE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*-\s*(\d+)\s*(?::\s*([dD]))?\s*$")
 
 
 def parse_places(text):
-    """[(count, age min, age max, dérogation)] from "2:0-36 ; 1:0-72:D", or ValueError in French."""
+    """[(count, age min, age max, dérogation)] from "2:0-36 / 1:0-72:D", or ValueError in French."""
     places = []
-    for item in [item for item in re.split(r"[;|]", str(text or "")) if item.strip()]:
+    for item in [item for item in re.split(r"[;|/+]", str(text or "")) if item.strip()]:
         match = PLACE.match(item)
         if not match:
             raise ValueError(
@@ -62,7 +62,7 @@ def parse_places(text):
 
 
 def render_places(places):
-    return " ; ".join(
+    return " / ".join(
         f"{place.count}:{place.age_min_months}-{place.age_max_months}{':D' if place.is_derogation else ''}"
         for place in places
     )
