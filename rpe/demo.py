@@ -333,9 +333,7 @@ def availability_seed(rng, today, places):
         when = today - datetime.timedelta(days=days_ago)
         free = rng.random() < 0.55
         status = (
-            AvailabilityStatus.NONE
-            if not free
-            else rng.choice([AvailabilityStatus.NOW, AvailabilityStatus.FROM_DATE])
+            AvailabilityStatus.NONE if not free else rng.choice([AvailabilityStatus.NOW, AvailabilityStatus.FROM_DATE])
         )
         half_days = WEEKDAY_HALF_DAYS if rng.random() < 0.6 else rng.sample(WEEKDAY_HALF_DAYS, rng.randint(4, 8))
         availabilities.append(

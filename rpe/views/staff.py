@@ -111,20 +111,22 @@ def staff_am(request, pk):
 @allowed_if(can_use_relais_pages)
 @require_GET
 def am_detail(request, pk):
-    am = staff_am(request, pk)
-    places = am.places.select_related("availability")
-    changes = am.availability_changes.select_related("user")[:20]
+    return detail_page(request, staff_am(request, pk))
+
+
+def detail_page(request, am, activity_form=None, status=200):
     return render(
         request,
         "rpe/directory/am_detail.html",
         {
             "am": am,
-            "places": places,
-            "changes": changes,
+            "places": am.places.select_related("availability"),
+            "changes": am.availability_changes.select_related("user")[:20],
             "commune": geo.commune_name(request.tenant, am.code_insee),
-            "activity_form": ActivityForm(initial={"status": am.activity_status}),
+            "activity_form": activity_form or ActivityForm(initial={"status": am.activity_status}),
             "is_stale": am.is_stale(),
         },
+        status=status,
     )
 
 
@@ -170,8 +172,7 @@ def am_activity(request, pk):
     am = staff_am(request, pk)
     form = ActivityForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Choisissez un état d'activité."))
-        return redirect("rpe:am_detail", pk=am.pk)
+        return detail_page(request, am, activity_form=form, status=400)
     am_activity_set(am=am, status=form.cleaned_data["status"])
     status = ActivityStatus(form.cleaned_data["status"])
     messages.success(request, _("Activité mise à jour : %(status)s.") % {"status": status.label})
