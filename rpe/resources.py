@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from creches.resources import ChoiceWidget, IntegerWidget
-from rpe.enums import ActivityStatus, Workplace
+from rpe.enums import Workplace
 from rpe.geo import coarsen, commune_centre
 from rpe.models import AgrementPlace, AssistantMaternel, Mam, Relais
 
@@ -216,13 +216,6 @@ class AgrementResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:
             instance.arrived_on = self.today
-        if instance.activity_status == ActivityStatus.ARCHIVED:
-            # Back on the list: in activity again.
-            instance.activity_status, instance.activity_status_on, instance.archived_on = (
-                ActivityStatus.ACTIVE,
-                self.today,
-                None,
-            )
         if instance.latitude is None and self.collectivite is not None:
             instance.coarse_latitude, instance.coarse_longitude = commune_centre(
                 self.collectivite, instance.code_insee

@@ -9,6 +9,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from portal.workflows import Actor
 from rpe.enums import ActivityStatus, AvailabilityStatus
 from rpe.imports import ImportRefused, agrements_check, agrements_import, read_dataset
 from rpe.models import AgrementPlace, AssistantMaternel
@@ -72,6 +73,7 @@ def test_the_import_creates_updates_and_archives_the_absent_keeping_them(alpha, 
         leaving.refresh_from_db()
         assert (leaving.activity_status, leaving.archived_on) == (ActivityStatus.ARCHIVED, timezone.localdate())
         assert AgrementPlace.objects.filter(am=leaving).exists(), "archived, not deleted"
+        assert leaving.activity_log.get().to_status == ActivityStatus.ARCHIVED
 
 
 BAD = csv(
@@ -144,3 +146,24 @@ def test_a_bad_file_through_the_page_is_a_400_with_the_report(alpha, directory):
     assert response.status_code == 400
     assert "Aucun relais ne couvre la commune" in response.content.decode()
     assert "token" not in response.context or not response.context.get("token")
+
+
+def test_an_archived_am_back_on_the_list_is_in_activity_again_and_the_log_says_why(alpha, directory):
+    relais, _staying, _leaving = directory
+    with tenant_context(alpha):
+        back = AssistantMaternelFactory(
+            relais=relais,
+            agrement_number="44-0003",
+            activity_status=ActivityStatus.ARCHIVED,
+            archived_on=datetime.date(2024, 5, 1),
+        )
+        report = agrements_import(dataset=read_dataset(GOOD, "csv"), collectivite=alpha)
+        assert [am.pk for am in report.returning] == [back.pk]
+        back.refresh_from_db()
+        assert (back.activity_status, back.archived_on) == (ActivityStatus.ACTIVE, None)
+        log = back.activity_log.get()
+        assert (log.from_status, log.to_status, log.actor) == (
+            ActivityStatus.ARCHIVED,
+            ActivityStatus.ACTIVE,
+            Actor.SYSTEM,
+        )
