@@ -142,8 +142,10 @@ def am_edit(request, pk):
 
 
 def profile_page(request, am, *, staff, status=None):
-    form = AmProfileForm(request.POST if status is None else None, instance=am)
-    if request.method == "POST" and form.is_valid():
+    # An empty POST (nothing submitted) is not a profile with every field cleared: the form is shown again.
+    submitted = request.method == "POST" and status is None and bool(request.POST)
+    form = AmProfileForm(request.POST if submitted else None, instance=am)
+    if submitted and form.is_valid():
         try:
             am_profile_update(am=am, changes={name: form.cleaned_data[name] for name in form.fields})
         except ValidationError as error:

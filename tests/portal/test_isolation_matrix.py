@@ -630,7 +630,7 @@ assistant-maternel/profil/
     others: 403 | 403
 assistant-maternel/activite/
     anonymous: 302>login | 302>login
-    am: 405 | 302>/assistant-maternel/profil/
+    am: 405 | 400
     others: 403 | 403
 assistant-maternel/disponibilites/
     anonymous: 302>login | 302>login

@@ -94,6 +94,7 @@ def test_an_am_edits_her_own_profile_and_nothing_else(vie_et_boulogne):
         other_phone = other.phone
     page = client.get("/assistant-maternel/profil/").content.decode()
     assert mine.agrement_number in page and other.agrement_number not in page
+    assert f'value="{mine.phone}"' in page, "the form shows her profile as it is"
     response = client.post(
         "/assistant-maternel/profil/",
         {
