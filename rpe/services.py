@@ -217,7 +217,7 @@ def reminders_send(today=None):
         return 0
     deadline, days = step
     start = previous_deadline(deadline)
-    due = AssistantMaternel.objects.remindable().not_confirmed_since(start).select_related("user")
+    due = AssistantMaternel.objects.remindable().not_confirmed_since(start).select_related("user", "relais")
     count = 0
     for am in due.iterator(chunk_size=200):
         with transaction.atomic():

@@ -30,6 +30,7 @@ urlpatterns = [
     path("assistant-maternel/activite/", am_space.my_activity, name="my_activity"),
     path("assistant-maternel/disponibilites/", am_space.my_availability, name="my_availability"),
     path("assistant-maternel/ma-fiche-publique/", am_space.my_public_card, name="my_public_card"),
+    path("assistant-maternel/mes-donnees.json", am_space.my_data, name="my_data"),
     # The reminder's one-click link (no login: the signed link is its own key).
     path(
         "disponibilites/rien-n-a-change/<str:token>/",

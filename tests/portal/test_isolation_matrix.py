@@ -640,6 +640,10 @@ assistant-maternel/ma-fiche-publique/
     anonymous: 302>login | 302>login
     am: 200 | 405
     others: 403 | 403
+assistant-maternel/mes-donnees.json
+    anonymous: 302>login | 302>login
+    am: 200 | 405
+    others: 403 | 403
 disponibilites/rien-n-a-change/<str:token>/
     everyone: 400 | 400
 sitemap.xml
