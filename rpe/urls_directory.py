@@ -16,6 +16,7 @@ urlpatterns = [
     path("relais/assistants-maternels/<int:pk>/profil/", staff.am_edit, name="am_edit"),
     path("relais/assistants-maternels/<int:pk>/disponibilites/", staff.am_availability, name="am_availability"),
     path("relais/assistants-maternels/<int:pk>/activite/", staff.am_activity, name="am_activity"),
+    path("relais/assistants-maternels/<int:pk>/compte/", staff.am_account, name="am_account"),
     path("relais/disponibilites/", staff.availability_board, name="availability_board"),
     path("relais/demandes/", staff.family_requests, name="family_requests"),
     path("relais/import-agrements/", imports.agrement_import, name="agrement_import"),

@@ -592,6 +592,10 @@ relais/assistants-maternels/<int:pk>/activite/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 405 | 400 404
     others: 403 | 403
+relais/assistants-maternels/<int:pk>/compte/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 400 404
+    others: 403 | 403
 relais/disponibilites/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 200 | 405

@@ -18,6 +18,7 @@ from rpe.models import AssistantMaternel, AvailabilityChange, Relais
 from rpe.notifications import REMINDER_KIND
 from rpe.services import am_activity_set, reminders_send
 from tests.families.builders import application_in, family_in
+from tests.families.factories import UserFactory
 from tests.rpe.factories import AnimatriceFactory, AssistantMaternelFactory, RelaisFactory
 from tests.utils import client_for
 
@@ -127,3 +128,22 @@ def test_the_relais_reads_the_live_requests_of_its_communes_only(alpha):
     theirs = application_in(alpha, there, child2, status=ApplicationStatus.COMPLETE)
     page = client_for(alpha, animatrice).get("/relais/demandes/").content.decode()
     assert mine.number in page and theirs.number not in page
+
+
+def test_the_relais_ties_an_am_s_profile_to_her_account_once(alpha):
+    with tenant_context(alpha):
+        relais = RelaisFactory()
+        animatrice = AnimatriceFactory(relais=relais)
+        am = AssistantMaternelFactory(relais=relais)
+        other = AssistantMaternelFactory(relais=relais)
+        account = AssistantMaternelFactory(with_account=True).user
+        AssistantMaternel.objects.filter(user=account).update(user=None)
+        parent = UserFactory(roles=[Role.PARENT])
+    client = client_for(alpha, animatrice)
+    refused = client.post(f"/relais/assistants-maternels/{am.pk}/compte/", {"email": parent.email})
+    assert refused.status_code == 400 and "Aucun compte" in refused.content.decode()
+    assert client.post(f"/relais/assistants-maternels/{am.pk}/compte/", {"email": account.email}).status_code == 302
+    again = client.post(f"/relais/assistants-maternels/{other.pk}/compte/", {"email": account.email})
+    assert again.status_code == 400 and "déjà relié" in again.content.decode()
+    with tenant_context(alpha):
+        assert AssistantMaternel.objects.get(user=account).pk == am.pk
