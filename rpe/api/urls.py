@@ -1,0 +1,7 @@
+"""The relais's API, mounted under /api/v1/rpe/ (portal.registry mounts it): each area adds ONE line to `areas`."""
+
+from django.urls import include, path
+
+areas = []
+
+urlpatterns = [path("rpe/", include(areas))]
