@@ -3,6 +3,7 @@
 The public transparency page (`/transparence/`) is open to anyone (`login_not_required` in views.py).
 """
 
+from django.apps import apps
 from django.db.models import Q
 
 from commissions.enums import OfferStatus
@@ -116,9 +117,8 @@ def visible_sessions(user, prefix=""):
         return Q()
     if not has_role(user, Role.MEMBRE_COMMISSION, Role.ELU):
         return NOTHING
-    from commissions.models import Session  # noqa: PLC0415 - the models build their querysets from this module
-
-    sits = Session.members.through.objects.filter(user=user).values("session_id")
+    # Looked up by name: the models build their querysets from this module, which imports no model.
+    sits = apps.get_model("commissions", "Session").members.through.objects.filter(user=user).values("session_id")
     return Q(**{f"{prefix}chair": user}) | Q(**{f"{prefix}pk__in": sits})
 
 
