@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from commissions.models import Session
 from creches import fees
 from creches.forms import (
     CatalogueFilterForm,
@@ -200,8 +201,7 @@ def map_view(request):
 @require_GET
 def parcours(request):
     """From search to admission, every mode of care in plain words, the aids, the commission calendar."""
-    # The commissions app will provide the dates; until then the page says who publishes them.
-    commission_dates = []
+    commission_dates = Session.objects.upcoming(timezone.localdate()).values_list("date", flat=True)[:6]
     return render(request, "creches/parcours.html", {"commission_dates": commission_dates})
 
 

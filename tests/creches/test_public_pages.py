@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from commissions.models import Session
 from creches.models import Establishment
+from portal.templatetags.portal_tags import long_date
 from tests.creches.factories import establishment_in
 from tests.utils import client_for, demo_user
 
@@ -104,6 +107,15 @@ def test_the_catalogue_filters_by_hours(offer):
     assert catalogue_names(offer, {"closes_after": "19:00"}) == {"Grands de Rezé"}
 
 
+def test_the_catalogue_filters_on_disability_atypical_hours_and_avip(offer):
+    establishment_in(offer, name="Inclusive", slug="inclusive", disability_friendly=True)
+    establishment_in(offer, name="Tard le soir", slug="tard", atypical_hours=True)
+    establishment_in(offer, name="Insertion", slug="insertion", avip=True, atypical_hours=True)
+    assert catalogue_names(offer, {"disability_friendly": "on"}) == {"Inclusive"}
+    assert catalogue_names(offer, {"atypical_hours": "on"}) == {"Tard le soir", "Insertion"}
+    assert catalogue_names(offer, {"avip": "on", "atypical_hours": "on"}) == {"Insertion"}
+
+
 def test_the_catalogue_query_count_is_bounded(metz, django_assert_max_num_queries):
     client = client_for(metz)
     with django_assert_max_num_queries(8):
@@ -156,7 +168,22 @@ def test_the_parcours_explains_every_mode_and_the_aids(metz):
         assert mode in page, mode
     for aid in ["(CMG)", "(PSU)", "crédit d'impôt"]:
         assert aid in page, aid
-    assert "calendrier des commissions d'attribution est publié par Metz (démo)" in page
+
+
+def test_the_parcours_shows_the_coming_commission_dates(metz):
+    with tenant_context(metz):
+        coming = list(Session.objects.upcoming(timezone.localdate()).values_list("date", flat=True)[:6])
+    connection.set_schema_to_public()
+    assert coming, "the Metz demo programmes coming commissions"
+    page = client_for(metz).get("/parcours/").content.decode()
+    for day in coming:
+        assert long_date(day, "weekday") in page
+    assert "est publié par Metz (démo)" not in page
+
+
+def test_the_parcours_says_who_publishes_the_calendar_when_none_is_programmed(alpha):
+    page = client_for(alpha).get("/parcours/").content.decode()
+    assert "calendrier des commissions d'attribution est publié par" in page
 
 
 def test_the_sitemap_lists_public_pages_and_establishments(metz):
