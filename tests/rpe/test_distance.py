@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from creches.models import Establishment
-from rpe import geo
+from rpe import distance as geo
 from tests.creches.factories import EstablishmentFactory
 
 NANTES = (47.2184, -1.5536)

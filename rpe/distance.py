@@ -1,4 +1,4 @@
-"""Distances without PostGIS: a bounding box on indexed latitude/longitude, then the haversine in SQL.
+"""Distances for the search, without PostGIS: a bounding box on indexed latitude/longitude, then the haversine in SQL.
 
 Also where a typed address is: the Base Adresse Nationale when an endpoint is configured, else the centre of
 its commune (the collectivité's communes carry their centre).
@@ -16,8 +16,6 @@ from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, S
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
 GEOCODER_TIMEOUT_SECONDS = 3
-# Published points of a home whose address is not published: rounded to a grid of about 1 km.
-COARSE_DECIMALS = 2
 
 logger = logging.getLogger(__name__)
 
@@ -74,11 +72,6 @@ def nearest_first(queryset):
     return queryset.order_by(F("distance_km").asc(nulls_last=True))
 
 
-def coarsen(value):
-    """A coordinate rounded to about a kilometre: where a home is, never which house."""
-    return None if value is None else round(float(value), COARSE_DECIMALS)
-
-
 @dataclass(frozen=True)
 class Located:
     latitude: float
@@ -87,7 +80,7 @@ class Located:
     precise: bool  # True for a geocoded address, False for a commune's centre
 
 
-def commune_centre(collectivite, *, code_insee="", name=""):
+def commune_located(collectivite, *, code_insee="", name=""):
     for commune in getattr(collectivite, "communes", None) or []:
         if commune.get("latitude") is None:
             continue
@@ -119,10 +112,10 @@ def geocode(address, collectivite, *, code_insee=""):
             label = features[0].get("properties", {}).get("label", address)
             return Located(float(latitude), float(longitude), label, True)
     if code_insee:
-        return commune_centre(collectivite, code_insee=code_insee)
+        return commune_located(collectivite, code_insee=code_insee)
     # No geocoder: an address that names a commune of the territory is placed at its centre.
     lowered = address.casefold()
     for commune in getattr(collectivite, "communes", None) or []:
         if commune.get("nom") and commune["nom"].casefold() in lowered:
-            return commune_centre(collectivite, name=commune["nom"])
+            return commune_located(collectivite, name=commune["nom"])
     return None
