@@ -826,6 +826,7 @@ def _make_offer(*, dossier, seat, place, on=None, notify=True):
 def session_validate(*, session, user, on=None, notify=True):
     """Freeze the session and apply its decisions: offers to the placed, the waiting list for the others."""
     from commissions.tasks import build_letter, build_minutes
+    from rpe.followup import followups_open
 
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
     if session.allocated_at is None:
@@ -840,6 +841,7 @@ def session_validate(*, session, user, on=None, notify=True):
     dossiers = session.dossiers.select_related(
         "application__family__account", "decision__seat__section__establishment", "decision__place"
     )
+    unplaced = []
     for dossier in dossiers.order_by("number"):
         decision = getattr(dossier, "decision", None)
         seat = decision.seat if decision is not None else None
@@ -855,10 +857,13 @@ def session_validate(*, session, user, on=None, notify=True):
         if seat:
             _make_offer(dossier=dossier, seat=seat, place=decision.place, on=on, notify=notify)
         else:
+            unplaced.append(dossier.application)
             if notify:
                 notifications.not_placed(dossier)
         if notify:
             _queue(build_letter, dossier.pk)
+    # No family without a solution: the relais follows up those left without a place.
+    followups_open(session, unplaced)
     # The places nobody received go back to the ledger for the next session.
     session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
         held=False
