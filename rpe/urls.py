@@ -1,0 +1,9 @@
+"""URLs of the relais petite enfance: each area of the app has its own module, included here."""
+
+from django.urls import include, path
+
+app_name = "rpe"
+
+urlpatterns = [
+    path("", include("rpe.urls_directory")),  # relais, AM directory, availability (rpecore)
+]
