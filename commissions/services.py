@@ -174,7 +174,7 @@ def facts_for(application, on=None, *, sibling_establishments=None):
     situations = set(family.situations.values_list("code", flat=True))
     if application.child.aeeh:
         situations.add("handicap_enfant")
-    history = StatusChange.objects.filter(application=application, at__date__lte=on)
+    history = StatusChange.objects.filter(subject=application, created_at__date__lte=on)
     commissions_passed = history.filter(
         from_status=ApplicationStatus.EN_COMMISSION,
         to_status__in=[ApplicationStatus.LISTE_ATTENTE, ApplicationStatus.COMPLETE],
@@ -239,8 +239,8 @@ def facts_for_many(applications, on):
     ).values_list("family_id", "situation__code"):
         situations.setdefault(family_id, set()).add(code)
     history = (
-        StatusChange.objects.filter(application__in=ids, at__date__lte=on)
-        .values("application")
+        StatusChange.objects.filter(subject__in=ids, created_at__date__lte=on)
+        .values("subject")
         .annotate(
             passed=Count(
                 "pk",
@@ -254,7 +254,7 @@ def facts_for_many(applications, on):
             ),
         )
     )
-    counts = {row["application"]: (row["passed"], row["refused"]) for row in history}
+    counts = {row["subject"]: (row["passed"], row["refused"]) for row in history}
     reasons = refusal_reasons(ids, on)
     facts = {}
     for application in applications:

@@ -48,9 +48,9 @@ from commissions.models import (
 from commissions.services import facts_for_many
 from creches.models import Establishment, PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus, AuditAction
-from families.models import Application, StatusChange, Wish
+from families.models import Application, Wish
 from families.services import application_transition, audit
-from families.workflow import check_transition
+from families.workflow import APPLICATION
 from portal.accounts.roles import Role
 from portal.tasks import enqueue_on_commit
 
@@ -369,29 +369,11 @@ def compatible_wishes(age_months, wished, seats_by_establishment):
 
 
 def applications_move(applications, *, to_status, actor, user=None, reason=""):
-    """application_transition for many requests at once, without notification: the same workflow check and log
-    entry for each, in two statements. The caller has locked the rows and read their current status."""
-    if not applications:
-        return
-    for application in applications:
-        check_transition(application.status, to_status, actor)
-    now = timezone.now()
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            application=application,
-            from_status=application.status,
-            to_status=to_status,
-            actor=actor,
-            user=user,
-            reason=reason,
-        )
-        for application in applications
+    """application_transition for many requests at once, without notification: the same workflow (locks, checks,
+    one log row each) in a few statements."""
+    APPLICATION.transition_many(
+        applications, to_status, actor=actor, user=user, note=reason, changes={"status_changed_at": timezone.now()}
     )
-    Application.objects.filter(pk__in=[application.pk for application in applications]).update(
-        status=to_status, status_changed_at=now, updated_at=now
-    )
-    for application in applications:
-        application.status, application.status_changed_at = to_status, now
 
 
 def session_preview(session):
