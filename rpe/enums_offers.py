@@ -28,9 +28,7 @@ class FollowUpOutcome(models.TextChoices):
 
 
 # Outcomes that count as "a solution" in the follow-up figure.
-SOLVED_OUTCOMES = frozenset(
-    {FollowUpOutcome.AM_FOUND, FollowUpOutcome.CRECHE_LATER, FollowUpOutcome.OTHER_SOLUTION}
-)
+SOLVED_OUTCOMES = frozenset({FollowUpOutcome.AM_FOUND, FollowUpOutcome.CRECHE_LATER, FollowUpOutcome.OTHER_SOLUTION})
 
 
 class FollowUpContactKind(models.TextChoices):

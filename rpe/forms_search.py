@@ -22,11 +22,11 @@ ATYPICAL_CHOICES = [
 RADIUS_CHOICES = [("", _("—")), ("2", _("2 km")), ("5", _("5 km")), ("10", _("10 km")), ("20", _("20 km"))]
 
 
-def commune_choices(collectivite, empty=_("Toutes")):
+def commune_choices(collectivite, empty=None):
     communes = sorted(
         (c for c in getattr(collectivite, "communes", None) or [] if c.get("code_insee")), key=lambda c: c["nom"]
     )
-    return [("", empty)] + [(c["code_insee"], c["nom"]) for c in communes]
+    return [("", empty or _("Toutes"))] + [(c["code_insee"], c["nom"]) for c in communes]
 
 
 class ChildAgeMixin:
@@ -210,7 +210,9 @@ class AnswerForm(forms.Form):
 
 class FollowUpContactForm(forms.Form):
     kind = forms.ChoiceField(label=_("Nature du contact"), choices=FollowUpContactKind.choices)
-    am = forms.TypedChoiceField(label=_("Assistante maternelle proposée"), required=False, coerce=int, empty_value=None)
+    am = forms.TypedChoiceField(
+        label=_("Assistante maternelle proposée"), required=False, coerce=int, empty_value=None
+    )
     outcome = forms.ChoiceField(label=_("Situation de la famille après ce contact"), choices=FollowUpOutcome.choices)
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
 

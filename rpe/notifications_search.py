@@ -109,7 +109,7 @@ def saved_search_alert(alert):
         about=alert,
         version="",
         alert=alert,
-        url=absolute_url(reverse("rpe:am_detail", args=[alert.am_id])),
+        url=absolute_url(reverse("rpe:am_public", args=[alert.am_id])),
     )
 
 

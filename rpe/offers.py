@@ -139,7 +139,11 @@ def job_offer_renew(*, offer, user, today=None):
         locked.save(update_fields=["expires_on", "renewals", "updated_at"])
         offer.expires_on, offer.renewals = locked.expires_on, locked.renewals
         return JobOfferLog.objects.create(
-            subject=locked, from_status=S.PUBLISHED, to_status=S.PUBLISHED, actor=Actor.FAMILY, user=user,
+            subject=locked,
+            from_status=S.PUBLISHED,
+            to_status=S.PUBLISHED,
+            actor=Actor.FAMILY,
+            user=user,
             note=_("renouvelée"),
         )
 
@@ -179,7 +183,10 @@ def yearly_counts(queryset=None):
     """Offers posted and published per year (the relais's activity report)."""
     queryset = JobOffer.objects.all() if queryset is None else queryset
     posted = dict(
-        queryset.annotate(year=ExtractYear("created_at")).values("year").annotate(n=Count("pk")).values_list("year", "n")
+        queryset.annotate(year=ExtractYear("created_at"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
     )
     published = dict(
         JobOfferLog.objects.filter(subject__in=queryset, to_status=S.PUBLISHED, from_status=S.SUBMITTED)

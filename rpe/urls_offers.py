@@ -7,7 +7,7 @@ from rpe import views_followup, views_offers, views_search
 urlpatterns = [
     # Public.
     path("assistants-maternels/", views_search.am_search, name="am_search"),
-    path("assistants-maternels/<int:pk>/", views_search.am_detail, name="am_detail"),
+    path("assistants-maternels/<int:pk>/", views_search.am_detail, name="am_public"),
     # Families.
     path("assistants-maternels/<int:pk>/contact/", views_search.am_contact, name="am_contact"),
     path("famille/assistants-maternels/contacts/", views_search.family_contact_list, name="family_contact_list"),

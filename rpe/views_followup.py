@@ -54,7 +54,11 @@ def followup_detail(request, pk):
         am = next((am for am in matching if am.pk == data["am"]), None)
         try:
             services.followup_record(
-                followup=followup, user=request.user, kind=data["kind"], outcome=data["outcome"], am=am,
+                followup=followup,
+                user=request.user,
+                kind=data["kind"],
+                outcome=data["outcome"],
+                am=am,
                 note=data["note"],
             )
         except ValidationError as error:

@@ -44,7 +44,7 @@ def commune_names(collectivite):
 def map_point(item):
     return {
         "name": item["display_name"],
-        "url": reverse("rpe:am_detail", args=[item["id"]]),
+        "url": reverse("rpe:am_public", args=[item["id"]]),
         "type": str(_("assistant·e maternel·le")),
         "commune": item["commune"],
         "address": item.get("address") or str(_("localisation approximative")),

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 from portal.api import PredicatePermission
 from portal.workflows import TransitionError
 from rpe import offers
-from rpe.enums import ActivityStatus, HalfDay
+from rpe.enums import ActivityStatus, ChangedBy, HalfDay
 from rpe.models import AssistantMaternel, JobOffer
 from rpe.perms import (
     am_of,
@@ -39,6 +39,7 @@ from rpe.perms import (
 )
 from rpe.publication import am_data, directory_queryset
 from rpe.search import MAX_RADIUS_KM, Criteria, search
+from rpe.services import am_profile_update, availability_declare
 
 INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
 
@@ -62,7 +63,8 @@ class DirectoryFilters(forms.Form):
     """The list's query parameters: a bad value is a 400 with a French message."""
 
     commune = forms.CharField(
-        required=False, validators=[RegexValidator(INSEE_CODE, gettext_lazy("Indiquez un code INSEE de 5 caractères."))]
+        required=False,
+        validators=[RegexValidator(INSEE_CODE, gettext_lazy("Indiquez un code INSEE de 5 caractères."))],
     )
     age_months = forms.IntegerField(required=False, min_value=0, max_value=72)
     date = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
@@ -122,7 +124,11 @@ class AssistantMaternelSerializer(serializers.Serializer):
     address = serializers.CharField(required=False, help_text=gettext_lazy("Absente quand elle n'est pas publiée."))
     publication = inline_serializer(
         "Publication",
-        fields={"phone": serializers.BooleanField(), "email": serializers.BooleanField(), "address": serializers.BooleanField()},
+        fields={
+            "phone": serializers.BooleanField(),
+            "email": serializers.BooleanField(),
+            "address": serializers.BooleanField(),
+        },
         required=False,
         help_text=gettext_lazy("Pour le personnel du relais seulement."),
     )
@@ -258,6 +264,13 @@ class OwnProfile(generics.RetrieveUpdateAPIView):
     def get_object(self):
         return directory_queryset(AssistantMaternel.objects.filter(pk=own_am(self.request).pk)).get()
 
+    def perform_update(self, serializer):
+        try:
+            am = am_profile_update(am=serializer.instance, changes=dict(serializer.validated_data))
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": error.messages[0]}) from None
+        serializer.instance = directory_queryset(AssistantMaternel.objects.filter(pk=am.pk)).get()
+
 
 class AvailabilityInSerializer(serializers.Serializer):
     place = serializers.IntegerField(help_text=gettext_lazy("Identifiant de la place d'agrément."))
@@ -283,13 +296,12 @@ class OwnAvailability(APIView):
         return Response(OwnProfileSerializer(own_am(request)).data)
 
     def put(self, request):
-        from rpe.availability_api import declare_from_api
-
         am = own_am(request)
         serializer = AvailabilityInSerializer(data=request.data, many=True)
         serializer.is_valid(raise_exception=True)
+        declarations = {row.pop("place"): row for row in serializer.validated_data}
         try:
-            declare_from_api(am=am, user=request.user, rows=serializer.validated_data)
+            availability_declare(am=am, declarations=declarations, user=request.user, changed_by=ChangedBy.AM)
         except DjangoValidationError as error:
             raise ValidationError({"detail": error.messages[0]}) from None
         am = directory_queryset(AssistantMaternel.objects.filter(pk=am.pk)).get()

@@ -1,3 +1,7 @@
 """The relais's API, mounted under /api/v1/rpe/: each area adds ONE include line here."""
 
-urlpatterns = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("rpe.api.urls_search")),  # directory, own profile and availability, job offers (rpesearch)
+]

@@ -25,5 +25,7 @@ urlpatterns = [
         login_not_required(search.JobOfferModeration.as_view()),
         name="job_offer_moderation",
     ),
-    path("annonces/<int:pk>/reponse/", login_not_required(search.JobOfferAnswerView.as_view()), name="job_offer_answer"),
+    path(
+        "annonces/<int:pk>/reponse/", login_not_required(search.JobOfferAnswerView.as_view()), name="job_offer_answer"
+    ),
 ]

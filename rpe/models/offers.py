@@ -25,7 +25,6 @@ __all__ = [
 ]
 
 
-
 def half_days_field(label):
     return ArrayField(
         models.CharField(max_length=6, choices=HalfDay.choices), verbose_name=label, default=list, blank=True
@@ -113,6 +112,9 @@ class JobOfferAnswer(models.Model):
         ordering = ["created_at", "pk"]
         constraints = [models.UniqueConstraint(fields=["offer", "am"], name="rpe_joboffer_one_answer_per_am")]
 
+    def __str__(self):
+        return f"{self.am} → {self.offer}"
+
 
 class ContactRequest(models.Model):
     """A family writes to an assistant maternel through the portal; she answers from her space."""
@@ -184,6 +186,9 @@ class SavedSearchAlert(models.Model):
             models.UniqueConstraint(fields=["search", "am", "declared_on"], name="rpe_alert_once_per_declaration")
         ]
 
+    def __str__(self):
+        return f"{self.search} — {self.am}"
+
 
 class FollowUpQuerySet(models.QuerySet):
     def open(self):
@@ -247,3 +252,6 @@ class FollowUpContact(models.Model):
         verbose_name = _("contact de suivi")
         verbose_name_plural = _("contacts de suivi")
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.followup} — {self.get_kind_display()}"
