@@ -170,7 +170,10 @@ class AssistantMaternelList(generics.ListAPIView):
     def get_queryset(self):
         filters = DirectoryFilters(self.request.query_params)
         if not filters.is_valid():
-            raise ValidationError(filters.errors)
+            errors = dict(filters.errors)
+            if "__all__" in errors:
+                raise ValidationError({"detail": errors["__all__"][0]})
+            raise ValidationError(errors)
         user = self.request.user
         ams = search(filters.criteria(), queryset=directory_base(user), listed_only=not can_use_relais_pages(user))
         return directory_queryset(ams)
