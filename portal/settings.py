@@ -218,6 +218,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("rpe.tasks.availability_reminders_daily",),
     },
+    # Relais: job offers past their date leave the board.
+    "annonces-expirees": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("rpe.tasks_offers.job_offers_expire_today",),
+    },
 }
 CELERY_TIMEZONE = "Europe/Paris"
 
