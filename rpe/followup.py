@@ -122,3 +122,17 @@ def solution_shares(followups=None, today=None):
             due = row["session"].date + datetime.timedelta(weeks=weeks) <= today
             row[f"share_{weeks}w"] = round(100 * row[f"solved_{weeks}w"] / row["families"]) if due else None
     return list(sessions.values())
+
+
+def letter_guidance(application, collectivite):
+    """What the letter of a family left without a place says of the relais: its name and contact, and the
+    address of the AM matching its need."""
+    from portal.mail import absolute_url
+    from rpe.templatetags.rpe_search import application_criteria, search_url
+
+    code = application.family.code_insee
+    relais = Relais.objects.filter(communes__contains=[code]).order_by("pk").first() if code else None
+    return {
+        "relais": relais,
+        "am_search_url": absolute_url(search_url(application_criteria(application)), collectivite),
+    }
