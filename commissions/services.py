@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from commissions import scoring
 from commissions.enums import CriterionKind, DeclineReason, NegativeMeasure, OfferStatus, RegulationStatus
 from commissions.models import Criterion, Regulation, Reservation
+from commissions.workflows import REGULATION
 from creches.models import months_between
 from families.enums import ApplicationStatus
 from families.models import Family, StatusChange
+from portal.workflows import Actor
 
 CRITERION_FIELDS = ("code", "label", "label_en", "explanation", "explanation_en", "order", "kind", "parameters")
 
@@ -77,11 +79,9 @@ def regulation_delete(*, regulation):
 
 @transaction.atomic
 def regulation_adopt(*, regulation, adopted_on, deliberation, adopted_by=None):
-    """Record the assembly's vote: the version is frozen from now on."""
+    """Record the assembly's vote: the version is frozen from now on (commissions.workflows.REGULATION)."""
     regulation = Regulation.objects.select_for_update().get(pk=regulation.pk)
     ensure_editable(regulation)
-    if not regulation.criteria.exists():
-        raise ValidationError(_("Un règlement sans aucun critère ne peut pas être adopté."), code="empty")
     if not deliberation.strip():
         raise ValidationError(_("Indiquez la référence de la délibération."), code="deliberation")
     latest = Regulation.objects.adopted().aggregate(latest=Max("adopted_on"))["latest"]
@@ -92,12 +92,19 @@ def regulation_adopt(*, regulation, adopted_on, deliberation, adopted_by=None):
             % {"date": latest.strftime("%d/%m/%Y")},
             code="date",
         )
-    regulation.status = RegulationStatus.ADOPTED
-    regulation.adopted_on = adopted_on
-    regulation.deliberation = deliberation.strip()
-    regulation.adopted_by = adopted_by
-    regulation.adopted_at = timezone.now()
-    regulation.save(update_fields=["status", "adopted_on", "deliberation", "adopted_by", "adopted_at"])
+    REGULATION.transition(
+        regulation,
+        RegulationStatus.ADOPTED,
+        actor=Actor.STAFF,
+        user=adopted_by,
+        note=deliberation.strip(),
+        changes={
+            "adopted_on": adopted_on,
+            "deliberation": deliberation.strip(),
+            "adopted_by": adopted_by,
+            "adopted_at": timezone.now(),
+        },
+    )
     return regulation
 
 

@@ -46,6 +46,7 @@ from commissions.models import (
     SessionSeat,
 )
 from commissions.services import facts_for_many
+from commissions.workflows import OFFER, SESSION
 from creches.models import Establishment, PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus, AuditAction
 from families.models import Application, Wish
@@ -459,9 +460,13 @@ def session_prepare(*, session, user):
         user=user,
         reason=session.title,
     )
-    session.status = SessionStatus.OPEN
-    session.prepared_by, session.prepared_at = user, timezone.now()
-    session.save(update_fields=["status", "prepared_by", "prepared_at"])
+    SESSION.transition(
+        session,
+        SessionStatus.OPEN,
+        actor=Actor.STAFF,
+        user=user,
+        changes={"prepared_by": user, "prepared_at": timezone.now()},
+    )
     return session
 
 
@@ -811,8 +816,8 @@ def session_validate(*, session, user, on=None, notify=True):
     from rpe.followup import followups_open
 
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
-    if session.allocated_at is None:
-        raise ValidationError(_("Lancez d'abord la répartition des places."), code="not_allocated")
+    if refusal := SESSION.refusal(session, SessionStatus.VALIDATED, Actor.STAFF, user):
+        raise ValidationError(refusal, code="not_allocated")
     today, now = _moment(on)
     if today < session.date:
         raise ValidationError(
@@ -850,9 +855,13 @@ def session_validate(*, session, user, on=None, notify=True):
     session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
         held=False
     )
-    session.status = SessionStatus.VALIDATED
-    session.validated_at, session.validated_by = now, user
-    session.save(update_fields=["status", "validated_at", "validated_by"])
+    SESSION.transition(
+        session,
+        SessionStatus.VALIDATED,
+        actor=Actor.STAFF,
+        user=user,
+        changes={"validated_at": now, "validated_by": user},
+    )
     _queue(build_minutes, session.pk)
     return session
 
@@ -898,8 +907,7 @@ def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=Non
     application_transition(
         application=application, to_status=ApplicationStatus.ACCEPTEE, actor=actor, user=user, reason=recorded
     )
-    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
-    offer.save(update_fields=["status", "responded_at"])
+    OFFER.transition(offer, OfferStatus.ACCEPTED, actor=actor, user=user, note=recorded, changes={"responded_at": now})
     reason = _("Place acceptée à %(establishment)s (demande %(number)s).") % {
         "establishment": offer.establishment.name,
         "number": application.number,
@@ -909,9 +917,14 @@ def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=Non
     )
     for other in others.exclude(pk=application.pk):
         for pending in other.offers.pending():
-            pending.status, pending.responded_at = OfferStatus.DECLINED, now
-            pending.decline_reason = reason
-            pending.save(update_fields=["status", "responded_at", "decline_reason"])
+            OFFER.transition(
+                pending,
+                OfferStatus.DECLINED,
+                actor=actor,
+                user=user,
+                note=reason,
+                changes={"responded_at": now, "decline_reason": reason},
+            )
         application_transition(
             application=other, to_status=ApplicationStatus.ANNULEE, actor=actor, user=user, reason=reason
         )
@@ -942,9 +955,14 @@ def offer_decline(
         raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")
     if status == OfferStatus.EXPIRED:
         kind = DeclineReason.EXPIRED
-    offer.status, offer.responded_at, offer.decline_reason = status, _moment(on)[1], reason
-    offer.decline_kind = kind
-    offer.save(update_fields=["status", "responded_at", "decline_reason", "decline_kind"])
+    OFFER.transition(
+        offer,
+        status,
+        actor=actor,
+        user=user,
+        note=recorded or reason,
+        changes={"responded_at": _moment(on)[1], "decline_reason": reason, "decline_kind": kind},
+    )
     seat = SessionSeat.objects.select_related("section__establishment").get(
         session=offer.session, section=offer.section
     )

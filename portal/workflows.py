@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,8 +32,17 @@ from portal.enums import Actor
 __all__ = ["Actor", "Move", "TransitionError", "TransitionLog", "Workflow"]
 
 
-class TransitionError(Exception):
-    """A move the workflow refuses (outside the table, not for this actor, refused by a guard, or stale)."""
+class TransitionError(ValidationError):
+    """A move the workflow refuses (outside the table, not for this actor, refused by a guard, or stale).
+
+    A ValidationError, so that views and APIs answer it as any refused input (a 4xx with its French message).
+    """
+
+    def __init__(self, message):
+        super().__init__(message, code="transition")
+
+    def __str__(self):
+        return str(self.message)
 
 
 @dataclass(frozen=True)
