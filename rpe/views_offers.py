@@ -117,7 +117,7 @@ def family_job_offer_action(request, pk, action):
         else:
             raise TransitionError(_("Action inconnue."))
     except TransitionError as error:
-        messages.error(request, str(error))
+        messages.error(request, error.messages[0])
     return redirect("rpe:family_job_offer", offer.pk)
 
 
@@ -154,7 +154,7 @@ def job_offer_moderation(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except TransitionError as error:
-            form.add_error(None, str(error))
+            form.add_error(None, error.messages[0])
         else:
             messages.success(
                 request,

@@ -431,7 +431,7 @@ class JobOfferModeration(APIView):
                 offer=offer, user=request.user, publish=decision == "publish", reason=request.data.get("reason", "")
             )
         except TransitionError as error:
-            raise Conflict({"detail": str(error)}) from None
+            raise Conflict({"detail": error.messages[0]}) from None
         return Response(JobOfferSerializer(offer).data)
 
 
