@@ -90,4 +90,16 @@ def navigation_for(user):
     if rpe_perms.is_assistant_maternel(user):
         items.append(NavItem(_("Mes disponibilités"), reverse("rpe:my_availability")))
         items.append(NavItem(_("Mon profil"), reverse("rpe:my_profile")))
+    # Families find assistants maternels; job offers; the follow-up of families without a place (rpe app).
+    if rpe_perms.can_moderate_job_offers(user):
+        items.append(NavItem(_("Petites annonces"), reverse("rpe:job_offer_moderation_list")))
+    if rpe_perms.can_follow_up(user):
+        items.append(NavItem(_("Familles sans solution"), reverse("rpe:followup_list")))
+    if rpe_perms.can_answer_contacts(user):
+        items.append(NavItem(_("Demandes des familles"), reverse("rpe:am_contact_list")))
+        items.append(NavItem(_("Annonces des familles"), reverse("rpe:am_job_offer_list")))
+    if rpe_perms.can_contact_am(user):
+        items.append(NavItem(_("Trouver un·e assistant·e maternel·le"), reverse("rpe:am_search")))
+        items.append(NavItem(_("Mes annonces"), reverse("rpe:family_job_offer_list")))
+        items.append(NavItem(_("Mes contacts"), reverse("rpe:family_contact_list")))
     return items

@@ -17,6 +17,7 @@ class PublicPagesSitemap(Sitemap):
             "creches:parcours",
             "creches:simulator",
             "commissions:transparency",
+            "rpe:am_search",
         ]
 
     def location(self, item):
