@@ -12,9 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from creches.services import establishments_dataset
+from portal.workflows import Actor
 from rpe.enums import ActivityStatus
 from rpe.models import AssistantMaternel
 from rpe.resources import COLUMNS, AgrementResource
+from rpe.services import activity_changes
+from rpe.workflows import ACTIVITY
 
 read_dataset = establishments_dataset  # any CSV (UTF-8 or Windows-1252, ; or ,) or XLSX into a Dataset
 
@@ -33,6 +36,7 @@ class ReportLine:
 class ImportReport:
     lines: list
     archived: list  # AM absent from the list, archived by the import
+    returning: list = field(default_factory=list)  # archived AM back on the list, in activity again
 
     @property
     def problems(self):
@@ -89,11 +93,18 @@ def _report(dataset, result):
     return lines
 
 
+def _numbers(dataset):
+    return {str(value).strip() for value in dataset[COLUMNS["agrement_number"]] if value not in (None, "")}
+
+
 def _absent(dataset):
-    numbers = {str(value).strip() for value in dataset[COLUMNS["agrement_number"]] if value not in (None, "")}
-    return AssistantMaternel.objects.exclude(activity_status=ActivityStatus.ARCHIVED).exclude(
-        agrement_number__in=numbers
-    )
+    ams = AssistantMaternel.objects.exclude(activity_status=ActivityStatus.ARCHIVED)
+    return ams.exclude(agrement_number__in=_numbers(dataset))
+
+
+def _returning(dataset):
+    ams = AssistantMaternel.objects.filter(activity_status=ActivityStatus.ARCHIVED)
+    return ams.filter(agrement_number__in=_numbers(dataset))
 
 
 def _run(dataset, *, collectivite, dry_run, today):
@@ -101,9 +112,13 @@ def _run(dataset, *, collectivite, dry_run, today):
     result = resource.import_data(
         dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True
     )
-    headers_ok = all(name in (dataset.headers or []) for name in ("numero_agrement",))
-    archived = list(_absent(dataset).order_by("last_name", "first_name")) if headers_ok else []
-    return ImportReport(_report(dataset, result), archived)
+    if COLUMNS["agrement_number"] not in (dataset.headers or []):
+        return ImportReport(_report(dataset, result), [])
+    return ImportReport(
+        _report(dataset, result),
+        archived=list(_absent(dataset).order_by("last_name", "first_name")),
+        returning=list(_returning(dataset).order_by("last_name", "first_name")),
+    )
 
 
 def agrements_check(*, dataset, collectivite, today=None):
@@ -124,5 +139,12 @@ def agrements_import(*, dataset, collectivite, today=None):
     if not report.ok:
         transaction.set_rollback(True)
         raise ImportRefused(report)
-    _absent(dataset).update(activity_status=ActivityStatus.ARCHIVED, activity_status_on=today, archived_on=today)
+    for status, ams in ((ActivityStatus.ARCHIVED, report.archived), (ActivityStatus.ACTIVE, report.returning)):
+        ACTIVITY.transition_many(
+            ams,
+            status,
+            actor=Actor.SYSTEM,
+            note=_("liste d'agrément du département"),
+            changes=activity_changes(status, today),
+        )
     return report

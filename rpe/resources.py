@@ -1,8 +1,8 @@
 """The département's list of agréments in and out of CSV and XLSX, with django-import-export.
 
 One row per assistant maternel, matched on the agrément number. The agrément's places fit in one
-column, "places:âge min-âge max" (months), "D" at the end for a dérogation, separated by " ; ":
-"2:0-36 ; 1:0-72:D". Contact data (phone, email) from the list fill an empty profile only: the AM
+column, "places:âge min-âge max" (months), "D" at the end for a dérogation, separated by " / "
+(not ";", the delimiter of French CSV files): "2:0-36 / 1:0-72:D". Contact data (phone, email) from the list fill an empty profile only: the AM
 keeps hers up to date herself.
 """
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
 from creches.resources import ChoiceWidget, IntegerWidget
-from rpe.enums import ActivityStatus, Workplace
+from rpe.enums import Workplace
 from rpe.geo import coarsen, commune_centre
 from rpe.models import AgrementPlace, AssistantMaternel, Mam, Relais
 
@@ -41,9 +41,9 @@ PLACE = re.compile(r"^\s*(\d+)\s*:\s*(\d+)\s*-\s*(\d+)\s*(?::\s*([dD]))?\s*$")
 
 
 def parse_places(text):
-    """[(count, age min, age max, dérogation)] from "2:0-36 ; 1:0-72:D", or ValueError in French."""
+    """[(count, age min, age max, dérogation)] from "2:0-36 / 1:0-72:D", or ValueError in French."""
     places = []
-    for item in [item for item in re.split(r"[;|]", str(text or "")) if item.strip()]:
+    for item in [item for item in re.split(r"[;|/+]", str(text or "")) if item.strip()]:
         match = PLACE.match(item)
         if not match:
             raise ValueError(
@@ -62,7 +62,7 @@ def parse_places(text):
 
 
 def render_places(places):
-    return " ; ".join(
+    return " / ".join(
         f"{place.count}:{place.age_min_months}-{place.age_max_months}{':D' if place.is_derogation else ''}"
         for place in places
     )
@@ -216,13 +216,6 @@ class AgrementResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         if instance.pk is None:
             instance.arrived_on = self.today
-        if instance.activity_status == ActivityStatus.ARCHIVED:
-            # Back on the list: in activity again.
-            instance.activity_status, instance.activity_status_on, instance.archived_on = (
-                ActivityStatus.ACTIVE,
-                self.today,
-                None,
-            )
         if instance.latitude is None and self.collectivite is not None:
             instance.coarse_latitude, instance.coarse_longitude = commune_centre(
                 self.collectivite, instance.code_insee

@@ -13,6 +13,7 @@ from rpe.campaigns import current_step, previous_deadline
 from rpe.contacts import saved_searches_alert
 from rpe.enums import ActivityStatus, AvailabilityChangeKind, AvailabilityStatus, ChangedBy, HalfDay
 from rpe.models import AssistantMaternel, Availability, AvailabilityChange
+from rpe.workflows import ACTIVITY
 
 # What the AM (or her relais) may change on her profile; agrément data come from the département's list.
 PROFILE_FIELDS = (
@@ -195,17 +196,16 @@ def am_profile_update(*, am, changes):
     return am
 
 
-@transaction.atomic
-def am_activity_set(*, am, status, today=None):
-    """Suspend, resume or archive an AM's activity (suspended: not listed, no reminders)."""
-    if status not in ActivityStatus.values:
-        raise ValidationError(_("État d'activité inconnu."))
-    today = today or timezone.localdate()
-    am = _locked(am)
-    am.activity_status = status
-    am.activity_status_on = today
-    am.archived_on = today if status == ActivityStatus.ARCHIVED else None
-    am.save(update_fields=["activity_status", "activity_status_on", "archived_on", "updated_at"])
+def activity_changes(status, today):
+    """The dates kept with an activity status: since when, and the archiving date (kept for the observatoire)."""
+    return {"activity_status_on": today, "archived_on": today if status == ActivityStatus.ARCHIVED else None}
+
+
+def am_activity_set(*, am, status, actor, user=None, today=None):
+    """Suspend, resume or archive an AM's activity through its workflow (TransitionError in French if refused)."""
+    ACTIVITY.transition(
+        am, status, actor=actor, user=user, changes=activity_changes(status, today or timezone.localdate())
+    )
     return am
 
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.decorators import allowed_if
+from portal.workflows import Actor, TransitionError
 from rpe import geo
 from rpe.enums import ActivityStatus, ChangedBy
 from rpe.perms import am_of, is_assistant_maternel
@@ -51,13 +52,11 @@ def my_activity(request):
     """She suspends her activity (no longer listed, no reminders) or resumes it; archiving is the list's."""
     am = own_profile(request)
     wanted = request.POST.get("status")
-    if (
-        wanted not in (ActivityStatus.ACTIVE, ActivityStatus.SUSPENDED)
-        or am.activity_status == ActivityStatus.ARCHIVED
-    ):
+    try:
+        am_activity_set(am=am, status=wanted, actor=Actor.AM, user=request.user)
+    except TransitionError:
         messages.error(request, _("Ce changement d'activité n'est pas possible ici : contactez votre relais."))
-        return redirect("rpe:my_profile")
-    am_activity_set(am=am, status=wanted)
+        return profile_page(request, am, staff=False, status=400)
     if wanted == ActivityStatus.SUSPENDED:
         messages.success(
             request, _("Activité suspendue : les familles ne vous trouvent plus et vous ne recevez plus de rappels.")

@@ -21,7 +21,7 @@ from rpe.services import (
 def availability_page(request, am, *, changed_by):
     """One form per agrément place; "nothing has changed" confirms them all as they are."""
     places = list(am.places.select_related("availability"))
-    data = request.POST if request.method == "POST" and "declare" in request.POST else None
+    data = request.POST if request.method == "POST" and "unchanged" not in request.POST else None
     forms = [AvailabilityPlaceForm(data, place=place) for place in places]
     back = "rpe:am_detail" if changed_by == ChangedBy.RELAIS else "rpe:my_availability"
     back_args = [am.pk] if changed_by == ChangedBy.RELAIS else []

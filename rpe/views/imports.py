@@ -51,7 +51,8 @@ def agrement_import(request):
         )
         return redirect("rpe:am_list")
 
-    form = AgrementImportForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = AgrementImportForm(request.POST if posted else None, request.FILES if posted else None)
     context = {"form": form}
     if request.method == "POST" and form.is_valid():
         content, file_format = form.cleaned_data["content"], form.cleaned_data["format"]

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from families.models import Application
 from portal.decorators import allowed_if
+from portal.workflows import Actor, TransitionError
 from rpe import geo
 from rpe.board import campaign_board, deadline_choices
 from rpe.enums import ActivityStatus, AvailabilityStatus, ChangedBy
@@ -111,20 +112,22 @@ def staff_am(request, pk):
 @allowed_if(can_use_relais_pages)
 @require_GET
 def am_detail(request, pk):
-    am = staff_am(request, pk)
-    places = am.places.select_related("availability")
-    changes = am.availability_changes.select_related("user")[:20]
+    return detail_page(request, staff_am(request, pk))
+
+
+def detail_page(request, am, activity_form=None, status=200):
     return render(
         request,
         "rpe/directory/am_detail.html",
         {
             "am": am,
-            "places": places,
-            "changes": changes,
+            "places": am.places.select_related("availability"),
+            "changes": am.availability_changes.select_related("user")[:20],
             "commune": geo.commune_name(request.tenant, am.code_insee),
-            "activity_form": ActivityForm(initial={"status": am.activity_status}),
+            "activity_form": activity_form or ActivityForm(initial={"status": am.activity_status}),
             "is_stale": am.is_stale(),
         },
+        status=status,
     )
 
 
@@ -138,8 +141,8 @@ def am_edit(request, pk):
     return profile_page(request, am, staff=True)
 
 
-def profile_page(request, am, *, staff):
-    form = AmProfileForm(request.POST or None, instance=am)
+def profile_page(request, am, *, staff, status=None):
+    form = AmProfileForm(request.POST if status is None else None, instance=am)
     if request.method == "POST" and form.is_valid():
         try:
             am_profile_update(am=am, changes={name: form.cleaned_data[name] for name in form.fields})
@@ -152,7 +155,7 @@ def profile_page(request, am, *, staff):
         request,
         "rpe/directory/profile_form.html",
         {"form": form, "am": am, "staff": staff, "ActivityStatus": ActivityStatus},
-        status=400 if request.method == "POST" else 200,
+        status=status or (400 if request.method == "POST" else 200),
     )
 
 
@@ -169,10 +172,13 @@ def am_availability(request, pk):
 def am_activity(request, pk):
     am = staff_am(request, pk)
     form = ActivityForm(request.POST)
+    if form.is_valid():
+        try:
+            am_activity_set(am=am, status=form.cleaned_data["status"], actor=Actor.STAFF, user=request.user)
+        except TransitionError as error:
+            form.add_error("status", error)
     if not form.is_valid():
-        messages.error(request, _("Choisissez un état d'activité."))
-        return redirect("rpe:am_detail", pk=am.pk)
-    am_activity_set(am=am, status=form.cleaned_data["status"])
+        return detail_page(request, am, activity_form=form, status=400)
     status = ActivityStatus(form.cleaned_data["status"])
     messages.success(request, _("Activité mise à jour : %(status)s.") % {"status": status.label})
     return redirect("rpe:am_detail", pk=am.pk)
