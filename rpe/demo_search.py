@@ -64,7 +64,9 @@ def job_offers_seed(collectivite, rng, today):
         if stage == 0:
             continue  # waiting for the relais
         if stage == 1:
-            offers.job_offer_moderate(offer=offer, user=staff, publish=False, reason="Numéro de téléphone dans le texte.")
+            offers.job_offer_moderate(
+                offer=offer, user=staff, publish=False, reason="Numéro de téléphone dans le texte."
+            )
         else:
             published_on = today - datetime.timedelta(days=rng.randint(1, 100))
             offers.job_offer_moderate(offer=offer, user=staff, publish=True, today=published_on)
@@ -103,7 +105,7 @@ def followup_seed(collectivite):
     """Outcomes for the families the past sessions left without a place (once: contacts are the marker)."""
     if FollowUpContact.objects.exists():
         return
-    rng = random.Random(f"followup-{collectivite.slug}")
+    rng = random.Random(f"followup-{collectivite.slug}")  # noqa: S311 - reproducible demo data
     staff = User.objects.filter(email=f"animatrice@{collectivite.slug}.demo").first()
     today = timezone.localdate()
     weights = [weight for _outcome, weight in OUTCOMES]
@@ -128,7 +130,7 @@ def followup_seed(collectivite):
 
 def seed(collectivite):
     """Job offers and contact requests (after the directory; the follow-up comes after the commissions)."""
-    rng = random.Random(f"offers-{collectivite.slug}")
+    rng = random.Random(f"offers-{collectivite.slug}")  # noqa: S311 - reproducible demo data
     today = timezone.localdate()
     job_offers_seed(collectivite, rng, today)
     contacts_seed(collectivite, rng)
