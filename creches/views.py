@@ -50,6 +50,7 @@ from creches.services import (
 )
 from portal.caching import public_page
 from portal.decorators import allowed_if
+from rpe.search import territory_counts
 
 CATALOGUE_PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 25
@@ -178,18 +179,54 @@ def map_points(establishments):
     ]
 
 
+def individual_care_points(am_communes, mams, collectivite):
+    """The MAM (their own address) and, per commune, how many assistants maternels: every mode on one map."""
+    search_url = reverse("rpe:am_search")
+    names = {c.get("code_insee"): c.get("nom") for c in collectivite.communes}
+    points = [
+        {
+            "name": mam.name,
+            "url": f"{search_url}?{urlencode({'commune': mam.code_insee})}",
+            "type": str(_("maison d'assistants maternels (MAM)")),
+            "commune": names.get(mam.code_insee, mam.code_insee),
+            "address": mam.address,
+            "lat": mam.latitude,
+            "lon": mam.longitude,
+        }
+        for mam in mams
+        if mam.latitude is not None
+    ]
+    points += [
+        {
+            "name": _("%(count)d assistant·es maternel·les") % {"count": row["am"]},
+            "url": f"{search_url}?{urlencode({'commune': row['code_insee']})}",
+            "type": str(_("assistant·es maternel·les")),
+            "commune": row["name"],
+            "address": _("centre de la commune"),
+            "lat": row["lat"],
+            "lon": row["lon"],
+        }
+        for row in am_communes
+        if row["lat"] is not None
+    ]
+    return points
+
+
 @public_page
 @login_not_required
 @require_GET
 def map_view(request):
     """Every mode of care of the territory on a map, and the same list as text (no JavaScript needed)."""
     establishments = list(catalogue_queryset().order_by("commune", "name"))
+    am_communes, mams = territory_counts(request.tenant)
     return render(
         request,
         "creches/map.html",
         {
             "establishments": establishments,
-            "map_points": map_points(establishments),
+            "am_communes": am_communes,
+            "mams": mams,
+            "map_points": map_points(establishments) + individual_care_points(am_communes, mams, request.tenant),
             "map_communes": map_communes(request.tenant),
             "map_tiles_url": getattr(settings, "MAP_TILES_URL", ""),
         },

@@ -113,3 +113,32 @@ def search(criteria, *, today=None, queryset=None, listed_only=True):
 def search_page(criteria, **kwargs):
     """`search` with what a list page needs to publish each AM without a query per row."""
     return directory_queryset(search(criteria, **kwargs))
+
+
+def territory_counts(collectivite):
+    """Per commune: listed AM and MAM, with the commune's centre (the territory map's markers).
+
+    Counts only: where profiles are not public the map says how many, never who.
+    """
+    from django.db.models import Count
+
+    from rpe.models import Mam
+
+    am_counts = dict(
+        AssistantMaternel.objects.listed().values("code_insee").annotate(n=Count("pk")).values_list("code_insee", "n")
+    )
+    rows = []
+    for commune in getattr(collectivite, "communes", None) or []:
+        code = commune.get("code_insee")
+        if am_counts.get(code):
+            rows.append(
+                {
+                    "code_insee": code,
+                    "name": commune.get("nom"),
+                    "am": am_counts[code],
+                    "lat": commune.get("latitude"),
+                    "lon": commune.get("longitude"),
+                }
+            )
+    mams = list(Mam.objects.annotate(members=Count("assistants_maternels")).order_by("name"))
+    return rows, mams

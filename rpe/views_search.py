@@ -151,7 +151,7 @@ def family_contact_list(request):
 @allowed_if(can_save_searches)
 @require_http_methods(["GET", "POST"])
 def saved_search_list(request):
-    form = SavedSearchForm(request.POST or None)
+    form = SavedSearchForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         search_form = SearchForm(request.POST, collectivite=request.tenant)
         if form.is_valid() and search_form.is_valid():
@@ -164,10 +164,14 @@ def saved_search_list(request):
             else:
                 messages.success(request, _("Recherche enregistrée : vous serez averti·e par courriel."))
             return redirect("rpe:saved_search_list")
-        messages.error(request, _("Donnez un nom à la recherche et vérifiez ses critères."))
-        return redirect("rpe:saved_search_list")
+        form.add_error(None, _("Donnez un nom à la recherche et vérifiez ses critères."))
     searches = [(saved, saved_search_url(saved)) for saved in own_saved_searches(request.user)]
-    return render(request, "rpe/search/saved_searches.html", {"searches": searches})
+    return render(
+        request,
+        "rpe/search/saved_searches.html",
+        {"searches": searches, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @allowed_if(can_save_searches)

@@ -139,12 +139,25 @@ def test_the_map_lists_every_establishment_as_text_and_as_data(metz):
     response = client_for(metz).get("/creches/carte/")
     page = response.content.decode()
     points = response.context["map_points"]
-    assert len(points) == 24
+    creches = [point for point in points if point["url"].startswith("/creches/")]
+    assert len(creches) == 24
     assert all(49.0 < point["lat"] < 49.2 and 6.1 < point["lon"] < 6.3 for point in points)
-    assert page.count('<th scope="row" data-label=') == 24
+    am_rows = response.context["am_communes"]
+    assert page.count('<th scope="row" data-label=') == 24 + len(am_rows)
     # No inline script: the data is JSON, the code a static file.
     assert "creches/map.js" in page
     assert "<script>" not in page
+
+
+def test_the_map_shows_every_mode_assistants_maternels_counted_per_commune_and_mam(metz):
+    response = client_for(metz).get("/creches/carte/")
+    points = response.context["map_points"]
+    individual = [point for point in points if point["url"].startswith("/assistants-maternels/")]
+    rows = response.context["am_communes"]
+    assert rows and sum(row["am"] for row in rows) > 300
+    # Counts only: no AM's name on the territory map.
+    assert all("assistant·es maternel·les" in str(point["name"]) or "MAM" in point["type"] for point in individual)
+    assert any("MAM" in point["type"] for point in individual) or not response.context["mams"]
 
 
 def test_the_map_adds_no_tile_origin_to_the_csp_by_default(metz):

@@ -4,7 +4,6 @@ follow-up list; the animatrice proposes AM and records outcomes; the family sees
 import datetime
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
@@ -27,8 +26,6 @@ def relais_world(world):  # noqa: F811
         world.relais = RelaisFactory(communes=["44109"], name="Relais de Nantes-Nord")
         world.animatrice = AnimatriceFactory(relais=world.relais)
         world.outsider = AnimatriceFactory(relais=RelaisFactory(communes=["44184"]))
-        for staff in (world.animatrice, world.outsider):
-            TOTP.activate(staff, "JBSWY3DPEHPK3PXP")
         world.am = AssistantMaternelFactory(relais=world.relais, with_account=True, places=2, free_places=1)
     connection.set_schema_to_public()
     return world

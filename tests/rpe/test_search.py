@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -39,8 +38,6 @@ class Directory:
             self.other_relais = RelaisFactory(communes=["44184"])
             self.animatrice = AnimatriceFactory(relais=self.relais)
             self.outsider = AnimatriceFactory(relais=self.other_relais)
-            for staff in (self.animatrice, self.outsider):
-                TOTP.activate(staff, "JBSWY3DPEHPK3PXP")
             self.parent = UserFactory(roles=[Role.PARENT])
             self.other_parent = UserFactory(roles=[Role.PARENT])
             self.public = AssistantMaternelFactory(relais=self.relais, with_account=True, places=3, free_places=2)
