@@ -91,7 +91,7 @@ def test_an_animatrice_moderates_a_job_offer_and_records_a_solution_for_a_family
     page.get_by_label("Situation de la famille après ce contact").select_option(
         label="assistant·e maternel·le trouvé·e"
     )
-    page.get_by_label("Note").fill("La famille a signé un contrat.")
+    page.get_by_label("Ce qui a été dit ou convenu").fill("La famille a signé un contrat.")
     page.get_by_role("button", name="Enregistrer").click()
     page.wait_for_url(re.compile(r"/relais/familles-sans-solution/\d+/$"))
     assert page.get_by_text("Contact enregistré").is_visible()
