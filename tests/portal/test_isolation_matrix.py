@@ -614,6 +614,10 @@ relais/assistants-maternels/<int:pk>/activite/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 405 | 400 404
     others: 403 | 403
+relais/assistants-maternels/<int:pk>/compte/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 400 404
+    others: 403 | 403
 relais/disponibilites/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 200 | 405
@@ -652,7 +656,7 @@ assistant-maternel/profil/
     others: 403 | 403
 assistant-maternel/activite/
     anonymous: 302>login | 302>login
-    am: 405 | 302>/assistant-maternel/profil/
+    am: 405 | 400
     others: 403 | 403
 assistant-maternel/disponibilites/
     anonymous: 302>login | 302>login
@@ -755,6 +759,10 @@ api/v1/rpe/annonces/<int:pk>/moderation/
     others: 403 | 403
 api/v1/rpe/annonces/<int:pk>/reponse/
     am: 405 | 409 404 404
+    others: 403 | 403
+assistant-maternel/mes-donnees.json
+    anonymous: 302>login | 302>login
+    am: 200 | 405
     others: 403 | 403
 disponibilites/rien-n-a-change/<str:token>/
     everyone: 400 | 400

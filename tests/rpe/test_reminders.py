@@ -146,3 +146,26 @@ def test_two_workers_sending_at_once_queue_one_reminder_per_am(race_collectivite
     with tenant_context(race_collectivite):
         assert reminders().count() == 20
         assert set(reminders().values_list("version", flat=True)) == {"2027-12-01:J-30"}
+
+
+@pytest.mark.django_db
+def test_the_beat_runs_the_reminders_in_every_collectivite(alpha, beta):
+    """The daily beat entry fans the task out to each collectivité (tasks run eagerly in tests)."""
+    from django.conf import settings
+    from freezegun import freeze_time
+
+    from portal.tasks import run_for_every_collectivite
+    from rpe import tasks  # noqa: F401  (the worker imports it through autodiscovery)
+
+    entry = settings.CELERY_BEAT_SCHEDULE["disponibilites-am"]
+    assert entry["args"] == ("rpe.tasks.availability_reminders_daily",)
+    ams = {}
+    for collectivite in (alpha, beta):
+        with tenant_context(collectivite):
+            ams[collectivite.slug] = AssistantMaternelFactory(places=1, availability_confirmed_on=None)
+    connection.set_schema_to_public()
+    with freeze_time("2027-11-02 09:00:00"):
+        run_for_every_collectivite(*entry["args"])
+    for collectivite in (alpha, beta):
+        with tenant_context(collectivite):
+            assert reminders(ams[collectivite.slug]).get().version == "2027-12-01:J-30"
