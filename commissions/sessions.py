@@ -54,6 +54,7 @@ from families.services import application_transition, audit
 from families.workflow import APPLICATION
 from portal.accounts.roles import Role
 from portal.tasks import enqueue_on_commit
+from portal.workflows import TransitionError
 
 ELIGIBLE_STATUSES = (ApplicationStatus.COMPLETE, ApplicationStatus.LISTE_ATTENTE)
 EXPIRED_REASON = "délai dépassé"
@@ -817,7 +818,7 @@ def session_validate(*, session, user, on=None, notify=True):
 
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
     if refusal := SESSION.refusal(session, SessionStatus.VALIDATED, Actor.STAFF, user):
-        raise ValidationError(refusal, code="not_allocated")
+        raise TransitionError(refusal)  # before any decision is applied
     today, now = _moment(on)
     if today < session.date:
         raise ValidationError(

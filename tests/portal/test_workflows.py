@@ -19,19 +19,18 @@ from portal.notifications import notify
 from portal.outbox.models import OutboxMessage
 from portal.workflows import Actor, Move, TransitionError, TransitionLog, Workflow
 from tests.families.builders import application_in, family_in
-from tests.utils import race
-
-PAIRS = [(source, target) for source in S.values for target in S.values if source != target]
+from tests.workflows import (
+    all_pairs,
+    assert_one_log_row,
+    assert_one_of_two_wins,
+    assert_refused_outside_the_table,
+    stored,
+)
 
 
 @pytest.fixture
 def family(alpha):
     return family_in(alpha)
-
-
-def stored(application):
-    row = Application.objects.get(pk=application.pk)
-    return row.status, row.updated_at, StatusChange.objects.filter(subject=application).count()
 
 
 # --- the table ----------------------------------------------------------------------------------------------------
@@ -66,22 +65,14 @@ def test_the_log_of_a_workflow_is_a_transition_log_with_a_subject():
 # --- refusals change nothing ------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("source", "target"), PAIRS)
+@pytest.mark.parametrize(("source", "target"), all_pairs(APPLICATION))
 def test_every_move_outside_the_table_is_refused_in_french_and_changes_nothing(alpha, family, source, target):
     _user, foyer, child = family
     application = application_in(alpha, foyer, child, status=source)
     with tenant_context(alpha):
-        before = stored(application)
-        for actor in Actor.values:
-            if actor in APPLICATION.actors(source, target):
-                continue
-            with pytest.raises(TransitionError) as refused:
-                APPLICATION.transition(application, target, actor=actor, note="essai")
-            message = str(refused.value)
-            assert "ne peut pas passer" in message or "n'est pas permis" in message
-            assert f"« {S(source).label} »" in message and f"« {S(target).label} »" in message
-            assert application.status == source
-            assert stored(application) == before
+        updated_at = Application.objects.get(pk=application.pk).updated_at
+        assert_refused_outside_the_table(APPLICATION, application, target)
+        assert Application.objects.get(pk=application.pk).updated_at == updated_at
         assert not OutboxMessage.objects.about(application).exists()
 
 
@@ -91,16 +82,7 @@ def test_each_move_writes_exactly_one_log_row(alpha, family, source, target):
     for actor in sorted(APPLICATION.actors(source, target)):
         application = application_in(alpha, foyer, child, status=source)
         with tenant_context(alpha):
-            log = APPLICATION.transition(application, target, actor=actor, user=user, note="motif")
-            assert Application.objects.get(pk=application.pk).status == application.status == target
-            assert list(StatusChange.objects.filter(subject=application)) == [log]
-            assert (log.from_status, log.to_status, log.actor, log.user, log.note) == (
-                source,
-                target,
-                actor,
-                user,
-                "motif",
-            )
+            assert_one_log_row(APPLICATION, application, target, actor=actor, user=user)
             application.delete()  # one live request per child: the next actor starts again
 
 
@@ -165,7 +147,7 @@ def test_a_guard_refuses_with_its_own_message_and_the_table_lists_only_what_it_a
         assert not workflow.allowed(application, S.INCOMPLETE, Actor.STAFF)
         with pytest.raises(TransitionError, match="Une demande prioritaire ne se met pas en attente de pièces."):
             workflow.transition(application, S.INCOMPLETE, actor=Actor.STAFF)
-        assert stored(application)[0::2] == (S.DEPOSEE, 0)
+        assert stored(APPLICATION, application) == (S.DEPOSEE, 0)
 
 
 def test_changes_callbacks_and_log_are_saved_together(alpha, family):
@@ -248,21 +230,4 @@ def committed_request(django_db_setup, django_db_blocker):
 )
 def test_two_transitions_at_once_one_wins_the_other_is_refused(committed_request, first, second):
     alpha, application = committed_request
-    # Each side read the request before either moved it (two pages open at once).
-    with tenant_context(alpha):
-        copies = [Application.objects.get(pk=application.pk) for _side in (first, second)]
-    outcomes = race(
-        alpha,
-        *(
-            lambda copy=copy, target=target, actor=actor: APPLICATION.transition(copy, target, actor=actor)
-            for copy, (target, actor) in zip(copies, (first, second), strict=True)
-        ),
-    )
-    winners = [outcome for outcome in outcomes if isinstance(outcome, StatusChange)]
-    refused = [outcome for outcome in outcomes if isinstance(outcome, TransitionError)]
-    assert len(winners) == len(refused) == 1, outcomes
-    assert "a changé entre-temps" in str(refused[0]) or "ne peut pas passer" in str(refused[0])
-    with tenant_context(alpha):
-        assert Application.objects.get(pk=application.pk).status == winners[0].to_status
-        assert list(StatusChange.objects.filter(subject=application)) == winners
-    connection.set_schema_to_public()
+    assert_one_of_two_wins(alpha, APPLICATION, application, [first, second])
