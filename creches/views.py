@@ -189,9 +189,10 @@ def individual_care_points(am_communes, mams, collectivite):
             "url": f"{search_url}?{urlencode({'commune': mam.code_insee})}",
             "type": str(_("maison d'assistants maternels (MAM)")),
             "commune": names.get(mam.code_insee, mam.code_insee),
-            "address": mam.address,
-            "lat": mam.latitude,
-            "lon": mam.longitude,
+            # Its members' addresses may be unpublished: the MAM is placed by its commune, not its street.
+            "address": names.get(mam.code_insee, mam.code_insee),
+            "lat": mam.latitude and round(mam.latitude, 2),
+            "lon": mam.longitude and round(mam.longitude, 2),
         }
         for mam in mams
         if mam.latitude is not None

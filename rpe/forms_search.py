@@ -214,7 +214,12 @@ class FollowUpContactForm(forms.Form):
         label=_("Assistante maternelle proposée"), required=False, coerce=int, empty_value=None
     )
     outcome = forms.ChoiceField(label=_("Situation de la famille après ce contact"), choices=FollowUpOutcome.choices)
-    note = forms.CharField(label=_("Ce qui a été dit ou convenu"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Ce qui a été dit ou convenu"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args, matching=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ only (a refused field is absent, not null); the staff of her relais get every fi
 """
 
 import datetime
+import re
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,16 +13,27 @@ from django.core.validators import RegexValidator
 from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from creches.api import NoEmptyParametersForm
+from families.api_family import CommentField
 from portal.api import PredicatePermission
+from portal.api_defaults import JSONParser
+from portal.api_schema import DETAIL
 from portal.workflows import TransitionError
 from rpe import offers
 from rpe.enums import ActivityStatus, ChangedBy, HalfDay
@@ -44,6 +56,18 @@ from rpe.services import am_profile_update, availability_declare
 INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
 
 
+class Conflict(ValidationError):
+    """Well-formed, refused by the rules as things stand (a past date, a commune no relais covers, a closed offer)."""
+
+    status_code = status.HTTP_409_CONFLICT
+
+
+REFUSED = OpenApiResponse(
+    DETAIL,
+    description="Requête bien formée mais refusée par les règles (date passée, commune sans relais, annonce close…).",
+)
+
+
 def _json_ready(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -59,8 +83,25 @@ def _commune_names():
     return lambda code: names.get(code, code)
 
 
-class DirectoryFilters(forms.Form):
-    """The list's query parameters: a bad value is a 400 with a French message."""
+NUMBER = re.compile(r"-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?")
+INTEGER = re.compile(r"-?(0|[1-9]\d*)")
+
+
+class DirectoryFilters(NoEmptyParametersForm):
+    """The list's query parameters: a bad value is a 400 with a French message (numbers written as JSON's)."""
+
+    def clean(self):
+        data = super().clean()
+        for name, pattern in (
+            ("age_months", INTEGER),
+            ("latitude", NUMBER),
+            ("longitude", NUMBER),
+            ("radius_km", NUMBER),
+        ):
+            raw = self.data.get(name)
+            if raw not in (None, "") and not pattern.fullmatch(raw):
+                self.add_error(name, _("Indiquez un nombre."))
+        return data
 
     commune = forms.CharField(
         required=False,
@@ -72,22 +113,14 @@ class DirectoryFilters(forms.Form):
     longitude = forms.FloatField(required=False, min_value=-180, max_value=180)
     radius_km = forms.FloatField(required=False, min_value=0.1, max_value=MAX_RADIUS_KM)
 
-    def clean(self):
-        data = super().clean()
-        point = [data.get("latitude"), data.get("longitude")]
-        if any(value is not None for value in point) and None in point:
-            raise forms.ValidationError(_("Indiquez la latitude et la longitude ensemble."))
-        if data.get("radius_km") and None in point:
-            raise forms.ValidationError(_("Une distance se mesure depuis un point : indiquez latitude et longitude."))
-        return data
-
     def criteria(self):
+        """A distance needs a point: latitude and longitude together (one alone, or a radius alone, is ignored)."""
         data = self.cleaned_data
-        has_point = data.get("latitude") is not None
+        has_point = data.get("latitude") is not None and data.get("longitude") is not None
         return Criteria(
             code_insee=data.get("commune") or "",
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
+            latitude=data.get("latitude") if has_point else None,
+            longitude=data.get("longitude") if has_point else None,
             radius_km=(data.get("radius_km") or 10.0) if has_point else None,
             date=data.get("date"),
             age_months=data.get("age_months"),
@@ -152,11 +185,23 @@ def directory_base(user):
         summary="Assistant·es maternel·les du territoire",
         parameters=[
             OpenApiParameter("commune", str, pattern=INSEE_CODE, description="Code INSEE de la commune."),
-            OpenApiParameter("age_months", int, description="Âge de l'enfant (mois) à la date `date`."),
+            OpenApiParameter(
+                "age_months",
+                {"type": "integer", "minimum": 0, "maximum": 72},
+                description="Âge de l'enfant (mois) à la date `date`.",
+            ),
             OpenApiParameter("date", datetime.date, description="Place recherchée à partir de cette date."),
-            OpenApiParameter("latitude", float),
-            OpenApiParameter("longitude", float),
-            OpenApiParameter("radius_km", float, description="Distance maximale (km) du point, 10 par défaut."),
+            OpenApiParameter(
+                "latitude",
+                {"type": "number", "minimum": -90, "maximum": 90},
+                description="Point d'où mesurer la distance (avec `longitude`).",
+            ),
+            OpenApiParameter("longitude", {"type": "number", "minimum": -180, "maximum": 180}),
+            OpenApiParameter(
+                "radius_km",
+                {"type": "number", "minimum": 0.1, "maximum": MAX_RADIUS_KM},
+                description="Distance maximale (km) du point, 10 par défaut.",
+            ),
         ],
     )
 )
@@ -261,6 +306,7 @@ def own_am(request):
 )
 class OwnProfile(generics.RetrieveUpdateAPIView):
     serializer_class = OwnProfileSerializer
+    parser_classes = [JSONParser]  # JSON only: the schema says so
     permission_classes = [PredicatePermission.of(is_assistant_maternel)]
     http_method_names = ["get", "patch", "head", "options"]
 
@@ -293,6 +339,7 @@ class AvailabilityInSerializer(serializers.Serializer):
 class OwnAvailability(APIView):
     """PUT the declaration of every agrément place (the legal declaration); GET reads it."""
 
+    parser_classes = [JSONParser]  # JSON only: the schema says so
     permission_classes = [PredicatePermission.of(is_assistant_maternel)]
 
     def get(self, request):
@@ -316,8 +363,9 @@ class OwnAvailability(APIView):
 
 class JobOfferSerializer(serializers.ModelSerializer):
     commune = serializers.RegexField(INSEE_CODE, source="code_insee")
-    half_days = serializers.ListField(child=serializers.ChoiceField(choices=HalfDay.choices), allow_empty=False)
+    half_days = serializers.ListField(child=serializers.ChoiceField(choices=HalfDay.choices), min_length=1)
     child_age_months = serializers.IntegerField(min_value=0, max_value=72)
+    particular_needs = CommentField(required=False, max_length=2000)
 
     class Meta:
         model = JobOffer
@@ -339,11 +387,6 @@ class JobOfferSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id", "status", "refusal_reason", "published_on", "expires_on", "renewals", "created_at"]
 
-    def validate_start_date(self, value):
-        if value < datetime.date.today():
-            raise serializers.ValidationError(_("La date d'accueil est passée."))
-        return value
-
 
 def visible_job_offers(user):
     if can_moderate_job_offers(user):
@@ -363,10 +406,13 @@ def can_see_job_offers(user, obj=None):
 
 @extend_schema_view(
     get=extend_schema(summary="Petites annonces (les siennes pour une famille, celles du relais pour l'animatrice)"),
-    post=extend_schema(summary="Déposer une petite annonce (famille)"),
+    post=extend_schema(
+        summary="Déposer une petite annonce (famille)", responses={201: JobOfferSerializer, 409: REFUSED}
+    ),
 )
 class JobOfferList(generics.ListCreateAPIView):
     serializer_class = JobOfferSerializer
+    parser_classes = [JSONParser]  # JSON only: the schema says so
     permission_classes = [PredicatePermission.of(can_see_job_offers)]
 
     def get_queryset(self):
@@ -378,6 +424,8 @@ class JobOfferList(generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if data["start_date"] < timezone.localdate():
+            raise Conflict({"detail": _("La date d'accueil est passée.")})
         try:
             offer = offers.job_offer_create(
                 author=request.user,
@@ -390,7 +438,7 @@ class JobOfferList(generics.ListCreateAPIView):
                 disability=data.get("disability", False),
             )
         except DjangoValidationError as error:
-            raise ValidationError({"commune": error.messages}) from None
+            raise Conflict({"detail": error.messages[0]}) from None
         return Response(self.get_serializer(offer).data, status=status.HTTP_201_CREATED)
 
 
@@ -403,10 +451,6 @@ class JobOfferDetail(generics.RetrieveAPIView):
         return visible_job_offers(self.request.user)
 
 
-class Conflict(ValidationError):
-    status_code = status.HTTP_409_CONFLICT
-
-
 @extend_schema(
     summary="Valider ou refuser une annonce (relais)",
     request=inline_serializer(
@@ -416,9 +460,10 @@ class Conflict(ValidationError):
             "reason": serializers.CharField(required=False),
         },
     ),
-    responses={200: JobOfferSerializer},
+    responses={200: JobOfferSerializer, 409: REFUSED},
 )
 class JobOfferModeration(APIView):
+    parser_classes = [JSONParser]  # JSON only: the schema says so
     permission_classes = [PredicatePermission.of(can_moderate_job_offers)]
 
     def post(self, request, pk):
@@ -438,9 +483,15 @@ class JobOfferModeration(APIView):
 @extend_schema(
     summary="Répondre à une annonce (assistant·e maternel·le)",
     request=inline_serializer("JobOfferAnswer", fields={"message": serializers.CharField()}),
-    responses={201: None},
+    responses={
+        201: inline_serializer(
+            "JobOfferAnswered", fields={"id": serializers.IntegerField(), "offer": serializers.IntegerField()}
+        ),
+        409: REFUSED,
+    },
 )
 class JobOfferAnswerView(APIView):
+    parser_classes = [JSONParser]  # JSON only: the schema says so
     permission_classes = [PredicatePermission.of(can_answer_job_offers)]
 
     def post(self, request, pk):

@@ -131,12 +131,12 @@ def test_the_api_refuses_bad_filters_in_french(directory):
         {"commune": "abc"},
         {"age_months": "-1"},
         {"date": "demain"},
-        {"latitude": "47"},
-        {"radius_km": "5"},
+        {"latitude": "4 7"},
+        {"radius_km": ""},
     ):
         response = client.get("/api/v1/rpe/assistants-maternels/", params)
         assert response.status_code == 400, params
-        assert re.search(r"indiquez|saisissez|assurez-vous", response.content.decode(), re.I), params
+        assert re.search(r"indiquez|saisissez|assurez-vous|omettez", response.content.decode(), re.I), params
 
 
 def test_filters_on_age_at_date_and_commune(directory):
