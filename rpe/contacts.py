@@ -61,10 +61,11 @@ def contact_answer(*, contact, am, answer, has_place=True):
     return locked
 
 
-def contact_counts():
+def contact_counts(queryset=None):
     """Contact requests per year, and how many were answered (the relais's activity report)."""
+    queryset = ContactRequest.objects.all() if queryset is None else queryset
     rows = (
-        ContactRequest.objects.annotate(year=ExtractYear("created_at"))
+        queryset.annotate(year=ExtractYear("created_at"))
         .values("year", "status")
         .annotate(n=Count("pk"))
         .order_by("year")

@@ -10,11 +10,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from portal.decorators import allowed_if
 from portal.enums import Actor
 from portal.workflows import TransitionError
-from rpe import offers
+from rpe import contacts, offers
 from rpe.enums import HalfDay
 from rpe.enums_offers import JobOfferStatus
 from rpe.forms_search import AnswerForm, JobOfferForm, ModerationForm
-from rpe.models import JobOffer
+from rpe.models import ContactRequest, JobOffer
 from rpe.perms import (
     am_of,
     can_answer_job_offers,
@@ -22,6 +22,7 @@ from rpe.perms import (
     can_post_job_offer,
     moderatable_job_offers,
     own_job_offers,
+    relais_of,
 )
 from rpe.publication import am_data
 from rpe.views_search import commune_names
@@ -136,6 +137,9 @@ def job_offer_moderation_list(request):
             "others": [o for o in rows if o.status != JobOfferStatus.SUBMITTED][:100],
             "names": commune_names(request.tenant),
             "counts": offers.yearly_counts(moderatable_job_offers(request.user)),
+            "contact_counts": contacts.contact_counts(
+                ContactRequest.objects.filter(am__relais__in=relais_of(request.user))
+            ),
         },
     )
 
