@@ -306,3 +306,35 @@ def test_a_saved_search_alerts_once_when_a_matching_am_declares_a_place(director
         # A declaration that matches no saved search tells nobody.
         Availability.objects.filter(place=place).delete()
     assert "Près de chez nous" in family.get("/famille/assistants-maternels/recherches/").content.decode()
+
+
+# --- The AM's own profile and availability through the API ----------------------------------------------------
+
+
+def test_an_am_reads_and_changes_her_own_profile_and_declares_her_availability(directory):
+    am = client_for(directory.collectivite, directory.private.user)
+    profile = am.get("/api/v1/rpe/moi/fiche/").json()
+    assert profile["id"] == directory.private.pk and profile["publish_phone"] is False
+    changed = am.patch(
+        "/api/v1/rpe/moi/fiche/", {"publish_phone": True, "saturday": True}, content_type="application/json"
+    )
+    assert changed.status_code == 200 and changed.json()["publish_phone"] is True
+    refused = am.patch("/api/v1/rpe/moi/fiche/", {"agrement_number": "X"}, content_type="application/json")
+    assert refused.json()["agrement_number"] == directory.private.agrement_number  # read-only: unchanged
+    with directory:
+        place = directory.private.places.first()
+    declared = am.put(
+        "/api/v1/rpe/moi/disponibilites/",
+        [{"place": place.pk, "status": AvailabilityStatus.NOW, "count": 1, "half_days": ["wed_am"]}],
+        content_type="application/json",
+    )
+    assert declared.status_code == 200, declared.content
+    assert declared.json()["availability"][0]["half_days"] == ["wed_am"]
+    bad = am.put(
+        "/api/v1/rpe/moi/disponibilites/",
+        [{"place": place.pk, "status": AvailabilityStatus.NOW, "count": 1, "half_days": []}],
+        content_type="application/json",
+    )
+    assert bad.status_code == 400 and "demi-journée" in bad.json()["detail"]
+    # Another AM's profile is not hers to read; a family has no profile.
+    assert client_for(directory.collectivite, directory.parent).get("/api/v1/rpe/moi/fiche/").status_code == 403
