@@ -120,6 +120,8 @@ def examined_wishes(dossier, decision, offer_establishment=None):
 def letter_pdf(dossier, offer, collectivite):
     """The family's letter: the place offered (start date, address, contact, deadline) or, for each examined
     wish, why not and its admission score; what they can do; the voies et délais de recours; the signature."""
+    from rpe.followup import letter_guidance
+
     session = dossier.session
     decision = Decision.objects.filter(dossier=dossier).select_related("place").first()
     figure = figures.session_figures(session)
@@ -148,6 +150,8 @@ def letter_pdf(dossier, offer, collectivite):
             "signed_at": signing_place(collectivite),
             "signed_on": notified_on,
             "generated_at": timezone.now(),
+            # No family without a solution: its relais and the assistants maternels matching its need.
+            **(letter_guidance(dossier.application, collectivite) if offer is None else {}),
         },
     )
     return HTML(string=html).write_pdf()

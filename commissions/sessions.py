@@ -46,6 +46,7 @@ from commissions.models import (
     SessionSeat,
 )
 from commissions.services import facts_for_many
+from commissions.signals import session_validated
 from commissions.workflows import OFFER, SESSION
 from creches.models import Establishment, PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus, AuditAction
@@ -823,6 +824,7 @@ def session_validate(*, session, user, on=None, notify=True):
     dossiers = session.dossiers.select_related(
         "application__family__account", "decision__seat__section__establishment", "decision__place"
     )
+    unplaced = []
     for dossier in dossiers.order_by("number"):
         decision = getattr(dossier, "decision", None)
         seat = decision.seat if decision is not None else None
@@ -838,10 +840,13 @@ def session_validate(*, session, user, on=None, notify=True):
         if seat:
             _make_offer(dossier=dossier, seat=seat, place=decision.place, on=on, notify=notify)
         else:
+            unplaced.append(dossier.application)
             if notify:
                 notifications.not_placed(dossier)
         if notify:
             enqueue_on_commit("commissions.tasks.build_letter", dossier.pk)
+    # No family without a solution: apps that follow up those left without a place listen (rpe).
+    session_validated.send(sender=Session, session=session, unplaced=unplaced)
     # The places nobody received go back to the ledger for the next session.
     session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
         held=False

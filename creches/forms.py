@@ -40,6 +40,13 @@ class CatalogueFilterForm(forms.Form):
     closes_after = forms.TimeField(
         label=_("Ouvert jusqu'à"), required=False, widget=TIME, help_text=_("Par exemple 18:30.")
     )
+    disability_friendly = forms.BooleanField(label=_("Accueil d'enfants en situation de handicap"), required=False)
+    atypical_hours = forms.BooleanField(label=_("Horaires atypiques"), required=False)
+    avip = forms.BooleanField(
+        label=_("Crèche à vocation d'insertion professionnelle (AVIP)"),
+        required=False,
+        help_text=_("Places réservées aux parents en recherche d'emploi ou en formation."),
+    )
 
     def __init__(self, *args, communes=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,6 +81,9 @@ class CatalogueFilterForm(forms.Form):
             establishments = establishments.opening_by(data["opens_before"])
         if data.get("closes_after"):
             establishments = establishments.closing_from(data["closes_after"])
+        for flag in ("disability_friendly", "atypical_hours", "avip"):
+            if data.get(flag):
+                establishments = establishments.filter(**{flag: True})
         return establishments
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from commissions.models import Session
 from creches import fees
 from creches.forms import (
     CatalogueFilterForm,
@@ -48,6 +49,7 @@ from creches.services import (
 from portal.caching import public_page
 from portal.decorators import allowed_if
 from portal.downloads import file_response
+from rpe.search import territory_counts
 
 CATALOGUE_PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 25
@@ -176,18 +178,55 @@ def map_points(establishments):
     ]
 
 
+def individual_care_points(am_communes, mams, collectivite):
+    """The MAM (their own address) and, per commune, how many assistants maternels: every mode on one map."""
+    search_url = reverse("rpe:am_search")
+    names = {c.get("code_insee"): c.get("nom") for c in collectivite.communes}
+    points = [
+        {
+            "name": mam.name,
+            "url": f"{search_url}?{urlencode({'commune': mam.code_insee})}",
+            "type": str(_("maison d'assistants maternels (MAM)")),
+            "commune": names.get(mam.code_insee, mam.code_insee),
+            # Its members' addresses may be unpublished: the MAM is placed by its commune, not its street.
+            "address": names.get(mam.code_insee, mam.code_insee),
+            "lat": mam.latitude and round(mam.latitude, 2),
+            "lon": mam.longitude and round(mam.longitude, 2),
+        }
+        for mam in mams
+        if mam.latitude is not None
+    ]
+    points += [
+        {
+            "name": _("%(count)d assistant·es maternel·les") % {"count": row["am"]},
+            "url": f"{search_url}?{urlencode({'commune': row['code_insee']})}",
+            "type": str(_("assistant·es maternel·les")),
+            "commune": row["name"],
+            "address": _("centre de la commune"),
+            "lat": row["lat"],
+            "lon": row["lon"],
+        }
+        for row in am_communes
+        if row["lat"] is not None
+    ]
+    return points
+
+
 @public_page
 @login_not_required
 @require_GET
 def map_view(request):
     """Every mode of care of the territory on a map, and the same list as text (no JavaScript needed)."""
     establishments = list(catalogue_queryset().order_by("commune", "name"))
+    am_communes, mams = territory_counts(request.tenant)
     return render(
         request,
         "creches/map.html",
         {
             "establishments": establishments,
-            "map_points": map_points(establishments),
+            "am_communes": am_communes,
+            "mams": mams,
+            "map_points": map_points(establishments) + individual_care_points(am_communes, mams, request.tenant),
             "map_communes": map_communes(request.tenant),
             "map_tiles_url": getattr(settings, "MAP_TILES_URL", ""),
         },
@@ -199,8 +238,7 @@ def map_view(request):
 @require_GET
 def parcours(request):
     """From search to admission, every mode of care in plain words, the aids, the commission calendar."""
-    # The commissions app will provide the dates; until then the page says who publishes them.
-    commission_dates = []
+    commission_dates = Session.objects.upcoming(timezone.localdate()).values_list("date", flat=True)[:6]
     return render(request, "creches/parcours.html", {"commission_dates": commission_dates})
 
 

@@ -219,6 +219,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("rpe.tasks.availability_reminders_daily",),
     },
+    # Relais: job offers past their date leave the board.
+    "annonces-expirees": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("rpe.tasks_offers.job_offers_expire_today",),
+    },
 }
 CELERY_TIMEZONE = "Europe/Paris"
 
@@ -408,6 +414,9 @@ LOGGING = {
 # Tiles of the map of the offer (creches), e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png.
 # Empty: no tile layer, no third-party request; markers and the text list still show every place.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
+# Geocoding of addresses typed in the assistant-maternel search (rpe.geo): the Base Adresse Nationale's search
+# endpoint, e.g. https://api-adresse.data.gouv.fr/search/. Empty: no third-party request, the commune's centre.
+ADDRESS_GEOCODER_URL = os.environ.get("ADDRESS_GEOCODER_URL", "")
 
 # seed_demo queues the attestation of every filed demo request (built by the worker).
 DEMO_ATTESTATIONS = True

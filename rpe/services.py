@@ -13,6 +13,7 @@ from portal.accounts.roles import Role
 from portal.perms import has_role
 from rpe import notifications
 from rpe.campaigns import current_step, previous_deadline
+from rpe.contacts import saved_searches_alert
 from rpe.enums import ActivityStatus, AvailabilityChangeKind, AvailabilityStatus, ChangedBy, HalfDay
 from rpe.models import AssistantMaternel, Availability, AvailabilityChange
 from rpe.workflows import ACTIVITY
@@ -127,7 +128,10 @@ def availability_declare(*, am, declarations, user=None, changed_by=ChangedBy.AM
         )
     am.availability_confirmed_on = today
     am.save(update_fields=["availability_confirmed_on", "updated_at"])
-    return _log(am, AvailabilityChangeKind.DECLARED, changed_by, user)
+    change = _log(am, AvailabilityChangeKind.DECLARED, changed_by, user)
+    # Families whose saved search she now matches are told (rpesearch: rpe.contacts).
+    saved_searches_alert(am, today=today)
+    return change
 
 
 @transaction.atomic

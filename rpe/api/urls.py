@@ -2,6 +2,8 @@
 
 from django.urls import include, path
 
-areas = []
+areas = [
+    path("", include("rpe.api.urls_search")),  # directory, own profile and availability, job offers
+]
 
 urlpatterns = [path("rpe/", include(areas))]

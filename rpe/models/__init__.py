@@ -1,1 +1,2 @@
 from rpe.models.directory import *  # noqa: F403  (rpecore: relais, lieux, AM, MAM, availability)
+from rpe.models.offers import *  # noqa: F403  (rpesearch: job offers, contacts, saved searches, follow-up)

@@ -147,6 +147,43 @@ def _rpe_build():
         agrement_number="MATRICE-1",
     )
     AgrementPlace.objects.create(am=am, count=2)
+    _rpe_search_build(relais, am)
+
+
+def _rpe_search_build(relais, am):
+    """rpe, the search side (rpesearch): each family's job offer (the parent's published), contact request and
+    saved search; the other family's request in the relais's follow-up list."""
+    from rpe.models import ContactRequest, FollowUp, JobOffer, SavedSearch
+
+    today = timezone.localdate()
+    for name, status in (("parent", "published"), ("other_parent", "submitted")):
+        author = User.objects.get(email=FAMILIES[name])
+        JobOffer.objects.create(
+            author=author,
+            relais=relais,
+            code_insee="44109",
+            start_date=today + datetime.timedelta(days=60),
+            child_age_months=10,
+            half_days=["mon_am"],
+            status=status,
+            published_on=today if status == "published" else None,
+            expires_on=today + datetime.timedelta(days=30) if status == "published" else None,
+        )
+        ContactRequest.objects.create(author=author, am=am, message=f"Bonjour de {name}")
+        SavedSearch.objects.create(owner=author, label=f"Recherche de {name}", criteria={"code_insee": "44109"})
+    application = Application.objects.get(family__account__email=FAMILIES["other_parent"])
+    FollowUp.objects.create(
+        application=application,
+        session=Dossier.objects.get(application=application).session,
+        relais=relais,
+        code_insee="44109",
+        start_date=application.desired_start,
+        child_age_months=10,
+    )
+
+
+def _rpe_of(model_name, **filters):
+    return apps.get_model("rpe", model_name).objects.filter(**filters).values_list("pk", flat=True).get()
 
 
 def _max_pk(model):
@@ -187,6 +224,11 @@ def world_ensure(other):
             "relais": Relais.objects.get().pk,
             "lieu": Lieu.objects.get().pk,
             "am_profile": AssistantMaternel.objects.get().pk,
+            # rpe, the search side: the parent's job offer, contact request and saved search; a follow-up.
+            "job_offer": _rpe_of("JobOffer", author=world.users["parent"]),
+            "contact": _rpe_of("ContactRequest", author=world.users["parent"]),
+            "saved_search": _rpe_of("SavedSearch", owner=world.users["parent"]),
+            "followup": _max_pk(apps.get_model("rpe", "FollowUp")),
         }
         other_family = {
             "application": applications["other_parent"].pk,
@@ -195,6 +237,9 @@ def world_ensure(other):
             "dossier": dossiers["other_parent"].pk,
             "number": dossiers["other_parent"].number,
             "user": world.users["other_parent"].pk,
+            "job_offer": _rpe_of("JobOffer", author=world.users["other_parent"]),
+            "contact": _rpe_of("ContactRequest", author=world.users["other_parent"]),
+            "saved_search": _rpe_of("SavedSearch", owner=world.users["other_parent"]),
         }
         here = {kind: _max_pk(model) or 0 for kind, model in _MODELS.items()}
     with tenant_context(other):
@@ -236,4 +281,8 @@ _MODELS = {
     "relais": Relais,
     "lieu": Lieu,
     "am_profile": AssistantMaternel,
+    "job_offer": apps.get_model("rpe", "JobOffer"),
+    "contact": apps.get_model("rpe", "ContactRequest"),
+    "saved_search": apps.get_model("rpe", "SavedSearch"),
+    "followup": apps.get_model("rpe", "FollowUp"),
 }

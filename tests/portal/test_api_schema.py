@@ -43,7 +43,14 @@ def test_the_establishment_list_declares_its_query_parameters(alpha):
 
 
 def test_every_operation_documents_the_errors_it_can_answer(alpha):
-    public = {"/api/v1/etablissements/", "/api/v1/etablissements/{id}/", "/api/v1/schema/"}
+    public = {
+        "/api/v1/etablissements/",
+        "/api/v1/etablissements/{id}/",
+        "/api/v1/schema/",
+        # The assistant-maternel directory (published fields only for the public).
+        "/api/v1/rpe/assistants-maternels/",
+        "/api/v1/rpe/assistants-maternels/{id}/",
+    }
     for path, method, operation in operations(schema_of(alpha)):
         codes = set(operation["responses"])
         where = f"{method.upper()} {path}"
