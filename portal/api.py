@@ -1,6 +1,8 @@
 """The API's shared pieces: permissions from the apps' perms.py predicates, and the account endpoint."""
 
-from drf_spectacular.utils import extend_schema
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.generics import RetrieveAPIView
 
@@ -42,3 +44,24 @@ class MeView(RetrieveAPIView):
 
     def get_object(self):
         return self.request.user
+
+
+class NoEmptyParametersForm(forms.Form):
+    """A parameter is absent or has a value: `?commune=` is refused like any value outside the schema."""
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in self.data.items():
+            if name in self.fields and value == "":
+                self.add_error(name, _("Valeur vide : omettez ce paramètre plutôt."))
+        return cleaned
+
+
+# PostgreSQL stores no NUL character: the schema says so.
+@extend_schema_field({"type": "string", "maxLength": 2000, "pattern": "^[^\\u0000]*$"})
+class CommentField(serializers.CharField):
+    """Blank or spaces allowed, kept as "" (the schema's pattern says so; DRF's `allow_blank` would write a second,
+    overlapping schema that "" matches twice)."""
+
+    def run_validation(self, data=serializers.empty):
+        return "" if isinstance(data, str) and not data.strip() else super().run_validation(data)

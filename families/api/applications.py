@@ -11,7 +11,7 @@ from families.enums import WEEKDAYS
 from families.forms import ApplicationForm
 from families.models import Application, Child, GuichetSettings
 from families.perms import is_family, is_own_application
-from portal.api import PredicatePermission
+from portal.api import CommentField, PredicatePermission
 from portal.api_defaults import JSONParser
 from portal.api_schema import VALIDATION
 
@@ -71,16 +71,6 @@ class PlanningField(serializers.DictField):
                 _("Jours inconnus : %(days)s (mon, tue, wed, thu, fri, sat).") % {"days": ", ".join(unknown)}
             )
         return planning
-
-
-# PostgreSQL stores no NUL character: the schema says so.
-@extend_schema_field({"type": "string", "maxLength": 2000, "pattern": "^[^\\u0000]*$"})
-class CommentField(serializers.CharField):
-    """Blank or spaces allowed, kept as "" (the schema's pattern says so; DRF's `allow_blank` would write a second,
-    overlapping schema that "" matches twice)."""
-
-    def run_validation(self, data=serializers.empty):
-        return "" if isinstance(data, str) and not data.strip() else super().run_validation(data)
 
 
 class WishesField(serializers.ListField):

@@ -29,9 +29,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from creches.api import NoEmptyParametersForm
-from families.api_family import CommentField
-from portal.api import PredicatePermission
+from portal.api import CommentField, NoEmptyParametersForm, PredicatePermission
 from portal.api_defaults import JSONParser
 from portal.api_schema import DETAIL
 from portal.workflows import TransitionError
