@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from families import notifications
 from families.enums import (
@@ -47,6 +47,7 @@ from families.workflow import (
     pieces_refusal,
 )
 from portal.dates import months_between
+from portal.i18n import deferred
 from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
@@ -176,17 +177,14 @@ def application_update(*, application, user, fields, establishments, actor=Actor
     if [establishment.pk for establishment in establishments] != before_wishes:
         changed.append("wishes")
     if changed and application.status != ApplicationStatus.BROUILLON:
-        labels = ", ".join(
-            str(Application._meta.get_field(field).verbose_name) if field != "wishes" else _("vœux")
-            for field in changed
-        )
+        labels = fields(Application, changed)  # "wishes" reads as the wishes' plural name
         StatusChange.objects.create(
             subject=application,
             from_status=application.status,
             to_status=application.status,
             actor=actor,
             user=user,
-            note=_("Modification : %(fields)s") % {"fields": labels},
+            **StatusChange.note_fields(deferred(gettext_noop("Modification : %(fields)s"), fields=labels)),
         )
         if application.status == ApplicationStatus.COMPLETE:
             application_transition(
@@ -194,8 +192,10 @@ def application_update(*, application, user, fields, establishments, actor=Actor
                 to_status=ApplicationStatus.DEPOSEE,
                 actor=actor,
                 user=user,
-                reason=_("Demande modifiée après instruction (%(fields)s) : nouvelle vérification.")
-                % {"fields": labels},
+                reason=deferred(
+                    gettext_noop("Demande modifiée après instruction (%(fields)s) : nouvelle vérification."),
+                    fields=labels,
+                ),
             )
     return application
 
@@ -511,7 +511,7 @@ def application_reopen(*, application, user):
         to_status=ApplicationStatus.DEPOSEE,
         actor=Actor.FAMILY,
         user=user,
-        reason=_("Demande reprise par la famille pour une nouvelle période."),
+        reason=deferred(gettext_noop("Demande reprise par la famille pour une nouvelle période.")),
     )
     now = timezone.now()
     application.submitted_at = now
@@ -542,8 +542,9 @@ def renewal_confirm(*, application):
         to_status=application.status,
         actor=Actor.FAMILY,
         user=application.family.account,
-        note=_("Renouvellement confirmé jusqu'au %(date)s.")
-        % {"date": application.renewal_due_on.strftime("%d/%m/%Y")},
+        **StatusChange.note_fields(
+            deferred(gettext_noop("Renouvellement confirmé jusqu'au %(date)s."), date=application.renewal_due_on)
+        ),
     )
     return application
 
@@ -575,7 +576,7 @@ def renewal_expire_overdue(today=None):
             application=application,
             to_status=ApplicationStatus.EXPIREE,
             actor=Actor.SYSTEM,
-            reason=_("Demande non renouvelée dans le délai."),
+            reason=deferred(gettext_noop("Demande non renouvelée dans le délai.")),
         )
         count += 1
     return count
@@ -662,7 +663,7 @@ def family_export(family):
                         "date": change.created_at.isoformat(),
                         "de": change.from_status,
                         "vers": change.to_status,
-                        "motif": change.note,
+                        "motif": change.note_text,
                     }
                     for change in application.history.all()
                 ],
