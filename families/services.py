@@ -47,7 +47,7 @@ from families.workflow import (
     pieces_refusal,
 )
 from portal.dates import months_between
-from portal.i18n import deferred
+from portal.i18n import deferred, field_labels
 from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
@@ -177,7 +177,7 @@ def application_update(*, application, user, fields, establishments, actor=Actor
     if [establishment.pk for establishment in establishments] != before_wishes:
         changed.append("wishes")
     if changed and application.status != ApplicationStatus.BROUILLON:
-        labels = fields(Application, changed)  # "wishes" reads as the wishes' plural name
+        labels = field_labels(Application, changed)  # "wishes" reads as the wishes' plural name
         StatusChange.objects.create(
             subject=application,
             from_status=application.status,

@@ -35,7 +35,7 @@ class Deferred:
     """A system message: its French msgid and its parameters, kept as JSON (`as_json`) and rendered when read.
 
     Parameters are plain values (shown as they are), dates (stored ISO, written in the reader's language),
-    `fields(model, names)` (field names, shown as their verbose names), `choice(member)` (an enum's label)
+    `field_labels(model, names)` (field names, shown as their verbose names), `choice(member)` (an enum's label)
     or other `Deferred` messages.
     """
 
@@ -64,7 +64,7 @@ def choice(member):
         return Deferred(str(member.label))
 
 
-def fields(model, names):
+def field_labels(model, names):
     """A parameter naming fields of `model`: rendered as their verbose names, joined by commas."""
     return {"fields": model._meta.label, "names": list(names)}
 
