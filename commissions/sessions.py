@@ -877,8 +877,11 @@ def _recorded(actor, user, offer, answer, channel, note):
         user=user,
         application=offer.application,
         action=AuditAction.UPDATE,
-        detail=_("proposition de place (%(establishment)s) : %(text)s")
-        % {"establishment": offer.establishment.name, "text": text.french()},
+        detail=deferred(
+            gettext_noop("proposition de place (%(establishment)s) : %(text)s"),
+            establishment=offer.establishment.name,
+            text=text,
+        ),
     )
     return text
 

@@ -47,7 +47,7 @@ from families.workflow import (
     pieces_refusal,
 )
 from portal.dates import months_between
-from portal.i18n import deferred, field_labels
+from portal.i18n import Deferred, choice, deferred, field_labels
 from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
@@ -60,7 +60,12 @@ MATERIAL_FIELDS = (
 
 
 def audit(*, user, application, action, detail=""):
-    AuditEntry.objects.create(user=user, application=application, action=action, detail=detail[:300])
+    """One line of the access log; `detail` is a system message (portal.i18n.deferred) or plain text."""
+    message = detail.as_json() if isinstance(detail, Deferred) else None
+    text = detail.french() if message else detail
+    AuditEntry.objects.create(
+        user=user, application=application, action=action, detail=text[:300], detail_message=message
+    )
 
 
 def family_for(user):
@@ -237,7 +242,7 @@ def application_staff_transition(*, application, user, to_status, reason=""):
         user=user,
         application=application,
         action=AuditAction.UPDATE,
-        detail=_("statut : %(status)s") % {"status": ApplicationStatus(to_status).label},
+        detail=deferred(gettext_noop("statut : %(status)s"), status=choice(ApplicationStatus(to_status))),
     )
     return change
 
@@ -391,7 +396,9 @@ def document_review(*, document, user, valid, reason=""):
         user=user,
         application=document.application,
         action=AuditAction.UPDATE,
-        detail=f"{document.document_type}: {document.get_status_display()}",
+        detail=deferred(
+            "%(type)s : %(status)s", type=str(document.document_type), status=choice(DocumentStatus(document.status))
+        ),
     )
     return document
 
@@ -449,7 +456,12 @@ def pieces_request(*, application, user, reason, document_types=None):
     if not text:
         raise ValidationError(_("Précisez ce qui manque."))
     application.requested_document_types.set(asked.values())
-    audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("pièces demandées"))
+    audit(
+        user=user,
+        application=application,
+        action=AuditAction.UPDATE,
+        detail=deferred(gettext_noop("pièces demandées")),
+    )
     return application_transition(
         application=application, to_status=ApplicationStatus.INCOMPLETE, actor=Actor.STAFF, user=user, reason=text
     )
@@ -467,7 +479,12 @@ def application_mark_complete(*, application, user):
     if problems:
         raise ValidationError(problems)
     application.requested_document_types.clear()
-    audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("demande complète"))
+    audit(
+        user=user,
+        application=application,
+        action=AuditAction.UPDATE,
+        detail=deferred(gettext_noop("demande complète")),
+    )
     return application_transition(
         application=application, to_status=ApplicationStatus.COMPLETE, actor=Actor.STAFF, user=user
     )
@@ -479,7 +496,12 @@ def quotient_familial_verify(*, family, user, value, application=None):
     family.quotient_familial_verified_at = timezone.now()
     family.quotient_familial_verified_by = user
     family.save(update_fields=["quotient_familial", "quotient_familial_verified_at", "quotient_familial_verified_by"])
-    audit(user=user, application=application, action=AuditAction.UPDATE, detail=f"QF vérifié : {value} €")
+    audit(
+        user=user,
+        application=application,
+        action=AuditAction.UPDATE,
+        detail=deferred(gettext_noop("QF vérifié : %(value)s €"), value=str(value)),
+    )
 
 
 @transaction.atomic
@@ -491,7 +513,12 @@ def message_send(*, application, user, body, from_family):
     if from_family:
         notifications.message_to_guichet(message)
     else:
-        audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("message à la famille"))
+        audit(
+            user=user,
+            application=application,
+            action=AuditAction.UPDATE,
+            detail=deferred(gettext_noop("message à la famille")),
+        )
         notifications.message_to_family(message)
     return message
 
@@ -499,7 +526,7 @@ def message_send(*, application, user, body, from_family):
 def note_add(*, application, user, body):
     if not body.strip():
         raise ValidationError(_("La note est vide."))
-    audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("note interne"))
+    audit(user=user, application=application, action=AuditAction.UPDATE, detail=deferred(gettext_noop("note interne")))
     return InternalNote.objects.create(application=application, author=user, body=body.strip())
 
 

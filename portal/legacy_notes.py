@@ -71,3 +71,21 @@ def convert(log_model, field_names=None):
         if message is not None:
             log.note_message = message
             log.save(update_fields=["note_message"])
+
+
+# The access log's details the code wrote without parameters.
+AUDIT_PLAIN = [
+    gettext_noop("lecture du dossier"),
+    gettext_noop("pièces demandées"),
+    gettext_noop("demande complète"),
+    gettext_noop("message à la famille"),
+    gettext_noop("note interne"),
+]
+
+
+def convert_audit(entry_model):
+    """Give the access log's entries whose detail is a known parameterless system text its message."""
+    for msgid in AUDIT_PLAIN:
+        entry_model.objects.filter(detail=msgid, detail_message__isnull=True).update(
+            detail_message={"msgid": msgid, "params": {}}
+        )

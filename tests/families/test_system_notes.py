@@ -10,8 +10,8 @@ from django.db import connection
 from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 
-from families.enums import Actor, ApplicationStatus
-from families.models import Application, StatusChange
+from families.enums import Actor, ApplicationStatus, AuditAction
+from families.models import Application, AuditEntry, StatusChange
 from families.services import application_update, renewal_confirm, renewal_expire_overdue
 from portal.templatetags.portal_tags import long_date
 from tests.families.factories import application_in, family_in
@@ -19,6 +19,7 @@ from tests.families.test_guichet import staff_in
 from tests.utils import client_for
 
 migration = importlib.import_module("families.migrations.0010_system_notes_translated_when_read")
+audit_migration = importlib.import_module("families.migrations.0011_audit_details_translated_when_read")
 
 HUMAN = "Nous déménageons à Lyon — merci."
 
@@ -119,3 +120,19 @@ def test_old_rows_with_a_known_french_system_text_read_in_english_after_the_migr
         "no answer within the deadline",
         HUMAN,
     ]
+
+
+def test_the_access_log_reads_in_the_reader_s_language_old_entries_too(alpha):
+    user, family, child = family_in(alpha)
+    application = application_in(alpha, family, child, status=ApplicationStatus.DEPOSEE)
+    agent = staff_in(alpha)
+    page(client_for(alpha, agent), f"/guichet/demandes/{application.pk}/", "fr")  # a French read, logged
+    with tenant_context(alpha):
+        AuditEntry.objects.create(
+            user=agent, application=application, action=AuditAction.UPDATE, detail="note interne"
+        )
+        audit_migration.details_to_messages(apps, None)
+        with translation.override("en"):
+            read = sorted(entry.detail_text for entry in AuditEntry.objects.filter(application=application))
+    connection.set_schema_to_public()
+    assert read == ["application file viewed", "internal note"]
