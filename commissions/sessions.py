@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commissions import calendar, matching, notifications, scoring
 from commissions.enums import (
@@ -54,13 +55,13 @@ from families.models import Application, Wish
 from families.services import application_transition, audit
 from families.workflow import APPLICATION
 from portal.accounts.roles import Role
+from portal.i18n import choice, deferred
 from portal.models import Collectivite
 from portal.perms import has_role
 from portal.tasks import enqueue_on_commit
 from portal.workflows import TransitionError
 
 ELIGIBLE_STATUSES = (ApplicationStatus.COMPLETE, ApplicationStatus.LISTE_ATTENTE)
-EXPIRED_REASON = "délai dépassé"
 
 
 class SessionFrozen(ValidationError):
@@ -875,14 +876,18 @@ def _recorded(actor, user, offer, answer, channel, note):
         return ""
     if channel not in AnswerChannel.values:
         raise ValidationError(_("Indiquez comment la famille a répondu."), code="channel")
-    text = f"{answer} {AnswerChannel(channel).label}"
-    text = text if not note else f"{text} — {note}"
+    # Layouts only, nothing to translate in them: the answer and the channel are translated when read.
+    text = deferred("%(answer)s %(how)s", answer=deferred(answer), how=choice(AnswerChannel(channel)))
+    text = text if not note else deferred("%(text)s — %(note)s", text=text, note=note)
     audit(
         user=user,
         application=offer.application,
         action=AuditAction.UPDATE,
-        detail=_("proposition de place (%(establishment)s) : %(text)s")
-        % {"establishment": offer.establishment.name, "text": text},
+        detail=deferred(
+            gettext_noop("proposition de place (%(establishment)s) : %(text)s"),
+            establishment=offer.establishment.name,
+            text=text,
+        ),
     )
     return text
 
@@ -899,15 +904,16 @@ def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=Non
     if offer.deadline < today:
         raise ValidationError(_("Le délai de réponse est dépassé."), code="late")
     application = offer.application
-    recorded = _recorded(actor, user, offer, _("Place acceptée"), channel, note.strip())
+    recorded = _recorded(actor, user, offer, gettext_noop("Place acceptée"), channel, note.strip())
     application_transition(
         application=application, to_status=ApplicationStatus.ACCEPTEE, actor=actor, user=user, reason=recorded
     )
     OFFER.transition(offer, OfferStatus.ACCEPTED, actor=actor, user=user, note=recorded, changes={"responded_at": now})
-    reason = _("Place acceptée à %(establishment)s (demande %(number)s).") % {
-        "establishment": offer.establishment.name,
-        "number": application.number,
-    }
+    reason = deferred(
+        gettext_noop("Place acceptée à %(establishment)s (demande %(number)s)."),
+        establishment=offer.establishment.name,
+        number=application.number,
+    )
     others = Application.objects.filter(
         child_id=application.child_id, status__in=[*WAITING_STATUSES, ApplicationStatus.PROPOSITION]
     )
@@ -919,7 +925,7 @@ def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=Non
                 actor=actor,
                 user=user,
                 note=reason,
-                changes={"responded_at": now, "decline_reason": reason},
+                changes={"responded_at": now, "decline_reason": reason.french()},
             )
         application_transition(
             application=other, to_status=ApplicationStatus.ANNULEE, actor=actor, user=user, reason=reason
@@ -937,26 +943,28 @@ def offer_decline(
 
     With `actor=Actor.STAFF` the guichet records the family's answer given by phone or at the desk (`channel`).
     """
-    reason = _required_reason(reason)
+    if kind and kind not in DeclineReason.values:
+        raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")
+    if status == OfferStatus.EXPIRED:
+        # The deadline has no words of its own: the kind is the reason, read in the reader's language.
+        kind, reason, note = DeclineReason.EXPIRED, "", choice(DeclineReason.EXPIRED)
+    else:
+        reason = note = _required_reason(reason)
     offer = _locked_pending_offer(offer)
-    recorded = _recorded(actor, user, offer, _("Place refusée"), channel, reason)
+    recorded = _recorded(actor, user, offer, gettext_noop("Place refusée"), channel, reason)
     application_transition(
         application=offer.application,
         to_status=ApplicationStatus.REFUSEE,
         actor=actor,
         user=user,
-        reason=recorded or reason,
+        reason=recorded or note,
     )
-    if kind and kind not in DeclineReason.values:
-        raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")
-    if status == OfferStatus.EXPIRED:
-        kind = DeclineReason.EXPIRED
     OFFER.transition(
         offer,
         status,
         actor=actor,
         user=user,
-        note=recorded or reason,
+        note=recorded or note,
         changes={"responded_at": _moment(on)[1], "decline_reason": reason, "decline_kind": kind},
     )
     seat = SessionSeat.objects.select_related("section__establishment").get(
@@ -992,9 +1000,11 @@ def reoffer(*, seat, freed_by, place=None, on=None, notify=True):
     }
     result = matching.allocate(matching.parse_problem(data))
     winner = next(d for d in candidates if result.assignments[d.number] is not None)
-    reason = _("Place libérée par le refus de la proposition faite au dossier %(number)s.") % {
-        "number": freed_by.number
-    }
+    message = deferred(
+        gettext_noop("Place libérée par le refus de la proposition faite au dossier %(number)s."),
+        number=freed_by.number,
+    )
+    reason = message.french()  # the decision and the override belong to the French procès-verbal
     decision = Decision.objects.select_for_update().get(pk=winner.decision.pk)
     decision.seat, decision.place, decision.source, decision.reason = seat, place, DecisionSource.REOFFER, reason
     # The engine's line saying this establishment was full is no longer true.
@@ -1012,7 +1022,7 @@ def reoffer(*, seat, freed_by, place=None, on=None, notify=True):
         application=winner.application,
         to_status=ApplicationStatus.PROPOSITION,
         actor=Actor.SYSTEM,
-        reason=reason,
+        reason=message,
         notify=False,
     )
     offer = _make_offer(dossier=winner, seat=seat, place=place, on=on, notify=notify)
@@ -1029,7 +1039,7 @@ def offers_expire(today=None, *, notify=True):
         offer_decline(
             offer=offer,
             user=None,
-            reason=EXPIRED_REASON,
+            reason="",
             actor=Actor.SYSTEM,
             status=OfferStatus.EXPIRED,
             on=None if today == timezone.localdate() else today,

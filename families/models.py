@@ -21,7 +21,7 @@ from families.enums import (
     DocumentStatus,
     ProfessionalSituation,
 )
-from portal.i18n import localized
+from portal.i18n import localized, render
 from portal.models import SingletonSettings
 from portal.workflows import TransitionLog
 
@@ -548,6 +548,8 @@ class AuditEntry(models.Model):
     )
     action = models.CharField(max_length=10, choices=AuditAction.choices)
     detail = models.CharField(max_length=300, blank=True)
+    # What the system wrote (portal.i18n.Deferred), read in the reader's language; `detail` keeps the French.
+    detail_message = models.JSONField(null=True, blank=True, editable=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     objects = AuditEntryQuerySet.as_manager()
@@ -559,3 +561,7 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+    @property
+    def detail_text(self):
+        return render(self.detail_message) if self.detail_message else self.detail

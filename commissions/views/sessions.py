@@ -12,6 +12,7 @@ from django.db.models import Count, Q, Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commissions import figures, meeting, perms, sessions
@@ -34,6 +35,7 @@ from families.models import AuditEntry, Situation
 from families.perms import is_family
 from portal.decorators import allowed_if, get_visible_object_or_404
 from portal.downloads import file_response
+from portal.i18n import deferred
 from portal.perms import is_signed_in
 from portal.workflows import Actor
 
@@ -173,10 +175,14 @@ def session_page(request, session, *, bound=None, status=200):
     page.object_list = list(page.object_list)
     if show_identity and page.object_list:
         # Staff read who is behind the numbers: each read is in the audit log, as for the guichet's pages.
-        detail = _("Commission « %(title)s »") % {"title": session.title}
+        detail = deferred(gettext_noop("Commission « %(title)s »"), title=session.title)
         AuditEntry.objects.bulk_create(
             AuditEntry(
-                user=request.user, application_id=d.application_id, action=AuditAction.READ, detail=detail[:300]
+                user=request.user,
+                application_id=d.application_id,
+                action=AuditAction.READ,
+                detail=detail.french()[:300],
+                detail_message=detail.as_json(),
             )
             for d in page.object_list
         )

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
 from commissions.prepared import prepare_application
@@ -45,6 +46,7 @@ from families.services import (
 from families.workflow import TransitionError, generic_staff_targets, targets
 from portal.decorators import allowed_if, get_visible_object_or_404
 from portal.downloads import file_response
+from portal.i18n import deferred
 from portal.models import Collectivite
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import spreadsheet_safe
@@ -164,8 +166,12 @@ def queue_export(request, fmt):
         user=request.user,
         application=None,
         action=AuditAction.EXPORT,
-        detail=_("file des demandes en %(format)s : %(count)d demande(s) ; filtres : %(filters)s")
-        % {"format": fmt.upper(), "count": len(dataset), "filters": _querystring(request) or _("aucun")},
+        detail=deferred(
+            gettext_noop("file des demandes en %(format)s : %(count)d demande(s) ; filtres : %(filters)s"),
+            format=fmt.upper(),
+            count=len(dataset),
+            filters=_querystring(request) or deferred(gettext_noop("aucun")),
+        ),
     )
     if fmt == "csv":
         # A BOM and semicolons: what spreadsheet programs set to French expect.
@@ -272,7 +278,12 @@ def dossier_context(application, *, bound=None, bound_document=None):
 
 
 def dossier_response(request, application, *, status=200, **bound):
-    audit(user=request.user, application=application, action=AuditAction.READ, detail=_("lecture du dossier"))
+    audit(
+        user=request.user,
+        application=application,
+        action=AuditAction.READ,
+        detail=deferred(gettext_noop("lecture du dossier")),
+    )
     return render(request, "families/guichet/dossier.html", dossier_context(application, **bound), status=status)
 
 
@@ -403,7 +414,9 @@ def document_page(request, pk):
         user=request.user,
         application=document.application,
         action=AuditAction.DOCUMENT,
-        detail=_("consultation de la pièce « %(type)s » (n° %(pk)s)") % {"type": document.document_type, "pk": pk},
+        detail=deferred(
+            gettext_noop("consultation de la pièce « %(type)s » (n° %(pk)s)"), type=str(document.document_type), pk=pk
+        ),
     )
     return render(
         request,
@@ -433,8 +446,11 @@ def document_file(request, pk):
         user=request.user,
         application=document.application,
         action=AuditAction.DOCUMENT,
-        detail=_("ouverture du fichier de la pièce « %(type)s » (n° %(pk)s)")
-        % {"type": document.document_type, "pk": pk},
+        detail=deferred(
+            gettext_noop("ouverture du fichier de la pièce « %(type)s » (n° %(pk)s)"),
+            type=str(document.document_type),
+            pk=pk,
+        ),
     )
     # Shown in the browser only if nothing in it runs by itself: a PDF stored before uploads were
     # cleaned, and still active, is only offered for download.

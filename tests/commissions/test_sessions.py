@@ -13,13 +13,13 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from commissions import sessions
 from commissions.calendar import deadline_after
-from commissions.enums import DecisionSource, OfferStatus, OverrideAction, SessionStatus
+from commissions.enums import DecisionSource, DeclineReason, OfferStatus, OverrideAction, SessionStatus
 from commissions.figures import session_figures
 from commissions.models import CommissionSettings, Decision, Dossier, Offer, Override, Session
 from commissions.tasks import offers_expire_daily
@@ -356,9 +356,13 @@ def test_offers_past_their_deadline_are_declined_by_the_system_and_offered_again
         with django_capture_on_commit_callbacks(execute=True):
             assert offers_expire_daily() == {"expired": 1}
         late.refresh_from_db()
-        assert late.status == OfferStatus.EXPIRED and late.decline_reason == "délai dépassé"
+        # The deadline writes no French words: the kind is the reason, read in the reader's language.
+        assert late.status == OfferStatus.EXPIRED and late.decline_reason == ""
+        assert late.decline_kind == DeclineReason.EXPIRED
         change = late.application.history.get(to_status=ApplicationStatus.REFUSEE)
         assert change.actor == Actor.SYSTEM
+        with translation.override("en"):
+            assert change.note_text == "no answer within the deadline"
         assert Offer.objects.get(application=world.families[1][3]).establishment == world.b
 
 
