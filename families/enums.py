@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import enums as portal_enums
+
 
 class ApplicationStatus(models.TextChoices):
     BROUILLON = "brouillon", _("brouillon")
@@ -33,10 +35,8 @@ CLOSED_STATUSES = frozenset(
 LIVE_STATUSES = frozenset(set(ApplicationStatus) - CLOSED_STATUSES)
 
 
-class Actor(models.TextChoices):
-    FAMILY = "family", _("la famille")
-    STAFF = "staff", _("le guichet")
-    SYSTEM = "system", _("automatique")
+# Who moves a workflow: defined once for every app in portal.enums.
+Actor = portal_enums.Actor
 
 
 class CareMode(models.TextChoices):
