@@ -212,6 +212,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("commissions.tasks.offers_expire_daily",),
     },
+    "rendez-vous-plus-tot": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("rpe.booking.tasks.waiting_list_daily",),
+    },
 }
 CELERY_TIMEZONE = "Europe/Paris"
 
