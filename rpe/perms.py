@@ -102,3 +102,30 @@ def can_edit_am_profile(user, am=None):
 @predicate
 def can_update_availability(user, am=None):
     return can_edit_am_profile(user, am)
+
+
+# --- booking: appointments --------------------------------------------------------------------------------------
+
+
+@predicate
+def can_book_online(user, obj=None):
+    """Families and AM book their own appointments online (motifs open to them)."""
+    return has_role(user, Role.PARENT, Role.ASSISTANT_MATERNEL)
+
+
+@predicate
+def can_see_own_appointment(user, appointment=None):
+    return appointment is not None and appointment.person_id is not None and appointment.person_id == user.pk
+
+
+@predicate
+def can_run_agenda(user, relais=None):
+    """The agenda, bookings on someone's behalf, marks and notes: the relais' animatrices and the service."""
+    if relais is None:
+        return has_role(user, Role.ANIMATRICE_RPE, *SERVICE_ROLES)
+    return works_for(user, relais)
+
+
+@predicate
+def can_manage_appointment(user, appointment=None):
+    return appointment is not None and works_for(user, appointment.relais)

@@ -40,8 +40,11 @@ def booking_settings():
     return settings
 
 
-def school_holidays_load(*, zones=SchoolZone.values):
-    """Store the package's official school holidays as date ranges (idempotent); returns how many were added."""
+def school_holidays_load(*, zones=SchoolZone.values, model=SchoolHoliday):
+    """Store the package's official school holidays as date ranges (idempotent); returns how many were added.
+
+    The administrator adds the years after the package's last one in the admin.
+    """
     data = SchoolHolidayDates().data
     added = 0
     for zone in zones:
@@ -56,7 +59,7 @@ def school_holidays_load(*, zones=SchoolZone.values):
             else:
                 ranges.append([day, day, name])
         for first, last, name in ranges:
-            _row, created = SchoolHoliday.objects.get_or_create(
+            _row, created = model.objects.get_or_create(
                 zone=zone, first_day=first, defaults={"last_day": last, "name": name}
             )
             added += created
@@ -122,7 +125,18 @@ def search(motif, window_start, window_end, *, now=None, staff=False, lieu=None,
     plages = Plage.objects.filter(motifs=motif, first_day__lte=last).exclude(until__lt=first)
     if lieu is not None:
         plages = plages.filter(lieu=lieu)
-    plages = list(plages.only("animatrice_id", "lieu_id", "first_day", "start_time", "end_time", "recurrence", "until", "school_term_only"))
+    plages = list(
+        plages.only(
+            "animatrice_id",
+            "lieu_id",
+            "first_day",
+            "start_time",
+            "end_time",
+            "recurrence",
+            "until",
+            "school_term_only",
+        )
+    )
     if not plages:
         return []
     animatrices = {plage.animatrice_id for plage in plages}
@@ -133,7 +147,9 @@ def search(motif, window_start, window_end, *, now=None, staff=False, lieu=None,
     if exclude is not None:
         appointments = appointments.exclude(pk=exclude.pk)
     busy = [Busy(*row) for row in appointments.values_list("animatrice_id", "start", "blocked_until")]
-    absences = Absence.objects.filter(animatrice__in=animatrices, start__lt=window_end + DAY, end__gt=window_start - DAY)
+    absences = Absence.objects.filter(
+        animatrice__in=animatrices, start__lt=window_end + DAY, end__gt=window_start - DAY
+    )
     busy += [Busy(*row) for row in absences.values_list("animatrice_id", "start", "end")]
     settings = booking_settings()
     calendar = Calendar(
@@ -179,4 +195,3 @@ def next_free_across_relais(relais, *, now=None, for_user_kind=None):
         if slots and (best is None or slots[0].start < best[0].start):
             best = (slots[0], motif)
     return best
-

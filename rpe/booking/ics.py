@@ -4,8 +4,6 @@ The UID never changes for an appointment; SEQUENCE is its `sequence`, incremente
 calendar must follow; a cancelled appointment is sent with METHOD:CANCEL and STATUS:CANCELLED.
 """
 
-import datetime
-
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _

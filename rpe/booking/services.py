@@ -71,7 +71,9 @@ def constraint_of(error):
 
 def slots_at(motif, start, lieu, *, staff, exclude=None):
     """The free slots of `motif` starting exactly at `start` at `lieu`, one per free animatrice."""
-    slots = calendars.search(motif, start, start + datetime.timedelta(seconds=1), staff=staff, lieu=lieu, exclude=exclude)
+    slots = calendars.search(
+        motif, start, start + datetime.timedelta(seconds=1), staff=staff, lieu=lieu, exclude=exclude
+    )
     return [slot for slot in slots if slot.start == start]
 
 
@@ -175,16 +177,22 @@ def appointment_move(*, appointment, start, lieu, user):
     raise taken(appointment.motif, staff=staff)
 
 
-def appointment_cancel(*, appointment, user, note=""):
-    """Cancelled by the person (online, up to the motif's delay) or by the relais; the slot is free again."""
+def appointment_cancel(*, appointment, user, target=None, note="", notes=None):
+    """Cancelled by the person (online, up to the motif's delay) or by the relais; the slot is free again.
+
+    The relais records either a person's cancellation (a phone call) or its own (`target`).
+    """
     from rpe.booking.workflow import APPOINTMENT
 
     actor = actor_of(user)
-    own = appointment.person_id is not None and appointment.person_id == user.pk
-    target = AppointmentStatus.CANCELLED_BY_PERSON if own or actor != Actor.STAFF else AppointmentStatus.CANCELLED_BY_SERVICE
-    return APPOINTMENT.transition(
-        appointment, target, actor=actor, user=user, note=note, changes={"sequence": appointment.sequence + 1}
-    )
+    if actor != Actor.STAFF or target is None:
+        target = (
+            AppointmentStatus.CANCELLED_BY_PERSON if actor != Actor.STAFF else AppointmentStatus.CANCELLED_BY_SERVICE
+        )
+    changes = {"sequence": appointment.sequence + 1}
+    if notes is not None and actor == Actor.STAFF:
+        changes["notes"] = notes
+    return APPOINTMENT.transition(appointment, target, actor=actor, user=user, note=note, changes=changes)
 
 
 def appointment_mark(*, appointment, status, user, notes=None):
@@ -216,8 +224,8 @@ def waiting_list_leave(*, appointment):
 def waiting_list_release(appointment):
     """An appointment cancelled: it leaves the list, and people waiting on that motif may hear of its slot."""
     WaitingListEntry.objects.filter(appointment=appointment).delete()
-    from rpe.booking.tasks import waiting_list_notify
     from portal.tasks import enqueue_on_commit
+    from rpe.booking.tasks import waiting_list_notify
 
     enqueue_on_commit(waiting_list_notify, appointment.motif_id)
 

@@ -1,1 +1,2 @@
+from rpe.models.appointments import *  # noqa: F403  (booking: motifs, plages, absences, closures, appointments)
 from rpe.models.directory import *  # noqa: F403  (rpecore: relais, lieux, AM, MAM, availability)

@@ -112,6 +112,14 @@ class Motif(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_video(self):
+        return self.modality == Modality.VIDEO
+
+    @property
+    def is_phone(self):
+        return self.modality == Modality.PHONE
+
     def clean(self):
         if self.modality == Modality.VIDEO and not self.video_link:
             raise ValidationError({"video_link": _("Un rendez-vous en visio a besoin de son lien.")})
@@ -128,7 +136,9 @@ class Plage(models.Model):
     first_day = models.DateField(_("premier jour"))
     start_time = models.TimeField(_("de"))
     end_time = models.TimeField(_("à"))
-    recurrence = models.PositiveSmallIntegerField(_("répétition"), choices=Recurrence.choices, default=Recurrence.WEEKLY)
+    recurrence = models.PositiveSmallIntegerField(
+        _("répétition"), choices=Recurrence.choices, default=Recurrence.WEEKLY
+    )
     until = models.DateField(_("jusqu'au"), null=True, blank=True)
     school_term_only = models.BooleanField(_("fermée pendant les vacances scolaires"), default=False)
 
@@ -166,7 +176,9 @@ class Absence(models.Model):
 
 
 class Closure(models.Model):
-    relais = models.ForeignKey("rpe.Relais", on_delete=models.CASCADE, related_name="closures", verbose_name=_("relais"))
+    relais = models.ForeignKey(
+        "rpe.Relais", on_delete=models.CASCADE, related_name="closures", verbose_name=_("relais")
+    )
     first_day = models.DateField(_("premier jour"))
     last_day = models.DateField(_("dernier jour"))
     reason = models.CharField(_("motif"), max_length=200, blank=True)
@@ -223,6 +235,14 @@ class Appointment(models.Model):
         blank=True,
         related_name="rpe_appointments",
         verbose_name=_("foyer"),
+    )
+    assistant = models.ForeignKey(
+        "rpe.AssistantMaternel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="appointments",
+        verbose_name=_("assistant maternel"),
     )
     contact_name = models.CharField(_("nom"), max_length=200, blank=True)
     contact_phone = models.CharField(_("téléphone"), max_length=30, blank=True)
