@@ -109,7 +109,7 @@ def monday_of(day):
 
 @transaction.atomic
 def relais_seed(relais, departement):
-    rng = random.Random(f"booking-{relais.pk}-{relais.name}")
+    rng = random.Random(f"booking-{relais.pk}-{relais.name}")  # noqa: S311 - demo data
     today = timezone.localdate()
     first_day, last_day = today - relativedelta(months=11), today + relativedelta(months=3)
     motifs = []

@@ -84,12 +84,18 @@ def _midnight(day):
 
 
 class _BusyIndex:
-    """Each animatrice's busy intervals sorted by start, with the running maximum of their ends."""
+    """Each animatrice's busy intervals as POSIX timestamps sorted by start, with the running maximum of their ends.
+
+    Timestamps, not datetimes: comparing datetimes of different time zones (UTC from the database, Paris for
+    the plages) costs an offset lookup each time, and the search compares thousands of times.
+    """
 
     def __init__(self, busy):
         by_animatrice = {}
         for interval in busy:
-            by_animatrice.setdefault(interval.animatrice, []).append((interval.start, interval.end))
+            by_animatrice.setdefault(interval.animatrice, []).append(
+                (interval.start.timestamp(), interval.end.timestamp())
+            )
         self.starts, self.max_ends = {}, {}
         for animatrice, intervals in by_animatrice.items():
             intervals.sort()
@@ -117,13 +123,13 @@ def free_slots(*, openings, motif, calendar, window_start, window_end, now, tz=P
     for a plage closed then), and its animatrice is free from its start to its end plus the buffer.
     """
     earliest = max(window_start, now + motif.min_delay)
-    latest = (
-        window_end
-        if motif.max_delay is None
-        else min(window_end, now + motif.max_delay + datetime.timedelta.resolution)
-    )
+    latest = window_end
+    if motif.max_delay is not None:
+        latest = min(window_end, now + motif.max_delay + datetime.timedelta.resolution)
     if earliest >= latest:
         return []
+    earliest_ts, latest_ts = earliest.timestamp(), latest.timestamp()
+    duration, blocked = motif.duration.total_seconds(), (motif.duration + motif.buffer).total_seconds()
     index = _BusyIndex(calendar.busy)
     first_day = earliest.astimezone(tz).date()
     last_day = latest.astimezone(tz).date()
@@ -134,13 +140,19 @@ def free_slots(*, openings, motif, calendar, window_start, window_end, now, tz=P
         for day in opening.days(first_day, last_day):
             if day in calendar.closed_days or (opening.school_term_only and day in calendar.school_holidays):
                 continue
-            start = datetime.datetime.combine(day, opening.start, tzinfo=tz)
-            closing = datetime.datetime.combine(day, opening.end, tzinfo=tz)
-            while start + motif.duration <= closing:
-                end = start + motif.duration
-                if earliest <= start < latest and not index.overlaps(opening.animatrice, start, end + motif.buffer):
-                    slots.append(Slot(start, end, opening.place, opening.animatrice))
-                start = end
+            opens = datetime.datetime.combine(day, opening.start, tzinfo=tz)
+            closes = datetime.datetime.combine(day, opening.end, tzinfo=tz)
+            # Plages are daytime hours: no change of offset within one, so seconds add up on the wall clock.
+            opens_ts, length = opens.timestamp(), (closes - opens).total_seconds()
+            offset = 0.0
+            while offset + duration <= length:
+                start_ts = opens_ts + offset
+                if earliest_ts <= start_ts < latest_ts and not index.overlaps(
+                    opening.animatrice, start_ts, start_ts + blocked
+                ):
+                    start = opens + datetime.timedelta(seconds=offset)
+                    slots.append(Slot(start, start + motif.duration, opening.place, opening.animatrice))
+                offset += duration
     slots.sort()
     return slots[:limit] if limit else slots
 

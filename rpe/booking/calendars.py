@@ -7,13 +7,14 @@ loaded from vacances-scolaires-france and extendable by the administrator.
 
 import datetime
 import functools
+from dataclasses import dataclass
 
 import holidays
 from django.db import connection
 from django.utils import timezone
 from vacances_scolaires_france import SchoolHolidayDates
 
-from rpe.booking.enums import BookableBy, SchoolZone
+from rpe.booking.enums import SchoolZone
 from rpe.models import Absence, Appointment, BookingSettings, Closure, Plage, SchoolHoliday
 from rpe.slots import PARIS, Busy, Calendar, Motif, Opening, distinct_by_place, free_slots
 
@@ -98,100 +99,143 @@ def as_motif(motif):
     )
 
 
-def openings_of(plages):
-    return [
-        Opening(
-            animatrice=plage.animatrice_id,
-            place=plage.lieu_id,
-            first_day=plage.first_day,
-            start=plage.start_time,
-            end=plage.end_time,
-            every_weeks=plage.recurrence,
-            until=plage.until,
-            school_term_only=plage.school_term_only,
+PLAGE_FIELDS = (
+    "plage__animatrice_id",
+    "plage__lieu_id",
+    "plage__first_day",
+    "plage__start_time",
+    "plage__end_time",
+    "plage__recurrence",
+    "plage__until",
+    "plage__school_term_only",
+)
+
+
+@dataclass
+class Loaded:
+    """A relais' calendar over a window, read in a handful of queries, for any number of pure searches."""
+
+    openings: dict  # motif id -> [Opening]
+    calendar: Calendar
+
+
+def load(relais_id, window_start, window_end, *, motif_ids=None, lieu=None, exclude=None):
+    first, last = window_start.astimezone(PARIS).date(), window_end.astimezone(PARIS).date()
+    # The plages of the motifs, through the many-to-many table: one query for plages and their motifs.
+    rows = Plage.motifs.through.objects.filter(motif__relais_id=relais_id, plage__first_day__lte=last).exclude(
+        plage__until__lt=first
+    )
+    if motif_ids is not None:
+        rows = rows.filter(motif_id__in=motif_ids)
+    if lieu is not None:
+        rows = rows.filter(plage__lieu=lieu)
+    openings = {}
+    for motif_id, *plage in rows.values_list("motif_id", *PLAGE_FIELDS):
+        animatrice, place, first_day, start, end, every_weeks, until, school_term_only = plage
+        openings.setdefault(motif_id, []).append(
+            Opening(animatrice, place, first_day, start, end, every_weeks, until, frozenset(), school_term_only)
         )
-        for plage in plages
-    ]
+    animatrices = {opening.animatrice for group in openings.values() for opening in group}
+    busy = []
+    if animatrices:
+        # Appointments (with their buffer) and absences reaching into the window, in one query.
+        appointments = Appointment.objects.active().filter(
+            animatrice__in=animatrices, start__lt=window_end + DAY, blocked_until__gt=window_start - DAY
+        )
+        if exclude is not None:
+            appointments = appointments.exclude(pk=exclude.pk)
+        absences = Absence.objects.filter(
+            animatrice__in=animatrices, start__lt=window_end + DAY, end__gt=window_start - DAY
+        )
+        rows = appointments.values_list("animatrice_id", "start", "blocked_until").union(
+            absences.values_list("animatrice_id", "start", "end"), all=True
+        )
+        busy = [Busy(*row) for row in rows]
+    settings = booking_settings()
+    calendar = Calendar(
+        busy=busy,
+        closed_days=frozenset(closed_days(relais_id, first, last, settings.departement)),
+        school_holidays=frozenset(school_holiday_days(settings.school_zone, first, last)),
+    )
+    return Loaded(openings, calendar)
+
+
+def pure_motif(motif, *, staff=False):
+    """The motif as the slot search sees it; the relais booking on someone's behalf ignores the booking delays."""
+    duration = datetime.timedelta(minutes=motif.duration_minutes)
+    buffer = datetime.timedelta(minutes=motif.buffer_minutes)
+    if staff:
+        return Motif(id=motif.pk, duration=duration, buffer=buffer)
+    return Motif(
+        id=motif.pk,
+        duration=duration,
+        buffer=buffer,
+        min_delay=datetime.timedelta(hours=motif.min_delay_hours),
+        max_delay=datetime.timedelta(days=motif.max_delay_days),
+    )
 
 
 def search(motif, window_start, window_end, *, now=None, staff=False, lieu=None, exclude=None, limit=None):
     """Free slots of `motif` in the window, one per animatrice (`distinct_by_place` for families).
 
-    Staff booking on someone's behalf ignore the motif's booking delays. `exclude` is an appointment
-    being moved: its own time does not count as busy.
+    `exclude` is an appointment being moved: its own time does not count as busy.
     """
-    now = now or timezone.now()
-    first, last = window_start.astimezone(PARIS).date(), window_end.astimezone(PARIS).date()
-    plages = Plage.objects.filter(motifs=motif, first_day__lte=last).exclude(until__lt=first)
-    if lieu is not None:
-        plages = plages.filter(lieu=lieu)
-    plages = list(
-        plages.only(
-            "animatrice_id",
-            "lieu_id",
-            "first_day",
-            "start_time",
-            "end_time",
-            "recurrence",
-            "until",
-            "school_term_only",
-        )
-    )
-    if not plages:
-        return []
-    animatrices = {plage.animatrice_id for plage in plages}
-    # Appointments and absences reaching into the window (the longest buffer is two hours).
-    appointments = Appointment.objects.active().filter(
-        animatrice__in=animatrices, start__lt=window_end + DAY, blocked_until__gt=window_start - DAY
-    )
-    if exclude is not None:
-        appointments = appointments.exclude(pk=exclude.pk)
-    busy = [Busy(*row) for row in appointments.values_list("animatrice_id", "start", "blocked_until")]
-    absences = Absence.objects.filter(
-        animatrice__in=animatrices, start__lt=window_end + DAY, end__gt=window_start - DAY
-    )
-    busy += [Busy(*row) for row in absences.values_list("animatrice_id", "start", "end")]
-    settings = booking_settings()
-    calendar = Calendar(
-        busy=busy,
-        closed_days=frozenset(closed_days(motif.relais_id, first, last, settings.departement)),
-        school_holidays=frozenset(school_holiday_days(settings.school_zone, first, last)),
-    )
-    pure_motif = as_motif(motif)
-    if staff:
-        pure_motif = Motif(id=motif.pk, duration=pure_motif.duration, buffer=pure_motif.buffer)
+    loaded = load(motif.relais_id, window_start, window_end, motif_ids=[motif.pk], lieu=lieu, exclude=exclude)
     return free_slots(
-        openings=openings_of(plages),
-        motif=pure_motif,
-        calendar=calendar,
+        openings=loaded.openings.get(motif.pk, []),
+        motif=pure_motif(motif, staff=staff),
+        calendar=loaded.calendar,
         window_start=window_start,
         window_end=window_end,
-        now=now,
+        now=now or timezone.now(),
         limit=limit,
     )
 
 
-def next_free(motif, *, now=None, count=3, staff=False, horizon_days=None):
-    """The first `count` free slots (one per time and place), searched week by week up to the booking horizon."""
+def next_free_among(motifs, *, now=None, count=3, staff=False, horizon_days=None):
+    """The first `count` free slots (one per time and place) of each motif: {motif id: [Slot]}.
+
+    The calendar is read once over the booking horizon; the pure search then looks week by week, widening.
+    """
     now = now or timezone.now()
-    horizon = now + datetime.timedelta(days=horizon_days or motif.max_delay_days)
-    found, start = [], now
-    step = datetime.timedelta(days=7)
-    while start < horizon and len(found) < count:
-        end = min(start + step, horizon)
-        found += distinct_by_place(search(motif, start, end, now=now, staff=staff))
-        start, step = end, step * 2
-    return found[:count]
-
-
-def next_free_across_relais(relais, *, now=None, for_user_kind=None):
-    """The earliest free slot among the relais' bookable motifs: (slot, motif) or None."""
-    motifs = relais.motifs.filter(is_active=True)
-    if for_user_kind is not None:
-        motifs = motifs.filter(bookable_by__in=[BookableBy.EVERYONE, for_user_kind])
-    best = None
+    motifs = list(motifs)
+    if not motifs:
+        return {}
+    horizon = now + datetime.timedelta(days=horizon_days or max(motif.max_delay_days for motif in motifs))
+    loaded = load(motifs[0].relais_id, now, horizon, motif_ids=[motif.pk for motif in motifs])
+    found = {}
     for motif in motifs:
-        slots = next_free(motif, now=now, count=1)
+        slots, start, step = [], now, datetime.timedelta(days=7)
+        while start < horizon and len(slots) < count:
+            end = min(start + step, horizon)
+            slots += distinct_by_place(
+                free_slots(
+                    openings=loaded.openings.get(motif.pk, []),
+                    motif=pure_motif(motif, staff=staff),
+                    calendar=loaded.calendar,
+                    window_start=start,
+                    window_end=end,
+                    now=now,
+                )
+            )
+            start, step = end, step * 2
+        found[motif.pk] = slots[:count]
+    return found
+
+
+def next_free(motif, *, now=None, count=3, staff=False, horizon_days=None):
+    """The first `count` free slots of one motif (one per time and place)."""
+    return next_free_among([motif], now=now, count=count, staff=staff, horizon_days=horizon_days)[motif.pk]
+
+
+def next_free_across_relais(relais, *, now=None, audiences=None):
+    """The earliest free slot among the relais' active motifs (those open to `audiences`): (slot, motif) or None."""
+    motifs = relais.motifs.filter(is_active=True)
+    if audiences is not None:
+        motifs = motifs.filter(bookable_by__in=audiences)
+    motifs = {motif.pk: motif for motif in motifs}
+    best = None
+    for motif_id, slots in next_free_among(motifs.values(), now=now, count=1).items():
         if slots and (best is None or slots[0].start < best[0].start):
-            best = (slots[0], motif)
+            best = (slots[0], motifs[motif_id])
     return best

@@ -7,9 +7,10 @@ booking tries the animatrices free at that time and place one after the other, e
 
 import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg.errors import DeadlockDetected
 
 from portal.accounts.roles import Role
 from portal.perms import has_role
@@ -67,6 +68,12 @@ def constraint_of(error):
     cause = error.__cause__
     diag = getattr(cause, "diag", None)
     return getattr(diag, "constraint_name", None)
+
+
+def lost_race(error):
+    """Two bookings inserted over each other at the same instant: PostgreSQL may abort one of them as a deadlock
+    while checking the exclusion constraint. For the one aborted, the slot is taken."""
+    return isinstance(error.__cause__, DeadlockDetected)
 
 
 def slots_at(motif, start, lieu, *, staff, exclude=None):
@@ -140,6 +147,10 @@ def appointment_book(
             if constraint_of(error) == SLOT_TAKEN:
                 continue  # that animatrice was taken meanwhile: the next one at the same time, if any
             raise
+        except OperationalError as error:
+            if lost_race(error):
+                continue
+            raise
         notifications.confirmation(appointment)
         notifications.schedule_reminders(appointment)
         return appointment
@@ -167,6 +178,10 @@ def appointment_move(*, appointment, start, lieu, user):
             if constraint_of(error) == PERSON_BUSY:
                 raise PersonBusy(_("Vous avez déjà un rendez-vous à cette heure-là.")) from error
             if constraint_of(error) == SLOT_TAKEN:
+                continue
+            raise
+        except OperationalError as error:
+            if lost_race(error):
                 continue
             raise
         if hasattr(locked, "waiting") and WaitingListEntry.objects.filter(appointment=locked).exists():
