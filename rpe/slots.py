@@ -55,7 +55,10 @@ class Motif:
 
 @dataclass(frozen=True)
 class Busy:
-    """An animatrice unavailable from `start` to `end` (an appointment with its buffer, an absence)."""
+    """An animatrice unavailable from `start` to `end` (an appointment with its buffer, an absence).
+
+    Aware datetimes, or POSIX timestamps (what the database hands over fastest).
+    """
 
     animatrice: int
     start: datetime.datetime
@@ -83,6 +86,10 @@ def _midnight(day):
     return datetime.datetime.combine(day, datetime.time())
 
 
+def _seconds(moment):
+    return moment if isinstance(moment, int | float) else moment.timestamp()
+
+
 class _BusyIndex:
     """Each animatrice's busy intervals as POSIX timestamps sorted by start, with the running maximum of their ends.
 
@@ -94,7 +101,7 @@ class _BusyIndex:
         by_animatrice = {}
         for interval in busy:
             by_animatrice.setdefault(interval.animatrice, []).append(
-                (interval.start.timestamp(), interval.end.timestamp())
+                (_seconds(interval.start), _seconds(interval.end))
             )
         self.starts, self.max_ends = {}, {}
         for animatrice, intervals in by_animatrice.items():
@@ -133,7 +140,7 @@ def free_slots(*, openings, motif, calendar, window_start, window_end, now, tz=P
     index = _BusyIndex(calendar.busy)
     first_day = earliest.astimezone(tz).date()
     last_day = latest.astimezone(tz).date()
-    slots = []
+    found = []
     for opening in openings:
         if opening.motifs and motif.id not in opening.motifs:
             continue
@@ -150,11 +157,16 @@ def free_slots(*, openings, motif, calendar, window_start, window_end, now, tz=P
                 if earliest_ts <= start_ts < latest_ts and not index.overlaps(
                     opening.animatrice, start_ts, start_ts + blocked
                 ):
-                    start = opens + datetime.timedelta(seconds=offset)
-                    slots.append(Slot(start, start + motif.duration, opening.place, opening.animatrice))
+                    found.append((start_ts, opening.place, opening.animatrice, opens, offset))
                 offset += duration
-    slots.sort()
-    return slots[:limit] if limit else slots
+    found.sort()  # on plain tuples: much cheaper than comparing Slot objects
+    if limit:
+        found = found[:limit]
+    slots = []
+    for _ts, place, animatrice, opens, offset in found:
+        start = opens + datetime.timedelta(seconds=offset)
+        slots.append(Slot(start, start + motif.duration, place, animatrice))
+    return slots
 
 
 def distinct_by_place(slots):

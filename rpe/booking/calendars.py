@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import holidays
 from django.db import connection
+from django.db.models import FloatField
+from django.db.models.functions import Cast, Extract
 from django.utils import timezone
 from vacances_scolaires_france import SchoolHolidayDates
 
@@ -99,6 +101,11 @@ def as_motif(motif):
     )
 
 
+def epoch(field):
+    """Seconds since 1970 as a float: thousands of them load much faster than datetimes."""
+    return Cast(Extract(field, "epoch", tzinfo=datetime.UTC), FloatField())
+
+
 PLAGE_FIELDS = (
     "plage__animatrice_id",
     "plage__lieu_id",
@@ -147,8 +154,15 @@ def load(relais_id, window_start, window_end, *, motif_ids=None, lieu=None, excl
         absences = Absence.objects.filter(
             animatrice__in=animatrices, start__lt=window_end + DAY, end__gt=window_start - DAY
         )
-        rows = appointments.values_list("animatrice_id", "start", "blocked_until").union(
-            absences.values_list("animatrice_id", "start", "end"), all=True
+        rows = (
+            appointments.annotate(from_s=epoch("start"), to_s=epoch("blocked_until"))
+            .values_list("animatrice_id", "from_s", "to_s")
+            .union(
+                absences.annotate(from_s=epoch("start"), to_s=epoch("end")).values_list(
+                    "animatrice_id", "from_s", "to_s"
+                ),
+                all=True,
+            )
         )
         busy = [Busy(*row) for row in rows]
     settings = booking_settings()
