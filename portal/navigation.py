@@ -10,6 +10,7 @@ from creches import perms as creches_perms
 from families.perms import can_configure_guichet, can_instruct, can_read_audit_log
 from portal.accounts.roles import HOME_ORDER, Role
 from portal.perms import can_manage_users, has_role
+from rpe import perms as rpe_perms
 
 ROLE_HOME_SLUGS = {
     Role.PARENT: "famille",
@@ -81,4 +82,9 @@ def navigation_for(user):
         items.append(NavItem(_("Propositions en attente"), reverse("commissions:offer_pending_list")))
     if commissions_perms.can_see_admissions(user):
         items.append(NavItem(_("Admissions"), reverse("commissions:admissions")))
+    # Appointments with the relais (rpe app, booking).
+    if rpe_perms.can_run_agenda(user):
+        items.append(NavItem(_("Agenda du relais"), reverse("rpe_booking:agenda")))
+    if rpe_perms.can_book_online(user):
+        items.append(NavItem(_("Rendez-vous au relais"), reverse("rpe_booking:my_appointments")))
     return items

@@ -117,7 +117,7 @@ class NotesForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def appointment_manage(request, pk):
     appointment = managed_appointment(request, pk)
-    form = NotesForm(request.POST or None, initial={"notes": appointment.notes})
+    form = NotesForm(request.POST if request.method == "POST" else None, initial={"notes": appointment.notes})
     error, status = None, 200
     if request.method == "POST" and form.is_valid():
         target = request.POST.get("status", "")
@@ -180,7 +180,7 @@ def book_for_choose(request):
 def book_for(request, motif_pk):
     """On someone's behalf (a phone call): every slot of the motif, booking delays aside."""
     motif = get_object_or_404(Motif.objects.filter(relais__in=relais_of(request.user)), pk=motif_pk)
-    form = OnBehalfForm(request.POST or None)
+    form = OnBehalfForm(request.POST if request.method == "POST" else None)
     error, status = None, 200
     if request.method == "POST":
         start, lieu = parse_choice(request.POST.get("creneau"), motif)

@@ -27,6 +27,8 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
+from rpe.models import Appointment, Lieu, Motif, Plage, Relais, RelaisMembership
+from rpe.slots import PARIS
 from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import user_in
 
@@ -127,8 +129,39 @@ def _build():
         sessions.session_prepare(session=session, user=agent)
         sessions.session_allocate(session=session)
         sessions.session_validate(session=session, user=agent)
+        _booking_world(families["parent"][0], families["other_parent"][0])
     connection.set_schema_to_public()
     return collectivite
+
+
+def _booking_world(parent, other_parent):
+    """booking: a relais with one lieu and motif open to everyone, and a coming appointment per family."""
+    relais = Relais.objects.create(name="Relais de la matrice", communes=["44109"])
+    lieu = Lieu.objects.create(relais=relais, name="Maison de l'enfance", code_insee="44109")
+    animatrice = User.objects.get(email=STAFF["animatrice"][0])
+    RelaisMembership.objects.create(user=animatrice, relais=relais)
+    motif = Motif.objects.create(relais=relais, name="Recherche d'un mode d'accueil", min_delay_hours=0)
+    day = timezone.localdate() + datetime.timedelta(days=20)
+    plage = Plage.objects.create(
+        animatrice=animatrice, lieu=lieu, first_day=day, start_time=datetime.time(9), end_time=datetime.time(12)
+    )
+    plage.motifs.add(motif)
+    for number, person in enumerate((parent, other_parent)):
+        start = datetime.datetime.combine(day, datetime.time(9), tzinfo=PARIS) + datetime.timedelta(
+            minutes=30 * number
+        )
+        end = start + datetime.timedelta(minutes=30)
+        Appointment.objects.create(
+            motif=motif,
+            relais=relais,
+            lieu=lieu,
+            animatrice=animatrice,
+            start=start,
+            end=end,
+            blocked_until=end,
+            person=person,
+            booked_by=person,
+        )
 
 
 def _max_pk(model):
@@ -165,6 +198,8 @@ def world_ensure(other):
             "reservation": _max_pk(Reservation),
             "session": offer.session_id,
             "number": dossiers["parent"].number,
+            "appointment": Appointment.objects.get(person=world.users["parent"]).pk,
+            "motif": Motif.objects.get().pk,
         }
         other_family = {
             "application": applications["other_parent"].pk,
@@ -173,6 +208,7 @@ def world_ensure(other):
             "dossier": dossiers["other_parent"].pk,
             "number": dossiers["other_parent"].number,
             "user": world.users["other_parent"].pk,
+            "appointment": Appointment.objects.get(person=world.users["other_parent"]).pk,
         }
         here = {kind: _max_pk(model) or 0 for kind, model in _MODELS.items()}
     with tenant_context(other):
@@ -211,4 +247,6 @@ _MODELS = {
     "reservation": Reservation,
     "session": apps.get_model("commissions", "Session"),
     "establishment_id": Establishment,
+    "appointment": Appointment,
+    "motif": Motif,
 }

@@ -24,7 +24,7 @@ from tests.portal.test_roles import walk
 VARIANTS = ("own", "other_family", "other_collectivite")
 FAMILY_ROLES = ("parent", "other_parent")
 # Objects that belong to one family (the others belong to the collectivité: establishments, sessions...).
-FAMILY_OBJECTS = {"application", "child", "document", "offer", "dossier", "number", "user"}
+FAMILY_OBJECTS = {"application", "child", "document", "offer", "dossier", "number", "user", "appointment"}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\^?\(\?P<(\w+)>[^)]*\)\$?")
 
 # Which object a route's parameter names, by the route's beginning; parameters that name no object get one value.
@@ -53,8 +53,18 @@ OBJECT_OF_PREFIX = [
     ("api/v1/commissions/seances/", "session"),
     ("api/v1/etablissements/", "establishment_id"),
     ("api/v1/demandes/", "application"),
+    # booking
+    ("rendez-vous/", "appointment"),
+    ("relais/agenda/rendez-vous/", "appointment"),
+    ("api/v1/rpe/rendez-vous/", "appointment"),
 ]
-OBJECT_OF_PARAMETER = {"child_pk": "child", "slug": "establishment", "version": "regulation", "number": "number"}
+OBJECT_OF_PARAMETER = {
+    "child_pk": "child",
+    "slug": "establishment",
+    "version": "regulation",
+    "number": "number",
+    "motif_pk": "motif",
+}
 
 
 def object_kind(route, name):
@@ -557,6 +567,87 @@ api/v1/commissions/seances/<int:pk>/
     others: 403 | 403
 api/v1/guichet/demandes/
     agent, admin: 200 | 405
+    others: 403 | 403
+rendez-vous/
+    anonymous: 302>login | 302>login
+    parent, other_parent, am: 200 | 405
+    others: 403 | 403
+rendez-vous/prendre/
+    anonymous: 302>login | 302>login
+    parent, other_parent, am: 200 | 405
+    others: 403 | 403
+rendez-vous/prendre/<int:motif_pk>/
+    anonymous: 302>login | 302>login
+    parent, other_parent, am: 200 404 | 400 404
+    others: 403 | 403
+rendez-vous/<int:pk>/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 405
+    am: 404 | 405
+    others: 403 | 403
+rendez-vous/<int:pk>/annuler/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 302>/rendez-vous/ 404 404
+    am: 404 | 404
+    others: 403 | 403
+rendez-vous/<int:pk>/deplacer/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 400 404 404
+    am: 404 | 404
+    others: 403 | 403
+rendez-vous/<int:pk>/plus-tot/
+    anonymous: 302>login | 302>login
+    parent: 405 | 302>/rendez-vous/1/ 404 404
+    other_parent: 405 | 302>/rendez-vous/2/ 404 404
+    am: 405 | 404
+    others: 403 | 403
+rendez-vous/<int:pk>/calendrier.ics
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 405
+    am: 404 | 405
+    others: 403 | 403
+relais/agenda/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/agenda/rendez-vous/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 200 404 | 302>/relais/agenda/ 302>/relais/agenda/ 404
+    others: 403 | 403
+relais/agenda/prendre/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/agenda/prendre/<int:motif_pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+relais/agenda/agenda-prive/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 302>/relais/agenda/agenda-prive/
+    others: 403 | 403
+agenda-prive/<str:token>.ics
+    everyone: 404 | 405
+api/v1/rpe/motifs/
+    parent, other_parent, am: 200 | 405
+    others: 403 | 403
+api/v1/rpe/creneaux/
+    parent, other_parent, am: 400 | 405
+    others: 403 | 403
+api/v1/rpe/rendez-vous/
+    parent, other_parent, am: 200 | 400
+    others: 403 | 403
+api/v1/rpe/rendez-vous/<int:pk>/
+    parent, other_parent: 200 404 404 | 405
+    am: 404 | 405
+    others: 403 | 403
+api/v1/rpe/rendez-vous/<int:pk>/annulation/
+    parent, other_parent: 405 | 200 404 404
+    am: 405 | 404
+    others: 403 | 403
+api/v1/rpe/rendez-vous/<int:pk>/ics
+    parent, other_parent: 200 404 404 | 405
+    am: 404 | 405
     others: 403 | 403
 sitemap.xml
     everyone: 200 | 200
