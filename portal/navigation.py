@@ -82,9 +82,17 @@ def navigation_for(user):
         items.append(NavItem(_("Propositions en attente"), reverse("commissions:offer_pending_list")))
     if commissions_perms.can_see_admissions(user):
         items.append(NavItem(_("Admissions"), reverse("commissions:admissions")))
+    # The relais petite enfance and its directory of assistants maternels (rpe app).
+    if rpe_perms.can_use_relais_pages(user):
+        items.append(NavItem(_("Assistants maternels"), reverse("rpe:am_list")))
+    if rpe_perms.can_manage_relais(user):
+        items.append(NavItem(_("Relais"), reverse("rpe:relais_list")))
+    if rpe_perms.is_assistant_maternel(user):
+        items.append(NavItem(_("Mes disponibilités"), reverse("rpe:my_availability")))
+        items.append(NavItem(_("Mon profil"), reverse("rpe:my_profile")))
     # Appointments with the relais (rpe app, booking).
     if rpe_perms.can_run_agenda(user):
-        items.append(NavItem(_("Agenda du relais"), reverse("rpe_booking:agenda")))
+        items.append(NavItem(_("Agenda du relais"), reverse("rpe:booking:agenda")))
     if rpe_perms.can_book_online(user):
-        items.append(NavItem(_("Rendez-vous au relais"), reverse("rpe_booking:my_appointments")))
+        items.append(NavItem(_("Rendez-vous au relais"), reverse("rpe:booking:my_appointments")))
     return items

@@ -1,7 +1,10 @@
-"""The relais' pages: one include line per area."""
+"""URLs of the relais petite enfance: each area of the app has its own module, included here."""
 
 from django.urls import include, path
 
+app_name = "rpe"
+
 urlpatterns = [
-    path("", include("rpe.urls_booking")),
+    path("", include("rpe.urls_directory")),  # relais, AM directory, availability (rpecore)
+    path("", include("rpe.urls_booking")),  # appointments: rpe:booking:… (booking)
 ]

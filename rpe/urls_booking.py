@@ -4,7 +4,7 @@ from django.urls import path
 
 from rpe.booking import views, views_staff
 
-app_name = "rpe_booking"
+app_name = "booking"
 
 urlpatterns = [
     path("rendez-vous/", views.my_appointments, name="my_appointments"),

@@ -23,8 +23,8 @@ def send(template, appointment, *, version, send_at=None, **context):
         "appointment": appointment,
         "motif": appointment.motif,
         "collectivite": getattr(connection, "tenant", None),
-        "appointments_url": absolute_url(reverse("rpe_booking:my_appointments")),
-        "ics_url": absolute_url(reverse("rpe_booking:appointment_ics", args=[appointment.pk])),
+        "appointments_url": absolute_url(reverse("rpe:booking:my_appointments")),
+        "ics_url": absolute_url(reverse("rpe:booking:appointment_ics", args=[appointment.pk])),
         **context,
     }
     return notify(
@@ -71,7 +71,7 @@ def earlier_slot(entry, slot):
         appointment,
         version=f"earlier-{timezone.localdate()}",
         slot=slot,
-        book_url=absolute_url(reverse("rpe_booking:reschedule", args=[appointment.pk])),
+        book_url=absolute_url(reverse("rpe:booking:reschedule", args=[appointment.pk])),
     )
 
 

@@ -139,7 +139,7 @@ def book(request, motif_pk):
                 messages.success(
                     request, _("Votre rendez-vous est réservé. Une confirmation vous est envoyée par courriel.")
                 )
-                return redirect("rpe_booking:appointment", appointment.pk)
+                return redirect("rpe:booking:appointment", appointment.pk)
     context = {"motif": motif, "error": error, **week_slots(request, motif)}
     return render(request, "rpe/booking/book.html", context, status=status)
 
@@ -174,7 +174,7 @@ def cancel(request, pk):
             error = str(refused)
         else:
             messages.success(request, _("Votre rendez-vous est annulé. Le créneau est libéré."))
-            return redirect("rpe_booking:my_appointments")
+            return redirect("rpe:booking:my_appointments")
     return render(
         request, "rpe/booking/cancel.html", {"appointment": appointment, "error": error}, status=409 if error else 200
     )
@@ -186,7 +186,7 @@ def reschedule(request, pk):
     appointment = own_appointment(request, pk)
     if appointment.status != AppointmentStatus.BOOKED or appointment.start <= timezone.now():
         messages.error(request, _("Seul un rendez-vous à venir peut être déplacé."))
-        return redirect("rpe_booking:appointment", appointment.pk)
+        return redirect("rpe:booking:appointment", appointment.pk)
     error, status = None, 200
     if request.method == "POST":
         start, lieu = parse_choice(request.POST.get("creneau"), appointment.motif)
@@ -204,7 +204,7 @@ def reschedule(request, pk):
                 messages.success(
                     request, _("Votre rendez-vous est déplacé. Une nouvelle confirmation vous est envoyée.")
                 )
-                return redirect("rpe_booking:appointment", appointment.pk)
+                return redirect("rpe:booking:appointment", appointment.pk)
     context = {
         "motif": appointment.motif,
         "appointment": appointment,
@@ -233,7 +233,7 @@ def waiting_list(request, pk):
                     "Nous vous prévenons par courriel si un créneau plus tôt se libère (trois fois au plus, une par jour)."
                 ),
             )
-    return redirect("rpe_booking:appointment", appointment.pk)
+    return redirect("rpe:booking:appointment", appointment.pk)
 
 
 @allowed_if(can_book_online)

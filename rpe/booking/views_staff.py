@@ -139,7 +139,7 @@ def appointment_manage(request, pk):
             error, status = str(refused), 409
         else:
             messages.success(request, _("Rendez-vous mis à jour."))
-            return redirect(reverse("rpe_booking:agenda") + f"?date={timezone.localtime(appointment.start).date()}")
+            return redirect(reverse("rpe:booking:agenda") + f"?date={timezone.localtime(appointment.start).date()}")
     targets = [
         (status, AppointmentStatus(status).label)
         for status in APPOINTMENT.targets(appointment, Actor.STAFF, request.user)
@@ -209,7 +209,7 @@ def book_for(request, motif_pk):
                 error, status = str(refused), 400
             else:
                 messages.success(request, _("Rendez-vous réservé."))
-                return redirect("rpe_booking:manage", appointment.pk)
+                return redirect("rpe:booking:manage", appointment.pk)
         else:
             status = 400
     slots = week_slots(request, motif)
@@ -224,9 +224,9 @@ def calendar_feed(request):
     if request.method == "POST":
         services.calendar_feed_revoke(request.user)
         messages.success(request, _("Nouvelle adresse créée : l'ancienne ne fonctionne plus."))
-        return redirect("rpe_booking:calendar_feed")
+        return redirect("rpe:booking:calendar_feed")
     feed = services.calendar_feed_of(request.user)
-    url = absolute_url(reverse("rpe_booking:calendar_feed_ics", args=[feed.token]))
+    url = absolute_url(reverse("rpe:booking:calendar_feed_ics", args=[feed.token]))
     return render(request, "rpe/booking/calendar_feed.html", {"feed_url": url})
 
 

@@ -8,6 +8,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rpe", "0002_appointments")]
+    dependencies = [("rpe", "0003_appointments")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]
