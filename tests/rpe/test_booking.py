@@ -323,3 +323,98 @@ def test_cancelling_online_stops_at_the_motif_delay(alpha):
             with pytest.raises(TransitionError):
                 services.appointment_cancel(appointment=appointment, user=appointment.person)
         assert timezone.is_aware(appointment.start)
+
+
+# --- calendars: holidays, school holidays -------------------------------------------------------------------------
+
+
+def test_moselle_closes_on_good_friday_and_saint_stephen_and_vendee_does_not():
+    from rpe.booking.calendars import public_holidays
+
+    good_friday, saint_stephen = datetime.date(2030, 4, 19), datetime.date(2030, 12, 26)
+    assert {good_friday, saint_stephen} <= public_holidays("57", 2030)
+    assert not {good_friday, saint_stephen} & public_holidays("85", 2030)
+    assert datetime.date(2030, 7, 14) in public_holidays("85", 2030)
+
+
+def test_school_holidays_come_from_the_official_data_and_close_term_time_plages(alpha):
+    from rpe.booking.calendars import school_holiday_days
+    from rpe.models import SchoolHoliday
+
+    with tenant_context(alpha):
+        assert SchoolHoliday.objects.filter(zone="B", first_day__year=2028).exists()
+        summer = school_holiday_days("B", datetime.date(2027, 7, 1), datetime.date(2027, 8, 31))
+        assert datetime.date(2027, 8, 2) in summer
+        # The administrator extends the table past the package's last year.
+        SchoolHoliday.objects.create(
+            zone="B",
+            name="Vacances d'hiver",
+            first_day=datetime.date(2029, 2, 10),
+            last_day=datetime.date(2029, 2, 25),
+        )
+        assert datetime.date(2029, 2, 12) in school_holiday_days(
+            "B", datetime.date(2029, 2, 1), datetime.date(2029, 3, 1)
+        )
+
+
+# --- waiting list, private feed, booking on someone's behalf -------------------------------------------------------
+
+
+def test_the_waiting_list_tells_at_most_once_a_day_three_times_and_stops_when_moved(alpha, mailoutbox):
+    from rpe.models import WaitingListEntry
+
+    with tenant_context(alpha):
+        with freeze_time(BEFORE):
+            motif, plage = setup_relais()
+            blocker = book(motif, plage, UserFactory())
+            waiting = book(motif, plage, UserFactory(), start=NINE + datetime.timedelta(days=7))
+            services.waiting_list_join(appointment=waiting)  # earlier slots are free from 9:30 on the first Monday
+        sent = []
+        for day in range(5):
+            moment = BEFORE + datetime.timedelta(days=day, hours=1)
+            with freeze_time(moment):
+                sent.append(services.waiting_list_notify_motif(motif))
+                sent.append(services.waiting_list_notify_motif(motif))  # the same day again: nothing more
+        assert sent == [1, 0, 1, 0, 1, 0, 0, 0, 0, 0]
+        assert OutboxMessage.objects.about(waiting).filter(kind="rpe.appointment_earlier_slot").count() == 3
+        with freeze_time(BEFORE):
+            services.appointment_cancel(appointment=blocker, user=blocker.person)
+            services.appointment_move(appointment=waiting, start=NINE, lieu=plage.lieu, user=waiting.person)
+        assert not WaitingListEntry.objects.filter(appointment=waiting).exists()
+
+
+@freeze_time(BEFORE)
+def test_the_private_feed_answers_at_its_secret_address_until_revoked(alpha):
+    with tenant_context(alpha):
+        motif, plage = setup_relais()
+        appointment = book(motif, plage, UserFactory(first_name="Zoé", last_name="Secret"))
+        Appointment.objects.filter(pk=appointment.pk).update(notes="Ne jamais publier")
+        feed = services.calendar_feed_of(plage.animatrice)
+    anonymous = client_for(alpha)
+    response = anonymous.get(f"/agenda-prive/{feed.token}.ics")
+    assert response.status_code == 200
+    events = list(Calendar.from_ical(response.content).walk("VEVENT"))
+    assert [str(event["SUMMARY"]) for event in events] == [f"{motif.name} – Zoé Secret"]
+    assert "Ne jamais publier" not in response.content.decode()
+    with tenant_context(alpha):
+        services.calendar_feed_revoke(plage.animatrice)
+    assert anonymous.get(f"/agenda-prive/{feed.token}.ics").status_code == 404
+
+
+@freeze_time(BEFORE)
+def test_the_relais_books_on_someones_behalf_inside_the_delay_families_cannot(alpha):
+    with tenant_context(alpha):
+        motif, plage = setup_relais(min_delay_hours=24 * 30)
+        with pytest.raises(services.SlotTaken):
+            book(motif, plage, UserFactory())
+        appointment = services.appointment_book(
+            motif=motif,
+            start=NINE,
+            lieu=plage.lieu,
+            booked_by=plage.animatrice,
+            contact_name="Appel de Mme Durand",
+            contact_phone="06 11 22 33 44",
+        )
+        assert (appointment.person, appointment.booked_by) == (None, plage.animatrice)
+        with pytest.raises(services.BookingError):
+            services.appointment_book(motif=motif, start=NINE, lieu=plage.lieu, booked_by=plage.animatrice)

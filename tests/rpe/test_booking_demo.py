@@ -35,3 +35,18 @@ def test_every_relais_gets_a_year_of_appointments_and_free_slots_for_families(al
         families = Motif.objects.filter(relais=relais, bookable_by=BookableBy.FAMILIES)
         free = [calendars.next_free(motif, count=1, horizon_days=30) for motif in families]
         assert any(slots and slots[0].start < now + datetime.timedelta(days=30) for slots in free)
+
+
+@pytest.mark.parametrize("slug", ["vie-et-boulogne", "metz"])
+def test_every_demo_relais_has_a_family_motif_with_free_slots_within_30_days(slug):
+    from portal.models import Collectivite
+    from rpe.models import Relais
+
+    with tenant_context(Collectivite.objects.get(slug=slug)):
+        relais = list(Relais.objects.all())
+        assert relais
+        for one in relais:
+            best = calendars.next_free_across_relais(one, audiences=[BookableBy.FAMILIES, BookableBy.EVERYONE])
+            assert best is not None, one
+            assert best[0].start < timezone.now() + datetime.timedelta(days=30)
+            assert Appointment.objects.filter(relais=one).count() > 300
