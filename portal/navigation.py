@@ -95,4 +95,6 @@ def navigation_for(user):
         items.append(NavItem(_("Agenda du relais"), reverse("rpe:booking:agenda")))
     if rpe_perms.can_book_online(user):
         items.append(NavItem(_("Rendez-vous au relais"), reverse("rpe:booking:my_appointments")))
+    if rpe_perms.can_configure_calendar(user):
+        items.append(NavItem(_("Calendrier des rendez-vous"), reverse("rpe:booking:school_holidays")))
     return items

@@ -129,3 +129,9 @@ def can_run_agenda(user, relais=None):
 @predicate
 def can_manage_appointment(user, appointment=None):
     return appointment is not None and works_for(user, appointment.relais)
+
+
+@predicate
+def can_configure_calendar(user, obj=None):
+    """The school holidays table and the calendar's département and zone: the collectivité's administrator."""
+    return has_role(user, Role.ADMINISTRATEUR)

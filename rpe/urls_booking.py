@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from rpe.booking import views, views_staff
+from rpe.booking import views, views_config, views_staff
 
 app_name = "booking"
 
@@ -20,5 +20,13 @@ urlpatterns = [
     path("relais/agenda/prendre/", views_staff.book_for_choose, name="book_for_choose"),
     path("relais/agenda/prendre/<int:motif_pk>/", views_staff.book_for, name="book_for"),
     path("relais/agenda/agenda-prive/", views_staff.calendar_feed, name="calendar_feed"),
+    path("relais/agenda/reglages/", views_config.settings_home, name="settings"),
+    path(
+        "relais/agenda/reglages/<int:relais_pk>/<str:kind>/nouveau/", views_config.settings_edit, name="settings_new"
+    ),
+    path(
+        "relais/agenda/reglages/<int:relais_pk>/<str:kind>/<int:pk>/", views_config.settings_edit, name="settings_edit"
+    ),
+    path("relais/agenda/vacances-scolaires/", views_config.school_holidays, name="school_holidays"),
     path("agenda-prive/<str:token>.ics", views_staff.calendar_feed_ics, name="calendar_feed_ics"),
 ]

@@ -159,6 +159,11 @@ def test_an_animatrice_runs_her_day(page, axe, server_port):
         axe.check(page)
         page.get_by_role("link", name="Mon agenda privé (abonnement)").click()
         axe.check(page)
+        page.goto(url(server_port, "/relais/agenda/"))
+        page.get_by_role("link", name="Réglages des rendez-vous").click()
+        axe.check(page)
+        page.locator("main").get_by_role("link", name=re.compile("^Ajouter une plage")).first.click()
+        axe.check(page)
         outcome = committed(
             lambda: list(Appointment.objects.filter(pk__in=ids).order_by("start").values_list("status", "notes"))
         )

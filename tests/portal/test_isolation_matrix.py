@@ -35,6 +35,7 @@ FIXED_VALUES = {
     "key": "cle-inconnue",
     "uidb36": "1",
     "provider_id": "franceconnect",
+    "kind": "motifs",
 }
 OBJECT_OF_PREFIX = [
     ("famille/enfants/", "child"),
@@ -61,6 +62,7 @@ OBJECT_OF_PREFIX = [
     ("rendez-vous/", "appointment"),
     ("relais/agenda/rendez-vous/", "appointment"),
     ("api/v1/rpe/rendez-vous/", "appointment"),
+    ("relais/agenda/reglages/", "motif"),
 ]
 OBJECT_OF_PARAMETER = {
     "child_pk": "child",
@@ -704,6 +706,22 @@ relais/agenda/prendre/<int:motif_pk>/
 relais/agenda/agenda-prive/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 200 | 302>/relais/agenda/agenda-prive/
+    others: 403 | 403
+relais/agenda/reglages/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/agenda/reglages/<int:relais_pk>/<str:kind>/nouveau/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+relais/agenda/reglages/<int:relais_pk>/<str:kind>/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+relais/agenda/vacances-scolaires/
+    anonymous: 302>login | 302>login
+    admin: 200 | 400
     others: 403 | 403
 agenda-prive/<str:token>.ics
     everyone: 404 | 405

@@ -418,3 +418,45 @@ def test_the_relais_books_on_someones_behalf_inside_the_delay_families_cannot(al
         assert (appointment.person, appointment.booked_by) == (None, plage.animatrice)
         with pytest.raises(services.BookingError):
             services.appointment_book(motif=motif, start=NINE, lieu=plage.lieu, booked_by=plage.animatrice)
+
+
+# --- settings pages ------------------------------------------------------------------------------------------------
+
+
+def test_the_relais_adds_a_plage_and_families_see_its_slots(alpha):
+    with tenant_context(alpha):
+        motif, plage = setup_relais()
+        parent = UserFactory()
+    staff = client_for(alpha, plage.animatrice)
+    page = staff.get(f"/relais/agenda/reglages/{motif.relais_id}/plages/nouveau/")
+    assert page.status_code == 200
+    refused = staff.post(
+        f"/relais/agenda/reglages/{motif.relais_id}/plages/nouveau/",
+        {
+            "animatrice": plage.animatrice_id,
+            "lieu": plage.lieu_id,
+            "motifs": [motif.pk],
+            "first_day": "2030-03-05",
+            "start_time": "14:00",
+            "end_time": "13:00",
+            "recurrence": 1,
+        },
+    )
+    assert refused.status_code == 400
+    assert "La plage finit après son début." in refused.content.decode()
+    created = staff.post(
+        f"/relais/agenda/reglages/{motif.relais_id}/plages/nouveau/",
+        {
+            "animatrice": plage.animatrice_id,
+            "lieu": plage.lieu_id,
+            "motifs": [motif.pk],
+            "first_day": "2030-03-05",
+            "start_time": "14:00",
+            "end_time": "15:00",
+            "recurrence": 1,
+        },
+    )
+    assert created.status_code == 302
+    with freeze_time(BEFORE):
+        slots = client_for(alpha, parent).get(f"/api/v1/rpe/creneaux/?motif={motif.pk}&from=2030-03-05&to=2030-03-05")
+    assert [slot["start"] for slot in slots.json()] == ["2030-03-05T14:00:00+01:00", "2030-03-05T14:30:00+01:00"]
