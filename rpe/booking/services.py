@@ -18,6 +18,7 @@ from portal.workflows import Actor
 from rpe.booking import calendars, notifications
 from rpe.booking.enums import AppointmentStatus, BookableBy
 from rpe.models import Appointment, CalendarFeed, Motif, WaitingListEntry
+from rpe.perms import am_of
 from rpe.slots import distinct_by_place
 
 SLOT_TAKEN = "rpe_appointment_no_double_booking"
@@ -133,6 +134,7 @@ def appointment_book(
             blocked_until=slot.end + datetime.timedelta(minutes=motif.buffer_minutes),
             person=person,
             family=family_of(person),
+            assistant=am_of(person) if person is not None else None,
             contact_name=contact_name,
             contact_phone=contact_phone,
             contact_email=contact_email,

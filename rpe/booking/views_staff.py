@@ -24,7 +24,7 @@ from rpe.booking.enums import AppointmentStatus
 from rpe.booking.ics import feed_ics
 from rpe.booking.views import parse_choice, week_slots
 from rpe.booking.workflow import APPOINTMENT
-from rpe.models import Appointment, CalendarFeed, Lieu, Motif
+from rpe.models import Appointment, CalendarFeed, Lieu, Motif, Relais
 from rpe.perms import can_manage_appointment, can_run_agenda, relais_of
 from rpe.slots import PARIS
 
@@ -38,6 +38,7 @@ class AgendaFilter(forms.Form):
         required=False,
     )
     date = forms.DateField(label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    relais = forms.ModelChoiceField(label=gettext_lazy("Relais"), queryset=Relais.objects.none(), required=False)
     animatrice = forms.ModelChoiceField(label=gettext_lazy("Animatrice"), queryset=User.objects.none(), required=False)
     lieu = forms.ModelChoiceField(label=gettext_lazy("Lieu"), queryset=Lieu.objects.none(), required=False)
 
@@ -47,6 +48,8 @@ class AgendaFilter(forms.Form):
             User.objects.filter(relais_memberships__relais__in=relais).distinct().order_by("last_name")
         )
         self.fields["lieu"].queryset = Lieu.objects.filter(relais__in=relais).order_by("name")
+        self.fields["relais"].queryset = relais
+        self.fields["relais"].empty_label = _("tous")
         self.fields["animatrice"].empty_label = _("toutes")
         self.fields["lieu"].empty_label = _("tous")
 
@@ -68,6 +71,8 @@ def agenda(request):
         .select_related("motif", "lieu", "animatrice", "person")
         .order_by("start")
     )
+    if filters.get("relais"):
+        appointments = appointments.filter(relais=filters["relais"])
     if filters.get("animatrice"):
         appointments = appointments.filter(animatrice=filters["animatrice"])
     if filters.get("lieu"):

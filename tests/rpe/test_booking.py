@@ -460,3 +460,22 @@ def test_the_relais_adds_a_plage_and_families_see_its_slots(alpha):
     with freeze_time(BEFORE):
         slots = client_for(alpha, parent).get(f"/api/v1/rpe/creneaux/?motif={motif.pk}&from=2030-03-05&to=2030-03-05")
     assert [slot["start"] for slot in slots.json()] == ["2030-03-05T14:00:00+01:00", "2030-03-05T14:30:00+01:00"]
+
+
+@freeze_time(BEFORE)
+def test_the_agenda_and_the_appointment_list_need_a_bounded_number_of_queries(alpha, django_assert_max_num_queries):
+    with tenant_context(alpha):
+        motif, plage = setup_relais()
+        person = UserFactory()
+        for number in range(6):
+            book(
+                motif, plage, UserFactory() if number else person, start=NINE + datetime.timedelta(minutes=30 * number)
+            )
+    staff, family = client_for(alpha, plage.animatrice), client_for(alpha, person)
+    staff.get("/relais/agenda/?date=2030-03-04")  # warm the route caches
+    with django_assert_max_num_queries(20):
+        page = staff.get("/relais/agenda/?date=2030-03-04&vue=semaine")
+    assert page.content.decode().count("/relais/agenda/rendez-vous/") == 6
+    family.get("/api/v1/rpe/rendez-vous/")
+    with django_assert_max_num_queries(12):
+        assert family.get("/api/v1/rpe/rendez-vous/").json()["count"] == 1
