@@ -79,6 +79,9 @@ class TransitionLog(models.Model):
 
 
 class Workflow:
+    """One status workflow: `model`'s `field` takes the values of `enum`; `moves` is the whole table; `log_model`
+    (a TransitionLog) gets one row per move; `noun` ("Une demande") starts the French refusals."""
+
     def __init__(self, *, model, log_model, enum, noun, moves, field="status", on_enter=None):
         self.model = model
         self.log_model = log_model
