@@ -186,8 +186,7 @@ def appointment_move(*, appointment, start, lieu, user):
             if lost_race(error):
                 continue
             raise
-        if hasattr(locked, "waiting") and WaitingListEntry.objects.filter(appointment=locked).exists():
-            WaitingListEntry.objects.filter(appointment=locked).delete()  # found an earlier slot: the wait stops
+        WaitingListEntry.objects.filter(appointment=locked).delete()  # moved: the wait for an earlier slot stops
         notifications.confirmation(locked, moved=True)
         notifications.schedule_reminders(locked)
         return locked
