@@ -385,6 +385,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API d'une collectivité : offre d'accueil, demandes des familles, instruction.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"AppointmentStatusEnum": "rpe.booking.enums.AppointmentStatus"},
 }
 
 # --- Security ---------------------------------------------------------------------------------

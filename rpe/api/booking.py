@@ -11,15 +11,17 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import PredicatePermission
+from portal.api_schema import DETAIL
 from portal.workflows import TransitionError
 from rpe.booking import calendars, services
 from rpe.booking.ics import appointment_ics
@@ -28,6 +30,14 @@ from rpe.perms import can_book_online
 from rpe.slots import PARIS, distinct_by_place
 
 MAX_DAYS = 31
+MAX_ID = 2**31 - 1
+TAKEN = {
+    **DETAIL,
+    "properties": {
+        **DETAIL["properties"],
+        "next_slots": {"type": "array", "items": {"type": "object"}, "description": "Les prochains créneaux libres."},
+    },
+}
 
 
 class MotifSerializer(serializers.Serializer):
@@ -58,10 +68,21 @@ class AppointmentSerializer(serializers.ModelSerializer):
         fields = ["id", "start", "end", "motif", "motif_name", "place", "place_name", "modality", "status"]
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": r"^20[0-9]{2}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-5][0-9]:[0-5][0-9](\.[0-9]{1,6})?(Z|[+-][0-9]{2}:[0-9]{2})$",
+    }
+)
+class StartField(serializers.DateTimeField):
+    """A slot's start with its offset, as Python reads it: this century, no leap second, microseconds at most."""
+
+
 class BookingSerializer(serializers.Serializer):
-    motif = serializers.IntegerField()
-    start = serializers.DateTimeField()
-    place = serializers.IntegerField()
+    motif = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+    start = StartField()
+    place = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     accept_conditions = serializers.BooleanField(required=False, default=False)
 
 
@@ -93,11 +114,16 @@ class MotifListView(generics.ListAPIView):
 @extend_schema(
     summary="Créneaux libres",
     parameters=[
-        OpenApiParameter("motif", int, required=True),
-        OpenApiParameter("from", datetime.date, required=True),
-        OpenApiParameter("to", datetime.date, required=True),
+        OpenApiParameter("motif", {"type": "integer", "minimum": 1, "maximum": MAX_ID}, required=True),
+        OpenApiParameter("from", datetime.date, required=True, description="Premier jour (AAAA-MM-JJ)."),
+        OpenApiParameter(
+            "to", datetime.date, required=True, description="Dernier jour ; au-delà de 31 jours, les 31 premiers."
+        ),
     ],
-    responses={200: SlotSerializer(many=True)},
+    responses={
+        200: SlotSerializer(many=True),
+        404: OpenApiResponse(DETAIL, description="Motif introuvable ou non réservable en ligne."),
+    },
 )
 class SlotListView(APIView):
     permission_classes = [OnlineBooking]
@@ -105,7 +131,7 @@ class SlotListView(APIView):
     def get(self, request):
         motif_id, first, last = (request.query_params.get(name, "") for name in ("motif", "from", "to"))
         errors = {}
-        if not motif_id.isdigit():
+        if not (motif_id.isascii() and motif_id.isdigit()) or not 1 <= int(motif_id) <= MAX_ID:
             errors["motif"] = [_("Indiquez le motif (son numéro).")]
         try:
             first, last = parse_date(first), parse_date(last)
@@ -113,13 +139,18 @@ class SlotListView(APIView):
             first = last = None
         if first is None or last is None:
             errors["from"] = [_("Indiquez les dates from et to au format AAAA-MM-JJ.")]
-        elif last < first:
-            errors["to"] = [_("La date de fin précède la date de début.")]
-        elif (last - first).days + 1 > MAX_DAYS:
-            errors["to"] = [_("Au plus %(days)s jours par demande.") % {"days": MAX_DAYS}]
         if errors:
             raise ValidationError(errors)
         motif = get_object_or_404(services.bookable_motifs(request.user), pk=motif_id)
+        # At most 31 days from `from`; nothing is bookable outside the motif's horizon: a window past it (or
+        # reversed) is simply empty.
+        today = timezone.localdate()
+        last = min(
+            last, first + datetime.timedelta(days=MAX_DAYS - 1), today + datetime.timedelta(days=motif.max_delay_days)
+        )
+        first = max(first, today)
+        if last < first:
+            return Response([])
         window_start = datetime.datetime.combine(first, datetime.time(), tzinfo=PARIS)
         window_end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time(), tzinfo=PARIS)
         slots = distinct_by_place(calendars.search(motif, window_start, window_end))
@@ -146,20 +177,25 @@ class AppointmentListView(generics.ListCreateAPIView):
         request=BookingSerializer,
         responses={
             201: AppointmentSerializer,
-            400: OpenApiResponse(description="Demande invalide."),
-            409: OpenApiResponse(description="Ce créneau vient d'être pris (avec les prochains créneaux libres)."),
+            404: OpenApiResponse(DETAIL, description="Motif ou lieu introuvable, ou motif non réservable en ligne."),
+            409: OpenApiResponse(
+                TAKEN,
+                description="Ce créneau vient d'être pris (avec les prochains créneaux libres), ou la personne "
+                "a déjà un rendez-vous à cette heure-là.",
+            ),
         },
     )
-    def create(self, request, *args, **kwargs):
+    def post(self, request, *args, **kwargs):
         booking = BookingSerializer(data=request.data)
         booking.is_valid(raise_exception=True)
         data = booking.validated_data
+        # Well-formed, but naming a motif or a place this person cannot book: not found (404), as a GET would say.
         motif = services.bookable_motifs(request.user).filter(pk=data["motif"]).first()
         if motif is None:
-            raise ValidationError({"motif": [_("Ce motif n'existe pas ou ne se réserve pas en ligne pour vous.")]})
+            raise NotFound(_("Ce motif n'existe pas ou ne se réserve pas en ligne pour vous."))
         lieu = Lieu.objects.filter(pk=data["place"], relais=motif.relais_id).first()
         if lieu is None:
-            raise ValidationError({"place": [_("Ce lieu n'accueille pas ce motif.")]})
+            raise NotFound(_("Ce lieu n'accueille pas ce motif."))
         try:
             with transaction.atomic():
                 appointment = services.appointment_book(
@@ -194,7 +230,7 @@ class AppointmentDetailView(generics.RetrieveAPIView):
 @extend_schema(
     summary="Annuler un de mes rendez-vous",
     request=None,
-    responses={200: AppointmentSerializer, 409: OpenApiResponse(description="Trop tard ou déjà annulé.")},
+    responses={200: AppointmentSerializer, 409: OpenApiResponse(DETAIL, description="Trop tard ou déjà annulé.")},
 )
 class AppointmentCancelView(APIView):
     permission_classes = [OnlineBooking]
