@@ -1,5 +1,7 @@
 """Appointments with the relais: motifs, plages d'ouverture, absences, closures, school holidays, bookings."""
 
+import functools
+import operator
 import secrets
 import uuid
 
@@ -27,6 +29,11 @@ from rpe.booking.enums import (
 class TsTzRange(Func):
     function = "TSTZRANGE"
     output_field = DateTimeRangeField()
+
+
+# Not cancelled, written as one inequality per status: PostgreSQL prints it back the same way, so that a
+# collectivité's schema cloned from the template (portal.cloning) has the very same constraint.
+LIVE = functools.reduce(operator.and_, (~Q(status=status) for status in CANCELLED_STATUSES))
 
 
 def default_reminders():
@@ -275,7 +282,7 @@ class Appointment(models.Model):
                     ("animatrice", RangeOperators.EQUAL),
                     (TsTzRange("start", "blocked_until", RangeBoundary()), RangeOperators.OVERLAPS),
                 ],
-                condition=~Q(status__in=CANCELLED_STATUSES),
+                condition=LIVE,
                 violation_error_message=_("Ce créneau vient d'être pris."),
             ),
             # Nor does a person.
@@ -285,7 +292,7 @@ class Appointment(models.Model):
                     ("person", RangeOperators.EQUAL),
                     (TsTzRange("start", "end", RangeBoundary()), RangeOperators.OVERLAPS),
                 ],
-                condition=~Q(status__in=CANCELLED_STATUSES) & Q(person__isnull=False),
+                condition=LIVE & Q(person__isnull=False),
                 violation_error_message=_("Vous avez déjà un rendez-vous à cette heure-là."),
             ),
         ]
