@@ -599,6 +599,10 @@ relais/assistants-maternels/<int:pk>/activite/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 405 | 400 404
     others: 403 | 403
+relais/assistants-maternels/<int:pk>/compte/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 400 404
+    others: 403 | 403
 relais/disponibilites/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 200 | 405
@@ -637,13 +641,17 @@ assistant-maternel/profil/
     others: 403 | 403
 assistant-maternel/activite/
     anonymous: 302>login | 302>login
-    am: 405 | 302>/assistant-maternel/profil/
+    am: 405 | 400
     others: 403 | 403
 assistant-maternel/disponibilites/
     anonymous: 302>login | 302>login
     am: 200 | 400
     others: 403 | 403
 assistant-maternel/ma-fiche-publique/
+    anonymous: 302>login | 302>login
+    am: 200 | 405
+    others: 403 | 403
+assistant-maternel/mes-donnees.json
     anonymous: 302>login | 302>login
     am: 200 | 405
     others: 403 | 403
