@@ -235,6 +235,7 @@ def main():
             "slot_search_month_ms": {
                 "median": round(statistics.median(search_ms), 2),
                 "p95": round(percentile(search_ms, 0.95), 2),
+                "min": round(min(search_ms), 2),
                 "max": round(max(search_ms), 2),
                 "target": 50,
                 "slots_in_last_month_searched": slots_in_month,
