@@ -16,6 +16,7 @@ BENCHMARKS = [
     "pages_bench.py",
     "outbox_bench.py",
     "directory_search.py",
+    "booking_bench.py",
 ]
 
 

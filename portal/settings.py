@@ -213,6 +213,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("commissions.tasks.offers_expire_daily",),
     },
+    "rendez-vous-plus-tot": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("rpe.booking.tasks.waiting_list_daily",),
+    },
     # Relais: remind assistants maternels to declare their availability before 1 June and 1 December.
     "disponibilites-am": {
         "task": "portal.tasks.run_for_every_collectivite",
@@ -387,6 +392,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "API d'une collectivité : offre d'accueil, demandes des familles, instruction.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {"AppointmentStatusEnum": "rpe.booking.enums.AppointmentStatus"},
 }
 
 # --- Security ---------------------------------------------------------------------------------

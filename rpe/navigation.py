@@ -17,4 +17,7 @@ ENTRIES = [
     NavEntry(_("Trouver un·e assistant·e maternel·le"), "rpe:am_search", perms.can_contact_am),
     NavEntry(_("Mes annonces"), "rpe:family_job_offer_list", perms.can_contact_am),
     NavEntry(_("Mes contacts"), "rpe:family_contact_list", perms.can_contact_am),
+    NavEntry(_("Agenda du relais"), "rpe:booking:agenda", perms.can_run_agenda),
+    NavEntry(_("Rendez-vous au relais"), "rpe:booking:my_appointments", perms.can_book_online),
+    NavEntry(_("Calendrier des rendez-vous"), "rpe:booking:school_holidays", perms.can_configure_calendar),
 ]

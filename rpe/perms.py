@@ -178,3 +178,36 @@ def followups_visible_to(user):
     return (
         FollowUp.objects.filter(relais__in=relais_of(user)) if can_use_relais_pages(user) else FollowUp.objects.none()
     )
+
+
+# --- booking: appointments --------------------------------------------------------------------------------------
+
+
+@predicate
+def can_book_online(user, obj=None):
+    """Families and AM book their own appointments online (motifs open to them)."""
+    return has_role(user, Role.PARENT, Role.ASSISTANT_MATERNEL)
+
+
+@predicate
+def can_see_own_appointment(user, appointment=None):
+    return appointment is not None and appointment.person_id is not None and appointment.person_id == user.pk
+
+
+@predicate
+def can_run_agenda(user, relais=None):
+    """The agenda, bookings on someone's behalf, marks and notes: the relais' animatrices and the service."""
+    if relais is None:
+        return has_role(user, Role.ANIMATRICE_RPE, *SERVICE_ROLES)
+    return works_for(user, relais)
+
+
+@predicate
+def can_manage_appointment(user, appointment=None):
+    return appointment is not None and works_for(user, appointment.relais)
+
+
+@predicate
+def can_configure_calendar(user, obj=None):
+    """The school holidays table and the calendar's département and zone: the collectivité's administrator."""
+    return has_role(user, Role.ADMINISTRATEUR)

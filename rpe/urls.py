@@ -7,4 +7,5 @@ app_name = "rpe"
 urlpatterns = [
     path("", include("rpe.urls_directory")),  # relais, AM directory, availability (rpecore)
     path("", include("rpe.urls_offers")),  # search, contacts, job offers, follow-up (rpesearch)
+    path("", include("rpe.urls_booking")),  # appointments: rpe:booking:… (booking)
 ]

@@ -25,3 +25,24 @@ def still_applies(message):
         return False
     check = CHECKS.get(message.kind)
     return check is None or bool(check(about, message))
+
+
+# Files a message carries, built when it is sent from the object it is about (a calendar file for an
+# appointment): kind -> function(about, message) returning [(filename, content, mimetype)].
+ATTACHMENTS = {}
+
+
+def register_attachment(kind):
+    def decorator(build):
+        ATTACHMENTS[kind] = build
+        return build
+
+    return decorator
+
+
+def attachments(message):
+    build = ATTACHMENTS.get(message.kind)
+    if build is None or message.about_type_id is None:
+        return []
+    about = message.about_type.model_class()._base_manager.filter(pk=message.about_id).first()
+    return build(about, message) if about is not None else []

@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from portal.outbox.checks import still_applies
+from portal.outbox.checks import attachments, still_applies
 from portal.outbox.enums import Channel, MessageStatus
 from portal.outbox.models import OutboxMessage, OutboxSettings
 from portal.outbox.quiet import in_quiet_hours
@@ -121,6 +121,8 @@ def as_email(message, backend=None):
     )
     if message.html_body:
         email.attach_alternative(message.html_body, "text/html")
+    for filename, content, mimetype in attachments(message):
+        email.attach(filename, content, mimetype)
     return email
 
 

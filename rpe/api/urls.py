@@ -4,6 +4,7 @@ from django.urls import include, path
 
 areas = [
     path("", include("rpe.api.urls_search")),  # directory, own profile and availability, job offers
+    path("", include("rpe.api.booking")),  # motifs, créneaux, rendez-vous
 ]
 
 urlpatterns = [path("rpe/", include(areas))]

@@ -27,7 +27,8 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
-from rpe.models import AgrementPlace, AssistantMaternel, Lieu, Relais, RelaisMembership
+from rpe.models import AgrementPlace, Appointment, AssistantMaternel, Lieu, Motif, Plage, Relais, RelaisMembership
+from rpe.slots import PARIS
 from tests.families.factories import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import user_in
 
@@ -129,6 +130,7 @@ def _build():
         sessions.session_allocate(session=session)
         sessions.session_validate(session=session, user=agent)
         _rpe_build()
+        _booking_world(families["parent"][0], families["other_parent"][0])
     connection.set_schema_to_public()
     return collectivite
 
@@ -186,6 +188,34 @@ def _rpe_of(model_name, **filters):
     return apps.get_model("rpe", model_name).objects.filter(**filters).values_list("pk", flat=True).get()
 
 
+def _booking_world(parent, other_parent):
+    """booking: a relais with one lieu and motif open to everyone, and a coming appointment per family."""
+    relais, lieu = Relais.objects.get(), Lieu.objects.get()  # the directory's (_rpe_build)
+    animatrice = User.objects.get(email=STAFF["animatrice"][0])
+    motif = Motif.objects.create(relais=relais, name="Recherche d'un mode d'accueil", min_delay_hours=0)
+    day = timezone.localdate() + datetime.timedelta(days=20)
+    plage = Plage.objects.create(
+        animatrice=animatrice, lieu=lieu, first_day=day, start_time=datetime.time(9), end_time=datetime.time(12)
+    )
+    plage.motifs.add(motif)
+    for number, person in enumerate((parent, other_parent)):
+        start = datetime.datetime.combine(day, datetime.time(9), tzinfo=PARIS) + datetime.timedelta(
+            minutes=30 * number
+        )
+        end = start + datetime.timedelta(minutes=30)
+        Appointment.objects.create(
+            motif=motif,
+            relais=relais,
+            lieu=lieu,
+            animatrice=animatrice,
+            start=start,
+            end=end,
+            blocked_until=end,
+            person=person,
+            booked_by=person,
+        )
+
+
 def _max_pk(model):
     return model.objects.order_by("-pk").values_list("pk", flat=True).first()
 
@@ -229,6 +259,8 @@ def world_ensure(other):
             "contact": _rpe_of("ContactRequest", author=world.users["parent"]),
             "saved_search": _rpe_of("SavedSearch", owner=world.users["parent"]),
             "followup": _max_pk(apps.get_model("rpe", "FollowUp")),
+            "appointment": Appointment.objects.get(person=world.users["parent"]).pk,
+            "motif": Motif.objects.get().pk,
         }
         other_family = {
             "application": applications["other_parent"].pk,
@@ -240,6 +272,7 @@ def world_ensure(other):
             "job_offer": _rpe_of("JobOffer", author=world.users["other_parent"]),
             "contact": _rpe_of("ContactRequest", author=world.users["other_parent"]),
             "saved_search": _rpe_of("SavedSearch", owner=world.users["other_parent"]),
+            "appointment": Appointment.objects.get(person=world.users["other_parent"]).pk,
         }
         here = {kind: _max_pk(model) or 0 for kind, model in _MODELS.items()}
     with tenant_context(other):
@@ -285,4 +318,6 @@ _MODELS = {
     "contact": apps.get_model("rpe", "ContactRequest"),
     "saved_search": apps.get_model("rpe", "SavedSearch"),
     "followup": apps.get_model("rpe", "FollowUp"),
+    "appointment": Appointment,
+    "motif": Motif,
 }

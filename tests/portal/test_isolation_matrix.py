@@ -35,6 +35,7 @@ FAMILY_OBJECTS = {
     "job_offer",
     "contact",
     "saved_search",
+    "appointment",
 }
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\^?\(\?P<(\w+)>[^)]*\)\$?")
 
@@ -47,6 +48,7 @@ FIXED_VALUES = {
     "key": "cle-inconnue",
     "uidb36": "1",
     "provider_id": "franceconnect",
+    "kind": "motifs",
 }
 OBJECT_OF_PREFIX = [
     ("famille/enfants/", "child"),
@@ -79,6 +81,11 @@ OBJECT_OF_PREFIX = [
     ("api/v1/rpe/annonces/", "job_offer"),
     ("assistant-maternel/demandes-de-contact/", "contact"),
     ("relais/familles-sans-solution/", "followup"),
+    # booking
+    ("rendez-vous/", "appointment"),
+    ("relais/agenda/rendez-vous/", "appointment"),
+    ("api/v1/rpe/rendez-vous/", "appointment"),
+    ("relais/agenda/reglages/", "motif"),
 ]
 OBJECT_OF_PARAMETER = {
     "child_pk": "child",
@@ -86,6 +93,7 @@ OBJECT_OF_PARAMETER = {
     "version": "regulation",
     "number": "number",
     "relais_pk": "relais",
+    "motif_pk": "motif",
 }
 
 
@@ -766,6 +774,103 @@ assistant-maternel/mes-donnees.json
     others: 403 | 403
 disponibilites/rien-n-a-change/<str:token>/
     everyone: 400 | 400
+rendez-vous/
+    anonymous: 302>login | 302>login
+    parent, other_parent, am: 200 | 405
+    others: 403 | 403
+rendez-vous/prendre/
+    anonymous: 302>login | 302>login
+    parent, other_parent, am: 200 | 405
+    others: 403 | 403
+rendez-vous/prendre/<int:motif_pk>/
+    anonymous: 302>login | 302>login
+    parent, other_parent, am: 200 404 | 400 404
+    others: 403 | 403
+rendez-vous/<int:pk>/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 405
+    am: 404 | 405
+    others: 403 | 403
+rendez-vous/<int:pk>/annuler/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 302>/rendez-vous/ 404 404
+    am: 404 | 404
+    others: 403 | 403
+rendez-vous/<int:pk>/deplacer/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 400 404 404
+    am: 404 | 404
+    others: 403 | 403
+rendez-vous/<int:pk>/plus-tot/
+    anonymous: 302>login | 302>login
+    parent: 405 | 302>/rendez-vous/1/ 404 404
+    other_parent: 405 | 302>/rendez-vous/2/ 404 404
+    am: 405 | 404
+    others: 403 | 403
+rendez-vous/<int:pk>/calendrier.ics
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 405
+    am: 404 | 405
+    others: 403 | 403
+relais/agenda/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/agenda/rendez-vous/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 200 404 | 302>/relais/agenda/ 302>/relais/agenda/ 404
+    others: 403 | 403
+relais/agenda/prendre/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/agenda/prendre/<int:motif_pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+relais/agenda/agenda-prive/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 302>/relais/agenda/agenda-prive/
+    others: 403 | 403
+relais/agenda/reglages/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/agenda/reglages/<int:relais_pk>/<str:kind>/nouveau/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+relais/agenda/reglages/<int:relais_pk>/<str:kind>/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+relais/agenda/vacances-scolaires/
+    anonymous: 302>login | 302>login
+    admin: 200 | 400
+    others: 403 | 403
+agenda-prive/<str:token>.ics
+    everyone: 404 | 405
+api/v1/rpe/motifs/
+    parent, other_parent, am: 200 | 405
+    others: 403 | 403
+api/v1/rpe/creneaux/
+    parent, other_parent, am: 400 | 405
+    others: 403 | 403
+api/v1/rpe/rendez-vous/
+    parent, other_parent, am: 200 | 400
+    others: 403 | 403
+api/v1/rpe/rendez-vous/<int:pk>/
+    parent, other_parent: 200 404 404 | 405
+    am: 404 | 405
+    others: 403 | 403
+api/v1/rpe/rendez-vous/<int:pk>/annulation/
+    parent, other_parent: 405 | 200 404 404
+    am: 405 | 404
+    others: 403 | 403
+api/v1/rpe/rendez-vous/<int:pk>/ics
+    parent, other_parent: 200 404 404 | 405
+    am: 404 | 405
+    others: 403 | 403
 sitemap.xml
     everyone: 200 | 200
 healthz

@@ -145,3 +145,39 @@ class AssistantMaternelFactory(factory.django.DjangoModelFactory):
                 age_min_months=place.age_min_months,
                 age_max_months=place.age_max_months,
             )
+
+
+# --- booking: motifs, plages, appointments --------------------------------------------------------------------
+
+
+class MotifFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rpe.Motif"
+
+    relais = factory.SubFactory(RelaisFactory)
+    name = factory.Sequence(lambda n: f"Recherche d'un mode d'accueil {n}")
+    duration_minutes = 30
+    buffer_minutes = 0
+    min_delay_hours = 0
+    max_delay_days = 60
+    cancel_delay_hours = 24
+
+
+class PlageFactory(factory.django.DjangoModelFactory):
+    """Weekly, 9:00 to 12:00, from `first_day` (today unless given), for the motifs given in `motifs=[...]`."""
+
+    class Meta:
+        model = "rpe.Plage"
+        skip_postgeneration_save = True
+
+    lieu = factory.SubFactory(LieuFactory)
+    animatrice = factory.LazyAttribute(lambda plage: AnimatriceFactory(relais=plage.lieu.relais))
+    first_day = factory.LazyFunction(timezone.localdate)
+    start_time = datetime.time(9)
+    end_time = datetime.time(12)
+    recurrence = 1
+
+    @factory.post_generation
+    def motifs(plage, create, extracted, **kwargs):
+        if create and extracted:
+            plage.motifs.set(extracted)
