@@ -202,9 +202,10 @@ def relais_ensure(collectivite, spec):
                 defaults={"kind": kind, "code_insee": code, "latitude": latitude, "longitude": longitude},
             )
         for _position in range(item["animatrices"]):
-            local = "animatrice" if number == 1 else f"animatrice{number}"
+            # The contract's animatrice@<slug>.demo, then her colleagues (one demo account per role stays at @<slug>).
+            email = f"animatrice@{slug}.demo" if number == 1 else f"animatrice{number}@relais.{slug}.demo"
             user = account_ensure(
-                email=f"{local}@{slug}.demo",
+                email=email,
                 roles=[Role.ANIMATRICE_RPE],
                 first_name=["Hélène", "Sophie", "Caroline", "Anne", "Marion", "Lucie", "Claire"][number % 7],
                 last_name=["Rousseau", "Praud", "Ardon", "Gilbert", "Tessier", "Roy", "Mercier"][number % 7],

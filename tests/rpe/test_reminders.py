@@ -79,11 +79,15 @@ def test_reminded_once_per_deadline_and_step_only_those_who_have_not_declared(al
         )
         message = sent.get(about_id=silent.pk)
         assert message.to == [silent.email]
+        assert message.send_at is not None, "scheduled: quiet hours apply to reminders"
         assert "/disponibilites/rien-n-a-change/" in message.body and "1 juin 2027" in message.body
 
         reminders_send(today=D(2027, 5, 26))
         assert reminders(silent).count() == reminders(never).count() == 2
         assert not reminders().filter(about_id__in=[declared.pk, suspended.pk, archived.pk]).exists()
+        unreachable = AssistantMaternelFactory(relais=relais, email="", availability_confirmed_on=None)
+        reminders_send(today=D(2027, 5, 27))
+        assert not reminders(unreachable).exists(), "no email and no account: the relais calls her (board)"
 
 
 @pytest.mark.django_db
