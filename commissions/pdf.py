@@ -12,12 +12,13 @@ from weasyprint import HTML
 from commissions import figures
 from commissions.enums import Attendance, DecisionSource
 from commissions.models import Decision
+from portal.models import Collectivite
 
 
 def signing_place(collectivite):
     """The commune the documents are signed in ("Fait à …"): the collectivité's first commune."""
-    communes = getattr(collectivite, "communes", None) or []
-    return communes[0]["nom"] if communes else getattr(collectivite, "name", "")
+    territory = collectivite.territory() if isinstance(collectivite, Collectivite) else []
+    return territory[0].name if territory else getattr(collectivite, "name", "")
 
 
 def quorum(session):

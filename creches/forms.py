@@ -6,10 +6,12 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creches.enums import CareKind, EstablishmentType, Weekday
-from creches.models import Establishment, FeeScale, PlaceOpening, Section, months_between
+from creches.enums import CareKind, EstablishmentType
+from creches.models import Establishment, FeeScale, PlaceOpening, Section
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.dates import months_between
+from portal.enums import Weekday
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")

@@ -69,14 +69,13 @@ SHARED_APPS = [
     "import_export",
 ]
 
+# The domain apps: each mounts its own pages, API, menu entries and sitemaps (portal.registry), in this order.
+DOMAIN_APPS = ["families", "creches", "rpe", "commissions", "observatoire"]
+
 TENANT_APPS = [
     *ACCOUNT_APPS,
     "portal.outbox",
-    "families",
-    "creches",
-    "rpe",
-    "commissions",
-    "observatoire",
+    *DOMAIN_APPS,
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -192,6 +191,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("portal.tasks.clear_expired_sessions",),
     },
+    # Beat runs in the public schema: the platform operators' own expired sessions.
+    "sessions-expirees-plateforme": {"task": "portal.tasks.clear_expired_sessions", "schedule": 24 * 3600, "args": ()},
     "renouvellements": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,

@@ -35,10 +35,15 @@ def _relais_by_commune():
     return mapping
 
 
+def open_followups_of_session(sender, *, session, unplaced, **kwargs):
+    """Receiver of commissions.signals.session_validated."""
+    followups_open(session, unplaced)
+
+
 def followups_open(session, applications):
     """Put each application left without a place in its relais's list, with its needs (once per session).
 
-    Called by commissions.sessions.session_validate in its transaction; a commune no relais covers is skipped.
+    Called when a commission session is validated (commissions.signals), in its transaction; a commune no relais covers is skipped.
     """
     relais_of = _relais_by_commune()
     rows = []

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creches.models import months_between
+from portal.dates import months_between
 from rpe import distance
 from rpe.enums import WEEKDAY_HALF_DAYS, HalfDay
 from rpe.enums_offers import FollowUpContactKind, FollowUpOutcome

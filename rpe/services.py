@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.perms import has_role
 from rpe import notifications
 from rpe.campaigns import current_step, previous_deadline
 from rpe.contacts import saved_searches_alert
@@ -202,7 +203,7 @@ def am_profile_update(*, am, changes):
 def am_account_link(*, am, email):
     """Tie an AM's profile to her account on the portal (an account with the AM role, not tied to another)."""
     user = User.objects.filter(email__iexact=(email or "").strip()).first()
-    if user is None or not user.has_role(Role.ASSISTANT_MATERNEL):
+    if user is None or not has_role(user, Role.ASSISTANT_MATERNEL):
         raise ValidationError(
             _("Aucun compte d'assistant·e maternel·le n'a cette adresse : invitez-la d'abord (Utilisateurs et rôles).")
         )

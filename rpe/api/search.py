@@ -24,14 +24,12 @@ from drf_spectacular.utils import (
     inline_serializer,
 )
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from creches.api import NoEmptyParametersForm
-from families.api_family import CommentField
-from portal.api import PredicatePermission
+from portal.api import CommentField, NoEmptyParametersForm, PredicatePermission
 from portal.api_defaults import JSONParser
 from portal.api_schema import DETAIL
 from portal.workflows import TransitionError
@@ -413,14 +411,16 @@ def can_see_job_offers(user, obj=None):
 class JobOfferList(generics.ListCreateAPIView):
     serializer_class = JobOfferSerializer
     parser_classes = [JSONParser]  # JSON only: the schema says so
-    permission_classes = [PredicatePermission.of(can_see_job_offers)]
+
+    def get_permissions(self):
+        # Everyone concerned reads the offers; only a family posts one.
+        predicate = can_post_job_offer if self.request.method == "POST" else can_see_job_offers
+        return [PredicatePermission.of(predicate)()]
 
     def get_queryset(self):
         return visible_job_offers(self.request.user).order_by("-created_at", "-pk")
 
     def create(self, request, *args, **kwargs):
-        if not can_post_job_offer(request.user):
-            raise PermissionDenied(_("Seule une famille dépose une petite annonce."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

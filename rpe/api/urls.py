@@ -1,7 +1,9 @@
-"""The relais's API, mounted under /api/v1/rpe/: each area adds ONE include line here."""
+"""The relais's API, mounted under /api/v1/rpe/ (portal.registry mounts it): each area adds ONE line to `areas`."""
 
 from django.urls import include, path
 
-urlpatterns = [
-    path("", include("rpe.api.urls_search")),  # directory, own profile and availability, job offers (rpesearch)
+areas = [
+    path("", include("rpe.api.urls_search")),  # directory, own profile and availability, job offers
 ]
+
+urlpatterns = [path("rpe/", include(areas))]

@@ -3,7 +3,7 @@
 import functools
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -134,11 +134,9 @@ def detail_page(request, am, activity_form=None, account_form=None, status=200):
 
 @allowed_if(can_use_relais_pages)
 @require_http_methods(["GET", "POST"])
-def am_edit(request, pk):
+@allowed_if(can_edit_am_profile, obj=staff_am)
+def am_edit(request, am):
     """The relais corrects an AM's profile on her behalf (e.g. after a phone call)."""
-    am = staff_am(request, pk)
-    if not can_edit_am_profile(request.user, am):
-        raise PermissionDenied
     return profile_page(request, am, staff=True)
 
 

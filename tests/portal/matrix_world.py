@@ -28,7 +28,7 @@ from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
 from rpe.models import AgrementPlace, AssistantMaternel, Lieu, Relais, RelaisMembership
-from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
+from tests.families.factories import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import user_in
 
 SLUG = "matrice"

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from families.models import Application, GuichetSettings
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.families.factories import application_in, establishment_in, family_in
 from tests.utils import client_for
 
 

@@ -17,8 +17,7 @@ from rpe.enums import ActivityStatus, AvailabilityChangeKind, ChangedBy
 from rpe.models import AssistantMaternel, AvailabilityChange, Relais
 from rpe.notifications import REMINDER_KIND
 from rpe.services import am_activity_set, reminders_send
-from tests.families.builders import application_in, family_in
-from tests.families.factories import UserFactory
+from tests.families.factories import UserFactory, application_in, family_in
 from tests.rpe.factories import AnimatriceFactory, AssistantMaternelFactory, RelaisFactory
 from tests.utils import client_for
 
