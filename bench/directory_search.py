@@ -6,7 +6,7 @@ Runs against its own database (<DATABASE_URL's name>_bench_am), dropped and recr
 
 For each size, one collectivité whose communes spread over ~100 km, AM with agrément places (a third with
 declared availability at various dates and half-days), then times through the Django test client, anonymous:
-the public search page and the directory API with a point, a 15 km radius, the child's age at a date and
+the public search page and the directory API with a point, a 20 km radius (one of the page's choices), the child's age at a date and
 half-days (server time p50 / p95 over the runs, and the query count of one more request).
 """
 
@@ -175,7 +175,7 @@ def main():
         connection.set_schema_to_public()
         client = Client(HTTP_HOST=domain)
         start = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
-        point = {"latitude": CENTRE[0], "longitude": CENTRE[1], "radius_km": 15}
+        point = {"latitude": CENTRE[0], "longitude": CENTRE[1], "radius_km": 20}
         page, page_timing = timed_get(
             client,
             "/assistants-maternels/",

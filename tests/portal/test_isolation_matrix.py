@@ -754,7 +754,7 @@ api/v1/rpe/moi/disponibilites/
     am: 200 | 405
     others: 403 | 403
 api/v1/rpe/annonces/
-    parent, other_parent: 200 | 400
+    parent, other_parent: 200 | 415
     am, animatrice, agent, admin: 200 | 403
     others: 403 | 403
 api/v1/rpe/annonces/<int:pk>/
@@ -763,10 +763,10 @@ api/v1/rpe/annonces/<int:pk>/
     animatrice, agent, admin: 200 200 404 | 405
     others: 403 | 403
 api/v1/rpe/annonces/<int:pk>/moderation/
-    animatrice, agent, admin: 405 | 400 400 404
+    animatrice, agent, admin: 405 | 415 415 404
     others: 403 | 403
 api/v1/rpe/annonces/<int:pk>/reponse/
-    am: 405 | 409 404 404
+    am: 405 | 415 404 404
     others: 403 | 403
 assistant-maternel/mes-donnees.json
     anonymous: 302>login | 302>login
