@@ -43,6 +43,7 @@ api_v1 = [
     path("guichet/demandes/", login_not_required(QueueView.as_view()), name="queue"),
     path("commissions/seances/", login_not_required(SessionListView.as_view()), name="sessions"),
     path("commissions/seances/<int:pk>/", login_not_required(SessionDetailView.as_view()), name="session"),
+    path("rpe/", include("rpe.api.urls")),
 ]
 
 urlpatterns = [
@@ -54,6 +55,7 @@ urlpatterns = [
     path("", include("creches.urls")),
     path("", include("families.urls")),
     path("", include("commissions.urls")),
+    path("", include("rpe.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
