@@ -21,6 +21,7 @@ from commissions.enums import (
 from portal.accounts.roles import Role
 from portal.i18n import localized
 from portal.models import SingletonSettings
+from portal.workflows import TransitionLog
 
 
 class RegulationQuerySet(models.QuerySet):
@@ -564,3 +565,36 @@ class Offer(models.Model):
     @property
     def is_pending(self):
         return self.status == OfferStatus.PENDING
+
+
+# --- Status histories (commissions.workflows) -----------------------------------------------------------------------
+
+
+class RegulationLog(TransitionLog):
+    subject = models.ForeignKey(Regulation, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=RegulationStatus.choices)
+    to_status = models.CharField(max_length=10, choices=RegulationStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'un règlement")
+        verbose_name_plural = _("changements d'état des règlements")
+
+
+class SessionLog(TransitionLog):
+    subject = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, choices=SessionStatus.choices)
+    to_status = models.CharField(max_length=20, choices=SessionStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'une commission")
+        verbose_name_plural = _("changements d'état des commissions")
+
+
+class OfferLog(TransitionLog):
+    subject = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=OfferStatus.choices)
+    to_status = models.CharField(max_length=10, choices=OfferStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'une proposition")
+        verbose_name_plural = _("changements d'état des propositions")

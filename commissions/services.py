@@ -9,9 +9,11 @@ from django.utils.translation import gettext as _
 from commissions import scoring
 from commissions.enums import CriterionKind, DeclineReason, NegativeMeasure, OfferStatus, RegulationStatus
 from commissions.models import Criterion, Regulation, Reservation
+from commissions.workflows import REGULATION
 from creches.models import months_between
 from families.enums import ApplicationStatus
 from families.models import Family, StatusChange
+from portal.workflows import Actor
 
 CRITERION_FIELDS = ("code", "label", "label_en", "explanation", "explanation_en", "order", "kind", "parameters")
 
@@ -77,11 +79,9 @@ def regulation_delete(*, regulation):
 
 @transaction.atomic
 def regulation_adopt(*, regulation, adopted_on, deliberation, adopted_by=None):
-    """Record the assembly's vote: the version is frozen from now on."""
+    """Record the assembly's vote: the version is frozen from now on (commissions.workflows.REGULATION)."""
     regulation = Regulation.objects.select_for_update().get(pk=regulation.pk)
     ensure_editable(regulation)
-    if not regulation.criteria.exists():
-        raise ValidationError(_("Un règlement sans aucun critère ne peut pas être adopté."), code="empty")
     if not deliberation.strip():
         raise ValidationError(_("Indiquez la référence de la délibération."), code="deliberation")
     latest = Regulation.objects.adopted().aggregate(latest=Max("adopted_on"))["latest"]
@@ -92,12 +92,19 @@ def regulation_adopt(*, regulation, adopted_on, deliberation, adopted_by=None):
             % {"date": latest.strftime("%d/%m/%Y")},
             code="date",
         )
-    regulation.status = RegulationStatus.ADOPTED
-    regulation.adopted_on = adopted_on
-    regulation.deliberation = deliberation.strip()
-    regulation.adopted_by = adopted_by
-    regulation.adopted_at = timezone.now()
-    regulation.save(update_fields=["status", "adopted_on", "deliberation", "adopted_by", "adopted_at"])
+    REGULATION.transition(
+        regulation,
+        RegulationStatus.ADOPTED,
+        actor=Actor.STAFF,
+        user=adopted_by,
+        note=deliberation.strip(),
+        changes={
+            "adopted_on": adopted_on,
+            "deliberation": deliberation.strip(),
+            "adopted_by": adopted_by,
+            "adopted_at": timezone.now(),
+        },
+    )
     return regulation
 
 
@@ -174,7 +181,7 @@ def facts_for(application, on=None, *, sibling_establishments=None):
     situations = set(family.situations.values_list("code", flat=True))
     if application.child.aeeh:
         situations.add("handicap_enfant")
-    history = StatusChange.objects.filter(application=application, at__date__lte=on)
+    history = StatusChange.objects.filter(subject=application, created_at__date__lte=on)
     commissions_passed = history.filter(
         from_status=ApplicationStatus.EN_COMMISSION,
         to_status__in=[ApplicationStatus.LISTE_ATTENTE, ApplicationStatus.COMPLETE],
@@ -239,8 +246,8 @@ def facts_for_many(applications, on):
     ).values_list("family_id", "situation__code"):
         situations.setdefault(family_id, set()).add(code)
     history = (
-        StatusChange.objects.filter(application__in=ids, at__date__lte=on)
-        .values("application")
+        StatusChange.objects.filter(subject__in=ids, created_at__date__lte=on)
+        .values("subject")
         .annotate(
             passed=Count(
                 "pk",
@@ -254,7 +261,7 @@ def facts_for_many(applications, on):
             ),
         )
     )
-    counts = {row["application"]: (row["passed"], row["refused"]) for row in history}
+    counts = {row["subject"]: (row["passed"], row["refused"]) for row in history}
     reasons = refusal_reasons(ids, on)
     facts = {}
     for application in applications:

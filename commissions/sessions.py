@@ -46,13 +46,15 @@ from commissions.models import (
     SessionSeat,
 )
 from commissions.services import facts_for_many
+from commissions.workflows import OFFER, SESSION
 from creches.models import Establishment, PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus, AuditAction
-from families.models import Application, StatusChange, Wish
+from families.models import Application, Wish
 from families.services import application_transition, audit
-from families.workflow import check_transition
+from families.workflow import APPLICATION
 from portal.accounts.roles import Role
 from portal.tasks import enqueue_on_commit
+from portal.workflows import TransitionError
 
 ELIGIBLE_STATUSES = (ApplicationStatus.COMPLETE, ApplicationStatus.LISTE_ATTENTE)
 EXPIRED_REASON = "délai dépassé"
@@ -369,29 +371,11 @@ def compatible_wishes(age_months, wished, seats_by_establishment):
 
 
 def applications_move(applications, *, to_status, actor, user=None, reason=""):
-    """application_transition for many requests at once, without notification: the same workflow check and log
-    entry for each, in two statements. The caller has locked the rows and read their current status."""
-    if not applications:
-        return
-    for application in applications:
-        check_transition(application.status, to_status, actor)
-    now = timezone.now()
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            application=application,
-            from_status=application.status,
-            to_status=to_status,
-            actor=actor,
-            user=user,
-            reason=reason,
-        )
-        for application in applications
+    """application_transition for many requests at once, without notification: the same workflow (locks, checks,
+    one log row each) in a few statements."""
+    APPLICATION.transition_many(
+        applications, to_status, actor=actor, user=user, note=reason, changes={"status_changed_at": timezone.now()}
     )
-    Application.objects.filter(pk__in=[application.pk for application in applications]).update(
-        status=to_status, status_changed_at=now, updated_at=now
-    )
-    for application in applications:
-        application.status, application.status_changed_at = to_status, now
 
 
 def session_preview(session):
@@ -477,9 +461,13 @@ def session_prepare(*, session, user):
         user=user,
         reason=session.title,
     )
-    session.status = SessionStatus.OPEN
-    session.prepared_by, session.prepared_at = user, timezone.now()
-    session.save(update_fields=["status", "prepared_by", "prepared_at"])
+    SESSION.transition(
+        session,
+        SessionStatus.OPEN,
+        actor=Actor.STAFF,
+        user=user,
+        changes={"prepared_by": user, "prepared_at": timezone.now()},
+    )
     return session
 
 
@@ -828,8 +816,8 @@ def session_validate(*, session, user, on=None, notify=True):
     from commissions.tasks import build_letter, build_minutes
 
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
-    if session.allocated_at is None:
-        raise ValidationError(_("Lancez d'abord la répartition des places."), code="not_allocated")
+    if refusal := SESSION.refusal(session, SessionStatus.VALIDATED, Actor.STAFF, user):
+        raise TransitionError(refusal)  # before any decision is applied
     today, now = _moment(on)
     if today < session.date:
         raise ValidationError(
@@ -863,9 +851,13 @@ def session_validate(*, session, user, on=None, notify=True):
     session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
         held=False
     )
-    session.status = SessionStatus.VALIDATED
-    session.validated_at, session.validated_by = now, user
-    session.save(update_fields=["status", "validated_at", "validated_by"])
+    SESSION.transition(
+        session,
+        SessionStatus.VALIDATED,
+        actor=Actor.STAFF,
+        user=user,
+        changes={"validated_at": now, "validated_by": user},
+    )
     _queue(build_minutes, session.pk)
     return session
 
@@ -911,8 +903,7 @@ def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=Non
     application_transition(
         application=application, to_status=ApplicationStatus.ACCEPTEE, actor=actor, user=user, reason=recorded
     )
-    offer.status, offer.responded_at = OfferStatus.ACCEPTED, now
-    offer.save(update_fields=["status", "responded_at"])
+    OFFER.transition(offer, OfferStatus.ACCEPTED, actor=actor, user=user, note=recorded, changes={"responded_at": now})
     reason = _("Place acceptée à %(establishment)s (demande %(number)s).") % {
         "establishment": offer.establishment.name,
         "number": application.number,
@@ -922,9 +913,14 @@ def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=Non
     )
     for other in others.exclude(pk=application.pk):
         for pending in other.offers.pending():
-            pending.status, pending.responded_at = OfferStatus.DECLINED, now
-            pending.decline_reason = reason
-            pending.save(update_fields=["status", "responded_at", "decline_reason"])
+            OFFER.transition(
+                pending,
+                OfferStatus.DECLINED,
+                actor=actor,
+                user=user,
+                note=reason,
+                changes={"responded_at": now, "decline_reason": reason},
+            )
         application_transition(
             application=other, to_status=ApplicationStatus.ANNULEE, actor=actor, user=user, reason=reason
         )
@@ -955,9 +951,14 @@ def offer_decline(
         raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")
     if status == OfferStatus.EXPIRED:
         kind = DeclineReason.EXPIRED
-    offer.status, offer.responded_at, offer.decline_reason = status, _moment(on)[1], reason
-    offer.decline_kind = kind
-    offer.save(update_fields=["status", "responded_at", "decline_reason", "decline_kind"])
+    OFFER.transition(
+        offer,
+        status,
+        actor=actor,
+        user=user,
+        note=recorded or reason,
+        changes={"responded_at": _moment(on)[1], "decline_reason": reason, "decline_kind": kind},
+    )
     seat = SessionSeat.objects.select_related("section__establishment").get(
         session=offer.session, section=offer.section
     )

@@ -28,11 +28,13 @@ from commissions.forms_sessions import (
 )
 from commissions.models import CommissionSettings, Dossier, Offer, Session
 from commissions.services import refusal_penalty
+from commissions.workflows import SESSION
 from families.enums import AuditAction
 from families.models import AuditEntry, Situation
 from families.perms import is_family
 from portal.decorators import allowed_if
 from portal.perms import is_signed_in
+from portal.workflows import Actor
 
 SESSIONS_PAGE_SIZE = 30
 
@@ -288,7 +290,7 @@ def session_validate_view(request, pk):
     session = visible_session(request, pk)
     if not perms.can_validate_session(request.user, session):
         raise PermissionDenied
-    if session.status != SessionStatus.OPEN or session.allocated_at is None:
+    if not SESSION.allowed(session, SessionStatus.VALIDATED, Actor.STAFF):
         messages.error(request, _("Cette commission ne peut pas être validée à cette étape."))
         return redirect("commissions:session_detail", pk=session.pk)
     form = ValidateForm(request.POST if request.method == "POST" else None)

@@ -279,11 +279,11 @@ def generate(collectivite, count, establishments, rng):
         for target in PATHS[status]:
             history.append(
                 StatusChange(
-                    application=application,
+                    subject=application,
                     from_status=previous,
                     to_status=target,
                     actor=Actor.FAMILY if target == ApplicationStatus.DEPOSEE else Actor.STAFF,
-                    reason="Pièce manquante : attestation CAF." if target == ApplicationStatus.INCOMPLETE else "",
+                    note="Pièce manquante : attestation CAF." if target == ApplicationStatus.INCOMPLETE else "",
                 )
             )
             previous = target
@@ -361,7 +361,7 @@ def seed_demo_parents(collectivite, establishments):
     for rank, establishment in enumerate(eligible(establishments, application.age_at_start_months)[:2], start=1):
         Wish.objects.create(application=application, establishment=establishment, rank=rank)
     StatusChange.objects.create(
-        application=application,
+        subject=application,
         from_status=ApplicationStatus.BROUILLON,
         to_status=ApplicationStatus.DEPOSEE,
         actor=Actor.FAMILY,

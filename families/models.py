@@ -14,7 +14,6 @@ from families.enums import (
     LIVE_STATUSES,
     USABLE_DOCUMENT_STATUSES,
     WAITING_STATUSES,
-    Actor,
     ApplicationStatus,
     AuditAction,
     CareMode,
@@ -23,6 +22,7 @@ from families.enums import (
 )
 from portal.i18n import localized
 from portal.models import SingletonSettings
+from portal.workflows import TransitionLog
 
 
 class GuichetSettings(SingletonSettings):
@@ -429,24 +429,31 @@ class Document(models.Model):
         return self.content_type.startswith("image/")
 
 
-class StatusChange(models.Model):
-    """The history of a request: every transition, who made it, when and why."""
+class StatusChange(TransitionLog):
+    """The history of a request: every transition, who made it, when and why (families.workflow.APPLICATION)."""
 
-    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
+    subject = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
     to_status = models.CharField(max_length=20, choices=ApplicationStatus.choices)
-    actor = models.CharField(max_length=10, choices=Actor.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
 
-    class Meta:
+    class Meta(TransitionLog.Meta):
         verbose_name = _("changement de statut")
         verbose_name_plural = _("changements de statut")
-        ordering = ["at", "id"]
 
     def __str__(self):
-        return f"{self.application.number}: {self.from_status} → {self.to_status}"
+        return f"{self.subject.number}: {self.from_status} → {self.to_status}"
+
+
+class DocumentStatusChange(TransitionLog):
+    """The history of a piece: checked, refused, replaced or withdrawn (families.workflow.DOCUMENT)."""
+
+    subject = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=10, choices=DocumentStatus.choices)
+    to_status = models.CharField(max_length=10, choices=DocumentStatus.choices)
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'état d'une pièce")
+        verbose_name_plural = _("changements d'état des pièces")
 
 
 class Message(models.Model):

@@ -39,7 +39,14 @@ from families.models import (
     Wish,
 )
 from families.uploads import inspect_upload
-from families.workflow import check_document_transition, check_transition
+from families.workflow import (
+    APPLICATION,
+    DEDICATED_TARGETS,
+    DOCUMENT,
+    EDITABLE_STATUSES,
+    OFFER_TARGETS,
+    pieces_refusal,
+)
 from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
@@ -156,13 +163,7 @@ def application_create(*, family, child, fields, establishments):
 def application_update(*, application, user, fields, establishments, actor=Actor.FAMILY):
     """Apply a family's edit; after "complète", a material change goes back to instruction."""
     application = Application.objects.select_for_update().get(pk=application.pk)
-    if application.status not in (
-        ApplicationStatus.BROUILLON,
-        ApplicationStatus.DEPOSEE,
-        ApplicationStatus.INCOMPLETE,
-        ApplicationStatus.COMPLETE,
-        ApplicationStatus.LISTE_ATTENTE,
-    ):
+    if application.status not in EDITABLE_STATUSES:
         raise ValidationError(_("Cette demande ne peut plus être modifiée."))
     before = {field: getattr(application, field) for field in MATERIAL_FIELDS}
     before_wishes = list(application.wishes.values_list("establishment_id", flat=True))
@@ -180,12 +181,12 @@ def application_update(*, application, user, fields, establishments, actor=Actor
             for field in changed
         )
         StatusChange.objects.create(
-            application=application,
+            subject=application,
             from_status=application.status,
             to_status=application.status,
             actor=actor,
             user=user,
-            reason=_("Modification : %(fields)s") % {"fields": labels},
+            note=_("Modification : %(fields)s") % {"fields": labels},
         )
         if application.status == ApplicationStatus.COMPLETE:
             application_transition(
@@ -201,26 +202,43 @@ def application_update(*, application, user, fields, establishments, actor=Actor
 
 @transaction.atomic
 def application_transition(*, application, to_status, actor, user=None, reason="", notify=True):
-    """Move a request along the workflow table; log it and tell the family."""
-    locked = Application.objects.select_for_update().get(pk=application.pk)
-    check_transition(locked.status, to_status, actor)
-    change = StatusChange.objects.create(
-        application=locked, from_status=locked.status, to_status=to_status, actor=actor, user=user, reason=reason
-    )
-    locked.status = to_status
-    locked.status_changed_at = timezone.now()
-    if change.from_status in LIVE_STATUSES or to_status not in LIVE_STATUSES:
-        locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-    else:
+    """Move a request along the workflow (families.workflow.APPLICATION); log it and tell the family."""
+    revived = application.status not in LIVE_STATUSES and to_status in LIVE_STATUSES
+    try:
+        change = APPLICATION.transition(
+            application, to_status, actor=actor, user=user, note=reason, changes={"status_changed_at": timezone.now()}
+        )
+    except IntegrityError as error:
+        if not revived:
+            raise
         # Back to life (a new period, a refusal put back on the list): the child may have another live request.
-        try:
-            with transaction.atomic():
-                locked.save(update_fields=["status", "status_changed_at", "updated_at"])
-        except IntegrityError as error:
-            raise ValidationError(ONE_REQUEST_PER_CHILD % {"child": locked.child.display_name}) from error
-    application.status, application.status_changed_at = locked.status, locked.status_changed_at
+        raise ValidationError(ONE_REQUEST_PER_CHILD % {"child": application.child.display_name}) from error
     if notify:
-        notifications.status_changed(locked, change)
+        notifications.status_changed(application, change)
+    return change
+
+
+@transaction.atomic
+def application_staff_transition(*, application, user, to_status, reason=""):
+    """A move the guichet makes from the dossier's generic form (not one that has an action of its own)."""
+    if to_status in DEDICATED_TARGETS:
+        raise ValidationError(
+            _("Pour passer la demande à « %(status)s », utilisez l'action prévue : elle vérifie les pièces.")
+            % {"status": ApplicationStatus(to_status).label}
+        )
+    if application.status == ApplicationStatus.PROPOSITION and to_status in OFFER_TARGETS:
+        raise ValidationError(
+            _("Enregistrez la réponse de la famille depuis la proposition de place : elle garde ou libère la place.")
+        )
+    change = application_transition(
+        application=application, to_status=to_status, actor=Actor.STAFF, user=user, reason=reason
+    )
+    audit(
+        user=user,
+        application=application,
+        action=AuditAction.UPDATE,
+        detail=_("statut : %(status)s") % {"status": ApplicationStatus(to_status).label},
+    )
     return change
 
 
@@ -312,7 +330,10 @@ def attestations_build_missing():
 @transaction.atomic
 def document_add(*, application, document_type, upload, user):
     """The family adds a piece; a refused or unchecked piece of the same type is replaced by it (kept as history)."""
-    Application.objects.select_for_update().filter(pk=application.pk).first()  # one upload at a time per request
+    # One upload at a time per request, and only while the request may still change.
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if refusal := pieces_refusal(application):
+        raise ValidationError(refusal)
     current = (
         application.documents.select_for_update()
         .filter(document_type=document_type, status__in=CURRENT_DOCUMENT_STATUSES)
@@ -325,9 +346,7 @@ def document_add(*, application, document_type, upload, user):
         )
     checked = inspect_upload(upload)  # a PDF comes back without its active content
     if current is not None:
-        check_document_transition(current.status, DocumentStatus.REPLACED, Actor.FAMILY)
-        current.status = DocumentStatus.REPLACED
-        current.save(update_fields=["status"])
+        DOCUMENT.transition(current, DocumentStatus.REPLACED, actor=Actor.FAMILY, user=user)
     document = Document(
         application=application,
         document_type=document_type,
@@ -346,11 +365,11 @@ def document_add(*, application, document_type, upload, user):
 @transaction.atomic
 def document_withdraw(*, document, user):
     """The family takes back a piece the guichet has not checked yet; it stays in the history."""
-    document = Document.objects.select_for_update().get(pk=document.pk)
-    check_document_transition(document.status, DocumentStatus.WITHDRAWN, Actor.FAMILY)
-    document.status = DocumentStatus.WITHDRAWN
-    document.withdrawn_at = timezone.now()
-    document.save(update_fields=["status", "withdrawn_at"])
+    if refusal := pieces_refusal(Application.objects.select_for_update().get(pk=document.application_id)):
+        raise ValidationError(refusal)
+    DOCUMENT.transition(
+        document, DocumentStatus.WITHDRAWN, actor=Actor.FAMILY, user=user, changes={"withdrawn_at": timezone.now()}
+    )
     return document
 
 
@@ -358,15 +377,18 @@ def document_withdraw(*, document, user):
 def document_review(*, document, user, valid, reason=""):
     if not valid and not reason.strip():
         raise ValidationError(_("Indiquez le motif du refus : la famille le lira."))
-    locked = Document.objects.select_for_update().get(pk=document.pk)
     target = DocumentStatus.VALID if valid else DocumentStatus.REJECTED
+    review = {"review_reason": "" if valid else reason.strip(), "reviewed_by": user, "reviewed_at": timezone.now()}
+    locked = Document.objects.select_for_update().get(pk=document.pk)
     if locked.status != target:
-        check_document_transition(locked.status, target, Actor.STAFF)
-    document.status = target
-    document.review_reason = "" if valid else reason.strip()
-    document.reviewed_by = user
-    document.reviewed_at = timezone.now()
-    document.save(update_fields=["status", "review_reason", "reviewed_by", "reviewed_at"])
+        DOCUMENT.transition(
+            document, target, actor=Actor.STAFF, user=user, note=review["review_reason"], changes=review
+        )
+    else:
+        # The same decision again (a new reason): no move, the review is updated.
+        for name, value in review.items():
+            setattr(document, name, value)
+        document.save(update_fields=list(review))
     audit(
         user=user,
         application=document.application,
@@ -517,12 +539,12 @@ def renewal_confirm(*, application):
     application.renewal_reminded_at = None
     application.save(update_fields=["renewal_due_on", "renewal_reminded_at", "updated_at"])
     StatusChange.objects.create(
-        application=application,
+        subject=application,
         from_status=application.status,
         to_status=application.status,
         actor=Actor.FAMILY,
         user=application.family.account,
-        reason=_("Renouvellement confirmé jusqu'au %(date)s.")
+        note=_("Renouvellement confirmé jusqu'au %(date)s.")
         % {"date": application.renewal_due_on.strftime("%d/%m/%Y")},
     )
     return application
@@ -639,10 +661,10 @@ def family_export(family):
                 ],
                 "historique": [
                     {
-                        "date": change.at.isoformat(),
+                        "date": change.created_at.isoformat(),
                         "de": change.from_status,
                         "vers": change.to_status,
-                        "motif": change.reason,
+                        "motif": change.note,
                     }
                     for change in application.history.all()
                 ],

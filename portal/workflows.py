@@ -22,7 +22,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Actor
@@ -30,8 +32,17 @@ from portal.enums import Actor
 __all__ = ["Actor", "Move", "TransitionError", "TransitionLog", "Workflow"]
 
 
-class TransitionError(Exception):
-    """A move the workflow refuses (outside the table, not for this actor, refused by a guard, or stale)."""
+class TransitionError(ValidationError):
+    """A move the workflow refuses (outside the table, not for this actor, refused by a guard, or stale).
+
+    A ValidationError, so that views and APIs answer it as any refused input (a 4xx with its French message).
+    """
+
+    def __init__(self, message):
+        super().__init__(message, code="transition")
+
+    def __str__(self):
+        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -68,6 +79,9 @@ class TransitionLog(models.Model):
 
 
 class Workflow:
+    """One status workflow: `model`'s `field` takes the values of `enum`; `moves` is the whole table; `log_model`
+    (a TransitionLog) gets one row per move; `noun` ("Une demande") starts the French refusals."""
+
     def __init__(self, *, model, log_model, enum, noun, moves, field="status", on_enter=None):
         self.model = model
         self.log_model = log_model
@@ -86,7 +100,7 @@ class Workflow:
     # --- reading the table --------------------------------------------------------------------------------------
 
     def label(self, status):
-        return self.enum(status).label if status in self.enum.values else status
+        return str(self.enum(status).label) if status in self.enum.values else str(status)
 
     def move(self, source, target):
         return self.moves.get((source, target))
@@ -98,6 +112,10 @@ class Workflow:
 
     def check(self, source, target, actor):
         """Raise TransitionError unless the table lets `actor` move from `source` to `target` (guards aside)."""
+        self.checked_move(source, target, actor)
+
+    def checked_move(self, source, target, actor):
+        """The Move from `source` to `target` for `actor`, or TransitionError in French."""
         move = self.move(source, target)
         if move is None:
             raise TransitionError(
@@ -114,7 +132,7 @@ class Workflow:
     def refusal(self, obj, target, actor, user=None):
         """The French message refusing this move of `obj` (table and guard), or None when it is allowed."""
         try:
-            move = self.check(getattr(obj, self.field), target, actor)
+            move = self.checked_move(getattr(obj, self.field), target, actor)
         except TransitionError as error:
             return str(error)
         return move.guard(obj, actor, user) if move.guard else None
@@ -135,6 +153,15 @@ class Workflow:
             if frm == source and self.allowed(obj_or_status, move.target, actor, user)
         ]
 
+    def stale(self, read, current):
+        return TransitionError(
+            _(
+                "%(noun)s « %(read)s » a changé entre-temps (statut actuel : « %(current)s ») : "
+                "rechargez la page et recommencez."
+            )
+            % {"noun": self.noun, "read": self.label(read), "current": self.label(current)}
+        )
+
     # --- moving -------------------------------------------------------------------------------------------------
 
     def transition(self, obj, to, *, actor, user=None, note="", changes=None):
@@ -146,15 +173,10 @@ class Workflow:
         with transaction.atomic():
             locked = self.model._base_manager.select_for_update().get(pk=obj.pk)
             read, current = getattr(obj, self.field), getattr(locked, self.field)
+            # The table first (its message names the stored status), then a status read before another move.
+            move = self.checked_move(current, to, actor)
             if current != read:
-                raise TransitionError(
-                    _(
-                        "%(noun)s « %(read)s » a changé entre-temps (statut actuel : « %(current)s ») : "
-                        "rechargez la page et recommencez."
-                    )
-                    % {"noun": self.noun, "read": self.label(read), "current": self.label(current)}
-                )
-            move = self.check(current, to, actor)
+                raise self.stale(read, current)
             if move.guard is not None:
                 message = move.guard(locked, actor, user)
                 if message:
@@ -174,3 +196,49 @@ class Workflow:
             for callback in self.on_enter.get(to, ()):
                 callback(locked, move, user)
         return log
+
+    def transition_many(self, objs, to, *, actor, user=None, note="", changes=None):
+        """`transition` for many objects at once (a commission moving hundreds of requests): the same locks,
+        checks, log rows and callbacks in a few statements (`changes` are the same for all). All move or none."""
+        objs = list(objs)
+        if not objs:
+            return []
+        with transaction.atomic():
+            stored = dict(
+                self.model._base_manager.select_for_update()
+                .filter(pk__in=[obj.pk for obj in objs])
+                .order_by("pk")
+                .values_list("pk", self.field)
+            )
+            moves = []
+            for obj in objs:
+                read = getattr(obj, self.field)
+                move = self.checked_move(stored.get(obj.pk), to, actor)
+                if stored.get(obj.pk) != read:
+                    raise self.stale(read, stored.get(obj.pk))
+                if move.guard is not None and (message := move.guard(obj, actor, user)):
+                    raise TransitionError(message)
+                moves.append(move)
+            logs = self.log_model.objects.bulk_create(
+                self.log_model(
+                    subject=obj, from_status=getattr(obj, self.field), to_status=to, actor=actor, user=user, note=note
+                )
+                for obj in objs
+            )
+            values = {
+                **{
+                    model_field.name: timezone.now()
+                    for model_field in self.model._meta.concrete_fields
+                    if getattr(model_field, "auto_now", False)
+                },
+                **(changes or {}),
+                self.field: to,
+            }
+            self.model._base_manager.filter(pk__in=[obj.pk for obj in objs]).update(**values)
+            for obj, move, log in zip(objs, moves, logs, strict=True):
+                for name, value in values.items():
+                    setattr(obj, name, value)
+                obj.transition_log = log
+                for callback in self.on_enter.get(to, ()):
+                    callback(obj, move, user)
+        return logs

@@ -1,5 +1,7 @@
 """Helpers for tests: clients on a collectivité's domain, accounts inside its schema."""
 
+import threading
+
 from allauth.account.models import EmailAddress
 from django.db import connection
 from django.test import Client
@@ -44,3 +46,29 @@ def totp_now(secret):
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
 
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+
+
+def race(collectivite, *attempts):
+    """Run the attempts at once, each in its own thread, database connection and transaction, inside
+    `collectivite`: what each returned, or the exception it raised. The data they touch must be committed
+    (see `committed` in tests/conftest.py)."""
+    barrier = threading.Barrier(len(attempts))
+    outcomes = [None] * len(attempts)
+
+    def run(index, attempt):
+        try:
+            with tenant_context(collectivite):
+                barrier.wait()
+                try:
+                    outcomes[index] = attempt()
+                except Exception as error:  # noqa: BLE001 — the outcome under test
+                    outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(attempts)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes

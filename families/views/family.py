@@ -28,16 +28,8 @@ from families.forms import (
 from families.models import Application, Child, Document, DocumentType, GuichetSettings
 from families.notifications import RENEWAL_SALT
 from families.perms import is_family
-from families.workflow import NEXT_STEPS, TransitionError, targets
+from families.workflow import EDITABLE_STATUSES, NEXT_STEPS, TransitionError, pieces_refusal, targets
 from portal.decorators import allowed_if
-
-EDITABLE = {
-    ApplicationStatus.BROUILLON,
-    ApplicationStatus.DEPOSEE,
-    ApplicationStatus.INCOMPLETE,
-    ApplicationStatus.COMPLETE,
-    ApplicationStatus.LISTE_ATTENTE,
-}
 
 
 def own_applications(request):
@@ -172,7 +164,7 @@ def application_create(request, child_pk):
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
     application = own_application(request, pk)
-    if application.status not in EDITABLE:
+    if application.status not in EDITABLE_STATUSES:
         messages.error(request, _("Cette demande ne peut plus être modifiée."))
         return redirect("families:application_detail", pk=pk)
     max_wishes = GuichetSettings.current().max_wishes
@@ -203,7 +195,7 @@ def detail_context(request, application, **forms):
     checklist = services.pieces_checklist(application)
     settings = GuichetSettings.current()
     last_request = (
-        application.history.filter(to_status=ApplicationStatus.INCOMPLETE).order_by("-at", "-id").first()
+        application.history.filter(to_status=ApplicationStatus.INCOMPLETE).order_by("-created_at", "-id").first()
         if application.status == ApplicationStatus.INCOMPLETE
         else None
     )
@@ -228,10 +220,10 @@ def detail_context(request, application, **forms):
         "can_resubmit": application.status == ApplicationStatus.INCOMPLETE,
         "can_reopen": ApplicationStatus.DEPOSEE in targets(application.status, Actor.FAMILY)
         and application.status == ApplicationStatus.EXPIREE,
-        "can_edit": application.status in EDITABLE,
+        "can_edit": application.status in EDITABLE_STATUSES,
         "upload_form": forms.get("upload_form") or DocumentUploadForm(),
         "submit_form": forms.get("submit_form") or SubmitForm(),
-        "can_withdraw_pieces": application.status in EDITABLE,
+        "can_withdraw_pieces": pieces_refusal(application) is None,
         "message_form": forms.get("message_form") or MessageForm(),
         "page_title": _("Demande %(number)s") % {"number": application.number},
     }
@@ -255,8 +247,8 @@ def rerender(request, application, status=400, **forms):
 def document_upload(request, pk):
     application = own_application(request, pk)
     form = DocumentUploadForm(request.POST, request.FILES)
-    if application.status not in EDITABLE:
-        form.add_error(None, _("Cette demande ne reçoit plus de pièces."))
+    if refusal := pieces_refusal(application):
+        form.add_error(None, refusal)
     if form.is_valid():
         try:
             services.document_add(
@@ -290,13 +282,13 @@ def document_withdraw(request, pk):
     )
     application = document.application
     error = None
-    if application.status not in EDITABLE:
-        error = _("Cette demande ne reçoit plus de pièces.")
+    if refusal := pieces_refusal(application):
+        error = refusal
     elif request.method == "POST":
         try:
             services.document_withdraw(document=document, user=request.user)
-        except TransitionError as refused:
-            error = str(refused)
+        except (TransitionError, ValidationError) as refused:
+            error = " ".join(getattr(refused, "messages", [str(refused)]))
         else:
             messages.success(request, _("Pièce « %(type)s » retirée.") % {"type": document.document_type.label})
             return redirect(piece_url(application, document.document_type))

@@ -33,7 +33,7 @@ from families.pdf_safety import pdf_is_clean
 from families.perms import can_export_queue, can_instruct, can_read_audit_log
 from families.services import (
     application_mark_complete,
-    application_transition,
+    application_staff_transition,
     audit,
     document_review,
     message_send,
@@ -42,17 +42,13 @@ from families.services import (
     pieces_request,
     quotient_familial_verify,
 )
-from families.workflow import TransitionError, targets
+from families.workflow import TransitionError, generic_staff_targets, targets
 from portal.decorators import allowed_if
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import spreadsheet_safe
 
 QUEUE_PAGE_SIZE = 50
 AUDIT_PAGE_SIZE = 50
-# Transitions with their own action (and its checks): the generic form never offers them.
-DEDICATED_TARGETS = {ApplicationStatus.INCOMPLETE, ApplicationStatus.COMPLETE}
-# An answer to an offer goes through the offer's own form (commissions), which frees or keeps the place.
-OFFER_TARGETS = {ApplicationStatus.ACCEPTEE, ApplicationStatus.REFUSEE}
 RESULTS_TARGET = "queue-results"
 
 
@@ -223,11 +219,6 @@ def review_form(document, data=None):
     return DocumentReviewForm(data, auto_id=f"id_doc{document.pk}_%s")
 
 
-def other_targets(application):
-    excluded = DEDICATED_TARGETS | OFFER_TARGETS
-    return [status for status in targets(application.status, Actor.STAFF) if status not in excluded]
-
-
 def dossier_context(application, *, bound=None, bound_document=None):
     """Everything the dossier shows; `bound` holds the action form that failed, to show its errors."""
     bound = bound or {}
@@ -238,7 +229,7 @@ def dossier_context(application, *, bound=None, bound_document=None):
         if key in bound:
             forms[key] = bound[key]
         elif key == "transition":
-            forms[key] = TransitionForm(auto_id=auto_id, targets=other_targets(application))
+            forms[key] = TransitionForm(auto_id=auto_id, targets=generic_staff_targets(application))
         elif key == "pieces":
             forms[key] = PiecesRequestForm(auto_id=auto_id, application=application)
         elif key == "qf":
@@ -277,7 +268,7 @@ def dossier_context(application, *, bound=None, bound_document=None):
         "forms": forms,
         "can_request_pieces": ApplicationStatus.INCOMPLETE in allowed,
         "can_mark_complete": ApplicationStatus.COMPLETE in allowed,
-        "other_targets": other_targets(application),
+        "other_targets": generic_staff_targets(application),
         "page_title": _("Demande %(number)s") % {"number": application.number},
     }
 
@@ -389,25 +380,6 @@ def note_view(request, pk):
     )
 
 
-def staff_transition(application, user, to_status, reason):
-    if to_status in DEDICATED_TARGETS:
-        raise ValidationError(
-            _("Pour passer la demande à « %(status)s », utilisez l'action prévue : elle vérifie les pièces.")
-            % {"status": ApplicationStatus(to_status).label}
-        )
-    if application.status == ApplicationStatus.PROPOSITION and to_status in OFFER_TARGETS:
-        raise ValidationError(
-            _("Enregistrez la réponse de la famille depuis la proposition de place : elle garde ou libère la place.")
-        )
-    application_transition(application=application, to_status=to_status, actor=Actor.STAFF, user=user, reason=reason)
-    audit(
-        user=user,
-        application=application,
-        action=AuditAction.UPDATE,
-        detail=_("statut : %(status)s") % {"status": ApplicationStatus(to_status).label},
-    )
-
-
 @allowed_if(can_instruct)
 @require_POST
 def transition_view(request, pk):
@@ -415,7 +387,9 @@ def transition_view(request, pk):
         request,
         pk,
         "transition",
-        lambda application, data: staff_transition(application, request.user, data["to_status"], data["reason"]),
+        lambda application, data: application_staff_transition(
+            application=application, user=request.user, to_status=data["to_status"], reason=data["reason"]
+        ),
         _("Statut de la demande mis à jour."),
     )
 

@@ -274,7 +274,7 @@ def test_bulk_preparation_logs_every_move_and_its_queries_do_not_grow_with_dossi
                 sessions.session_prepare(session=session, user=city.agent)
             for dossier in session.dossiers.select_related("application"):
                 change = dossier.application.history.get(to_status=ApplicationStatus.EN_COMMISSION)
-                assert (change.from_status, change.actor, change.user, change.reason) == (
+                assert (change.from_status, change.actor, change.user, change.note) == (
                     ApplicationStatus.COMPLETE,
                     "staff",
                     city.agent,

@@ -87,7 +87,7 @@ def test_the_agent_records_an_acceptance_given_by_phone_in_the_history_and_the_a
         assert application.status == ApplicationStatus.ACCEPTEE
         change = application.history.get(to_status=ApplicationStatus.ACCEPTEE)
         assert (change.actor, change.user) == (Actor.STAFF, world.agent)
-        assert change.reason == "Place acceptée par téléphone — Appel de la mère, jeudi matin"
+        assert change.note == "Place acceptée par téléphone — Appel de la mère, jeudi matin"
         entry = AuditEntry.objects.get(application=application, action=AuditAction.UPDATE)
         assert entry.user == world.agent and "par téléphone" in entry.detail
     page = client.get(f"/guichet/demandes/{offer.application_id}/").content.decode()
@@ -114,7 +114,7 @@ def test_a_recorded_refusal_needs_its_reason_and_the_place_goes_to_the_next_doss
         offer.refresh_from_db()
         assert offer.status == OfferStatus.DECLINED and offer.decline_reason == "Déménagement à Lyon"
         change = offer.application.history.get(to_status=ApplicationStatus.REFUSEE)
-        assert change.actor == Actor.STAFF and change.reason == "Place refusée au guichet — Déménagement à Lyon"
+        assert change.actor == Actor.STAFF and change.note == "Place refusée au guichet — Déménagement à Lyon"
         reoffered = Offer.objects.get(application=world.families[1][3])
         assert reoffered.status == OfferStatus.PENDING and reoffered.establishment == world.b
 

@@ -482,10 +482,10 @@ def test_facts_are_read_from_the_request_its_family_and_its_history(alpha):
             (S.EN_COMMISSION, S.LISTE_ATTENTE, datetime.date(2025, 2, 10)),
         ]:
             change = StatusChange.objects.create(
-                application=application, from_status=from_status, to_status=to_status, actor=Actor.STAFF
+                subject=application, from_status=from_status, to_status=to_status, actor=Actor.STAFF
             )
             at = timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
-            StatusChange.objects.filter(pk=change.pk).update(at=at)
+            StatusChange.objects.filter(pk=change.pk).update(created_at=at)
         facts = facts_for(application, on=datetime.date(2025, 5, 19))
         assert facts.situations == {"monoparentalite", "insertion", "handicap_enfant"}
         assert facts.quotient_familial == 620

@@ -178,9 +178,9 @@ def test_editing_a_complete_request_in_a_way_that_matters_sends_it_back_to_instr
     with tenant_context(alpha):
         application.refresh_from_db()
         assert application.status == ApplicationStatus.DEPOSEE
-        last = StatusChange.objects.filter(application=application).last()
+        last = StatusChange.objects.filter(subject=application).last()
         assert (last.from_status, last.to_status, last.actor) == ("complete", "deposee", Actor.FAMILY)
-        assert "vœux" in last.reason
+        assert "vœux" in last.note
 
 
 def test_the_dashboard_runs_a_bounded_number_of_queries(alpha, django_assert_max_num_queries):
@@ -241,7 +241,7 @@ def test_cancelling_is_logged_with_the_family_s_reason(alpha):
     response = client_for(alpha, user).post(f"/famille/demandes/{application.pk}/annuler/", {"reason": "Déménagement"})
     assert response.status_code == 302
     with tenant_context(alpha):
-        change = StatusChange.objects.get(application=application)
-        assert (change.to_status, change.reason) == (ApplicationStatus.ANNULEE, "Déménagement")
+        change = StatusChange.objects.get(subject=application)
+        assert (change.to_status, change.note) == (ApplicationStatus.ANNULEE, "Déménagement")
         with pytest.raises(Exception, match="ne peut pas passer"):
             application_transition(application=application, to_status=ApplicationStatus.DEPOSEE, actor=Actor.FAMILY)

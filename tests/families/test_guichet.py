@@ -92,7 +92,7 @@ def state_of(collectivite, application):
             "status": application.status,
             "qf": (application.family.quotient_familial, application.family.quotient_familial_verified_at),
             "documents": list(application.documents.values_list("status", "review_reason").order_by("pk")),
-            "history": StatusChange.objects.filter(application=application).count(),
+            "history": StatusChange.objects.filter(subject=application).count(),
             "messages": Message.objects.filter(application=application).count(),
             "notes": InternalNote.objects.filter(application=application).count(),
         }
@@ -372,10 +372,10 @@ def test_asking_for_pieces_makes_the_request_incomplete_and_emails_the_family(
     assert response.status_code == 302
     with inside(alpha):
         application.refresh_from_db()
-        change = StatusChange.objects.get(application=application)
+        change = StatusChange.objects.get(subject=application)
     assert application.status == ApplicationStatus.INCOMPLETE
-    assert "Merci d'ajouter le livret." in change.reason
-    assert "Attestation de quotient familial CAF ou MSA" in change.reason
+    assert "Merci d'ajouter le livret." in change.note
+    assert "Attestation de quotient familial CAF ou MSA" in change.note
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == [email]
 
@@ -442,9 +442,9 @@ def test_cancelling_a_request_with_a_reason(alpha, desk):
     )
     assert response.status_code == 302
     with inside(alpha):
-        change = StatusChange.objects.get(application=application)
+        change = StatusChange.objects.get(subject=application)
         assert AuditEntry.objects.filter(application=application, action=AuditAction.UPDATE).exists()
-    assert (change.to_status, change.reason, change.user_id) == (ApplicationStatus.ANNULEE, "Déménagement", agent.pk)
+    assert (change.to_status, change.note, change.user_id) == (ApplicationStatus.ANNULEE, "Déménagement", agent.pk)
 
 
 # --- Actions: bad input is refused in French and changes nothing ---------------------------------
@@ -681,7 +681,7 @@ def test_the_dossier_runs_a_bounded_number_of_queries(alpha, count, django_asser
             Message.objects.create(application=application, author=agent, from_family=bool(index % 2), body="m")
             InternalNote.objects.create(application=application, author=agent, body="n")
             StatusChange.objects.create(
-                application=application, from_status="deposee", to_status="deposee", actor="staff", user=agent
+                subject=application, from_status="deposee", to_status="deposee", actor="staff", user=agent
             )
             AuditEntry.objects.create(application=application, user=agent, action=AuditAction.READ)
     client = client_for(alpha, agent)

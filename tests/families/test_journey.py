@@ -546,7 +546,7 @@ def test_a_new_period_after_expiry_moves_the_same_request_not_a_new_row(alpha):
         application = Application.objects.get(child=child)
         assert application.pk == expired.pk and application.status == ApplicationStatus.DEPOSEE
         assert application.renewal_due_on > timezone.localdate()
-        change = StatusChange.objects.filter(application=application).last()
+        change = StatusChange.objects.filter(subject=application).last()
         assert (change.from_status, change.actor) == (ApplicationStatus.EXPIREE, Actor.FAMILY)
 
 

@@ -29,8 +29,8 @@ def test_each_transition_is_open_to_its_actors_only(
         if actor in EXPECTED[(from_status, to_status)]:
             application_transition(application=application, to_status=to_status, actor=actor, reason="motif")
             assert Application.objects.get(pk=application.pk).status == to_status
-            change = StatusChange.objects.get(application=application)
-            assert (change.from_status, change.to_status, change.actor, change.reason) == (
+            change = StatusChange.objects.get(subject=application)
+            assert (change.from_status, change.to_status, change.actor, change.note) == (
                 from_status,
                 to_status,
                 actor,
@@ -40,7 +40,7 @@ def test_each_transition_is_open_to_its_actors_only(
             with pytest.raises(TransitionError, match="n'est pas permis"):
                 application_transition(application=application, to_status=to_status, actor=actor)
             assert Application.objects.get(pk=application.pk).status == from_status
-            assert not StatusChange.objects.filter(application=application).exists()
+            assert not StatusChange.objects.filter(subject=application).exists()
     connection.set_schema_to_public()
     allowed = actor in EXPECTED[(from_status, to_status)]
     assert len(mailoutbox) == (1 if allowed else 0)

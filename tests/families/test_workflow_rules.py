@@ -143,6 +143,7 @@ def test_a_closed_request_never_moves_again(closed):
 def test_an_expired_request_only_comes_back_when_its_family_takes_it_up_for_a_new_period():
     assert {actor: targets(S.EXPIREE, actor) for actor in Actor.values} == {
         Actor.FAMILY: [S.DEPOSEE],
+        Actor.AM: [],
         Actor.STAFF: [],
         Actor.SYSTEM: [],
     }
