@@ -10,6 +10,7 @@ from creches import perms as creches_perms
 from families.perms import can_configure_guichet, can_instruct, can_read_audit_log
 from portal.accounts.roles import HOME_ORDER, Role
 from portal.perms import can_manage_users, has_role
+from rpe import perms as rpe_perms
 
 ROLE_HOME_SLUGS = {
     Role.PARENT: "famille",
@@ -81,4 +82,12 @@ def navigation_for(user):
         items.append(NavItem(_("Propositions en attente"), reverse("commissions:offer_pending_list")))
     if commissions_perms.can_see_admissions(user):
         items.append(NavItem(_("Admissions"), reverse("commissions:admissions")))
+    # The relais petite enfance and its directory of assistants maternels (rpe app).
+    if rpe_perms.can_use_relais_pages(user):
+        items.append(NavItem(_("Assistants maternels"), reverse("rpe:am_list")))
+    if rpe_perms.can_manage_relais(user):
+        items.append(NavItem(_("Relais"), reverse("rpe:relais_list")))
+    if rpe_perms.is_assistant_maternel(user):
+        items.append(NavItem(_("Mes disponibilités"), reverse("rpe:my_availability")))
+        items.append(NavItem(_("Mon profil"), reverse("rpe:my_profile")))
     return items

@@ -212,6 +212,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("commissions.tasks.offers_expire_daily",),
     },
+    # Relais: remind assistants maternels to declare their availability before 1 June and 1 December.
+    "disponibilites-am": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("rpe.tasks.availability_reminders_daily",),
+    },
 }
 CELERY_TIMEZONE = "Europe/Paris"
 

@@ -7,5 +7,6 @@ class RpeConfig(AppConfig):
     verbose_name = _("relais petite enfance")
 
     def ready(self):
-        # The outbox's checks of the ateliers' messages (reminders of cancelled registrations are dropped).
-        from rpe.ateliers import notifications  # noqa: F401
+        # The outbox re-checks reminders before sending them (portal.outbox.checks registry).
+        from rpe import notifications  # noqa: F401
+        from rpe.ateliers import notifications as atelier_notifications  # noqa: F401 (ateliers)

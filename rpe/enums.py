@@ -57,3 +57,24 @@ class ChangedBy(models.TextChoices):
     RELAIS = "relais", _("le relais, pour elle ou lui")
     LINK = "link", _("lien « rien n'a changé » du rappel")
     IMPORT = "import", _("import de la liste d'agrément")
+
+
+class Language(models.TextChoices):
+    """Languages an AM speaks besides French (ISO 639 codes; LSF is the French sign language)."""
+
+    EN = "en", _("anglais")
+    ES = "es", _("espagnol")
+    PT = "pt", _("portugais")
+    IT = "it", _("italien")
+    DE = "de", _("allemand")
+    AR = "ar", _("arabe")
+    TR = "tr", _("turc")
+    RO = "ro", _("roumain")
+    PL = "pl", _("polonais")
+    RU = "ru", _("russe")
+    UK = "uk", _("ukrainien")
+    ZH = "zh", _("chinois")
+    VI = "vi", _("vietnamien")
+    WO = "wo", _("wolof")
+    BR = "br", _("breton")
+    FSL = "fsl", _("langue des signes française")

@@ -1,11 +1,12 @@
-"""The relais' pages: one include line per area."""
+"""URLs of the relais petite enfance: each area of the app has its own module, included here."""
 
 from django.urls import include, path
 
 app_name = "rpe"
 
 urlpatterns = [
-    path("", include("rpe.urls_ateliers")),
-    path("", include("rpe.urls_inbox")),
-    path("", include("rpe.urls_figures")),
+    path("", include("rpe.urls_directory")),  # relais, AM directory, availability (rpecore)
+    path("", include("rpe.urls_ateliers")),  # ateliers (ateliers)
+    path("", include("rpe.urls_inbox")),  # inbox and contact log (ateliers)
+    path("", include("rpe.urls_figures")),  # the relais' figures (ateliers)
 ]

@@ -1,7 +1,7 @@
-"""The relais' API under /api/v1/rpe/: one include line per area."""
+"""The relais's API, mounted under /api/v1/rpe/: each area adds ONE include line here."""
 
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("rpe.api.urls_ateliers")),
+    path("", include("rpe.api.urls_ateliers")),  # ateliers and registrations (ateliers)
 ]

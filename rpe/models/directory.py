@@ -10,6 +10,7 @@ from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.workflows import TransitionLog
 from rpe.enums import (
     ActivityStatus,
     AvailabilityChangeKind,
@@ -29,6 +30,7 @@ __all__ = [
     "AgrementPlace",
     "Availability",
     "AvailabilityChange",
+    "ActivityLog",
     "STALE_AFTER",
 ]
 
@@ -399,3 +401,18 @@ class AvailabilityChange(models.Model):
 
     def __str__(self):
         return f"{self.am} {self.created_at:%Y-%m-%d}"
+
+
+class ActivityLog(TransitionLog):
+    """The history of an AM's activity: suspended, resumed, archived, back on the list (rpe.workflows)."""
+
+    subject = models.ForeignKey(
+        AssistantMaternel,
+        on_delete=models.CASCADE,
+        related_name="activity_log",
+        verbose_name=_("assistant·e maternel·le"),
+    )
+
+    class Meta(TransitionLog.Meta):
+        verbose_name = _("changement d'activité")
+        verbose_name_plural = _("changements d'activité")

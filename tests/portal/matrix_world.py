@@ -27,6 +27,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
+from rpe.models import AgrementPlace, AssistantMaternel, Lieu, Relais, RelaisMembership
 from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import user_in
 
@@ -127,8 +128,25 @@ def _build():
         sessions.session_prepare(session=session, user=agent)
         sessions.session_allocate(session=session)
         sessions.session_validate(session=session, user=agent)
+        _rpe_build()
     connection.set_schema_to_public()
     return collectivite
+
+
+def _rpe_build():
+    """The relais (rpe): one over the commune, the animatrice in it, a lieu, and the AM's own profile."""
+    relais = Relais.objects.create(name="Relais de la matrice", communes=["44109"])
+    Lieu.objects.create(relais=relais, name="Siège du relais", code_insee="44109")
+    RelaisMembership.objects.create(user=User.objects.get(email=STAFF["animatrice"][0]), relais=relais)
+    am = AssistantMaternel.objects.create(
+        user=User.objects.get(email=STAFF["am"][0]),
+        relais=relais,
+        first_name="Aline",
+        last_name="Matrice",
+        code_insee="44109",
+        agrement_number="MATRICE-1",
+    )
+    AgrementPlace.objects.create(am=am, count=2)
 
 
 def _max_pk(model):
@@ -165,6 +183,10 @@ def world_ensure(other):
             "reservation": _max_pk(Reservation),
             "session": offer.session_id,
             "number": dossiers["parent"].number,
+            # rpe: the relais, its lieu, the AM's profile.
+            "relais": Relais.objects.get().pk,
+            "lieu": Lieu.objects.get().pk,
+            "am_profile": AssistantMaternel.objects.get().pk,
         }
         other_family = {
             "application": applications["other_parent"].pk,
@@ -211,4 +233,7 @@ _MODELS = {
     "reservation": Reservation,
     "session": apps.get_model("commissions", "Session"),
     "establishment_id": Establishment,
+    "relais": Relais,
+    "lieu": Lieu,
+    "am_profile": AssistantMaternel,
 }

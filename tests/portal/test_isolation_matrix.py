@@ -53,8 +53,18 @@ OBJECT_OF_PREFIX = [
     ("api/v1/commissions/seances/", "session"),
     ("api/v1/etablissements/", "establishment_id"),
     ("api/v1/demandes/", "application"),
+    # rpe: the directory (rpecore).
+    ("relais/assistants-maternels/", "am_profile"),
+    ("gestion/relais/<int:relais_pk>/lieux/", "lieu"),
+    ("gestion/relais/", "relais"),
 ]
-OBJECT_OF_PARAMETER = {"child_pk": "child", "slug": "establishment", "version": "regulation", "number": "number"}
+OBJECT_OF_PARAMETER = {
+    "child_pk": "child",
+    "slug": "establishment",
+    "version": "regulation",
+    "number": "number",
+    "relais_pk": "relais",
+}
 
 
 def object_kind(route, name):
@@ -558,6 +568,80 @@ api/v1/commissions/seances/<int:pk>/
 api/v1/guichet/demandes/
     agent, admin: 200 | 405
     others: 403 | 403
+relais/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/assistants-maternels/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/assistants-maternels/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 405
+    others: 403 | 403
+relais/assistants-maternels/<int:pk>/profil/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+relais/assistants-maternels/<int:pk>/disponibilites/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+relais/assistants-maternels/<int:pk>/activite/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 400 404
+    others: 403 | 403
+relais/disponibilites/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/demandes/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/import-agrements/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 400
+    others: 403 | 403
+gestion/relais/
+    anonymous: 302>login | 302>login
+    admin: 200 | 405
+    others: 403 | 403
+gestion/relais/nouveau/
+    anonymous: 302>login | 302>login
+    admin: 200 | 400
+    others: 403 | 403
+gestion/relais/<int:pk>/
+    anonymous: 302>login | 302>login
+    admin: 200 404 | 400 404
+    others: 403 | 403
+gestion/relais/<int:relais_pk>/lieux/nouveau/
+    anonymous: 302>login | 302>login
+    admin: 200 404 | 400 404
+    others: 403 | 403
+gestion/relais/<int:relais_pk>/lieux/<int:pk>/
+    anonymous: 302>login | 302>login
+    admin: 200 404 | 400 404
+    others: 403 | 403
+assistant-maternel/profil/
+    anonymous: 302>login | 302>login
+    am: 200 | 400
+    others: 403 | 403
+assistant-maternel/activite/
+    anonymous: 302>login | 302>login
+    am: 405 | 302>/assistant-maternel/profil/
+    others: 403 | 403
+assistant-maternel/disponibilites/
+    anonymous: 302>login | 302>login
+    am: 200 | 400
+    others: 403 | 403
+assistant-maternel/ma-fiche-publique/
+    anonymous: 302>login | 302>login
+    am: 200 | 405
+    others: 403 | 403
+disponibilites/rien-n-a-change/<str:token>/
+    everyone: 400 | 400
 sitemap.xml
     everyone: 200 | 200
 healthz

@@ -7,6 +7,7 @@
 import datetime
 
 import factory
+from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from portal.accounts.roles import Role
@@ -49,8 +50,20 @@ class LieuFactory(factory.django.DjangoModelFactory):
     longitude = -1.5536
 
 
-class AnimatriceFactory(UserFactory):
-    """An account with the animatrice role, member of `relais` (a new one unless given)."""
+class StaffFactory(UserFactory):
+    """A staff account (agent by default) with TOTP set up: staff must have it before reaching any page."""
+
+    roles = factory.LazyFunction(lambda: [Role.AGENT])
+    first_name = "Julien"
+
+    @factory.post_generation
+    def totp(user, create, extracted, **kwargs):
+        if create:
+            TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+
+
+class AnimatriceFactory(StaffFactory):
+    """An animatrice (TOTP set up), member of `relais` (a new one unless given; a list for several)."""
 
     roles = factory.LazyFunction(lambda: [Role.ANIMATRICE_RPE])
     first_name = "Hélène"
