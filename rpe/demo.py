@@ -19,6 +19,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.demo import account_ensure
+from rpe import demo_ateliers
 from rpe.enums import (
     WEEKDAY_HALF_DAYS,
     ActivityStatus,
@@ -168,6 +169,7 @@ def seed(collectivite):
         relais = directory_seed(collectivite, spec)
         demo_am_seed(collectivite, relais[0])
     # Other areas of the rpe app seed after the directory (one call line each):
+    demo_ateliers.seed(collectivite)
 
 
 def centres(collectivite):

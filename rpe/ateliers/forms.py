@@ -90,8 +90,11 @@ class ProgrammeForm(WhereAndWhatForm):
 
 class RegistrationForm(forms.Form):
     children = forms.IntegerField(
-        label=_("Nombre d'enfants que vous amenez"), min_value=0, max_value=MAX_CHILDREN, initial=0
+        label=_("Nombre d'enfants que vous amenez"), min_value=0, max_value=MAX_CHILDREN, initial=0, required=False
     )
+
+    def clean_children(self):
+        return self.cleaned_data["children"] or 0
 
 
 class ProgrammeFilterForm(forms.Form):

@@ -213,7 +213,11 @@ def staff_list(request):
     past = request.GET.get("passes") == "1"
     now = timezone.now()
     ateliers = Atelier.objects.filter(relais=relais)
-    ateliers = ateliers.filter(start__lt=now).order_by("-start") if past else ateliers.filter(start__gte=now)
+    ateliers = (
+        ateliers.filter(start__lt=now).order_by("-start", "-id")
+        if past
+        else ateliers.filter(start__gte=now).order_by("start", "id")
+    )
     ateliers = ateliers.with_seats_taken().select_related("lieu")
     page = Paginator(ateliers, 50).get_page(request.GET.get("page"))
     waiting = dict(
@@ -246,7 +250,10 @@ def staff_atelier(request, pk):
 @allowed_if(perms.can_run_ateliers)
 @require_GET
 def staff_detail(request, pk):
-    atelier = staff_atelier(request, pk)
+    return staff_detail_page(request, staff_atelier(request, pk))
+
+
+def staff_detail_page(request, atelier, *, error=None, status=200):
     registrations = atelier.registrations.exclude(status=RegistrationStatus.CANCELLED).select_related(
         "user", "assistant"
     )
@@ -264,7 +271,9 @@ def staff_detail(request, pk):
             "children": children,
             "commune": commune_names().get(atelier.code_insee, ""),
             "attendance_open": timezone.localdate(atelier.start) <= timezone.localdate(),
+            "error": error,
         },
+        status=status,
     )
 
 
@@ -278,17 +287,14 @@ def attendance(request, pk):
         if request.POST.get(f"present-{registration.pk}"):
             raw = request.POST.get(f"children-{registration.pk}", "") or "0"
             if not raw.isdigit() or int(raw) > services.MAX_CHILDREN:
-                messages.error(
-                    request, _("Nombre d'enfants invalide pour %(name)s.") % {"name": registration.person_name}
-                )
-                return redirect("rpe:staff_atelier", pk=atelier.pk)
+                error = _("Nombre d'enfants invalide pour %(name)s.") % {"name": registration.person_name}
+                return staff_detail_page(request, atelier, error=error, status=400)
             present[registration.pk] = int(raw)
     try:
         services.attendance_record(atelier, present=present, user=request.user)
     except services.RegistrationRefused as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Présences enregistrées."))
+        return staff_detail_page(request, atelier, error=str(error), status=409)
+    messages.success(request, _("Présences enregistrées."))
     return redirect("rpe:staff_atelier", pk=atelier.pk)
 
 
@@ -301,7 +307,12 @@ def staff_create(request):
         atelier = form.save()
         messages.success(request, _("Atelier ajouté au programme."))
         return redirect("rpe:staff_atelier", pk=atelier.pk)
-    return render(request, "rpe/ateliers/staff_form.html", {"form": form, "relais": relais, "programme": False})
+    return render(
+        request,
+        "rpe/ateliers/staff_form.html",
+        {"form": form, "relais": relais, "programme": False},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @allowed_if(perms.can_run_ateliers)
@@ -314,4 +325,9 @@ def programme_create(request):
         created = services.programme_generate(programme_obj)
         messages.success(request, _("Programme créé : %(n)s ateliers ajoutés.") % {"n": created})
         return redirect(reverse("rpe:staff_ateliers") + f"?relais={relais.pk}")
-    return render(request, "rpe/ateliers/staff_form.html", {"form": form, "relais": relais, "programme": True})
+    return render(
+        request,
+        "rpe/ateliers/staff_form.html",
+        {"form": form, "relais": relais, "programme": True},
+        status=400 if request.method == "POST" else 200,
+    )

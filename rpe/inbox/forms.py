@@ -55,7 +55,7 @@ class ReplyForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(label=_("Suivie par"), queryset=None, required=False, empty_label=_("personne"))
+    assignee = forms.ModelChoiceField(label=_("Suivie par"), queryset=None, empty_label=None)
 
     def __init__(self, *args, relais, **kwargs):
         from portal.accounts.models import User

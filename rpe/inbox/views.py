@@ -49,7 +49,9 @@ def request_new(request):
             request, _("Votre message est envoyé au relais. Vous recevez un accusé de réception par courriel.")
         )
         return redirect("rpe:inbox_new")
-    return render(request, "rpe/inbox/request_form.html", {"form": form})
+    return render(
+        request, "rpe/inbox/request_form.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
 
 
 @allowed_if(perms.can_use_inbox)
@@ -77,6 +79,7 @@ def inbox(request):
             "status": status,
             "statuses": [(value, label, counts.get(value, 0)) for value, label in RequestStatus.choices],
             "now": timezone.now(),
+            "querystring": f"relais={relais.pk}&statut={status}",
         },
     )
 
@@ -96,7 +99,11 @@ def status_form(inbox_request, user, data=None):
 @allowed_if(perms.can_use_inbox)
 @require_GET
 def request_detail(request, pk):
-    inbox_request = staff_request(request, pk)
+    return detail_page(request, staff_request(request, pk))
+
+
+def detail_page(request, inbox_request, *, status=200, error=None, **forms):
+    """The request's page; a refused POST shows it again with its form's errors (400) or the refusal (409)."""
     return render(
         request,
         "rpe/inbox/request_detail.html",
@@ -107,11 +114,14 @@ def request_detail(request, pk):
             "log": [
                 (entry, INBOX_REQUEST.label(entry.to_status)) for entry in inbox_request.log.select_related("user")
             ],
-            "reply_form": ReplyForm(),
-            "assign_form": AssignForm(relais=inbox_request.relais, initial={"assignee": inbox_request.assigned_to}),
-            "status_form": status_form(inbox_request, request.user),
+            "reply_form": forms.get("reply_form") or ReplyForm(),
+            "assign_form": forms.get("assign_form")
+            or AssignForm(relais=inbox_request.relais, initial={"assignee": inbox_request.assigned_to}),
+            "status_form": forms.get("status_form") or status_form(inbox_request, request.user),
+            "error": error,
             "now": timezone.now(),
         },
+        status=status,
     )
 
 
@@ -121,16 +131,14 @@ def request_reply(request, pk):
     inbox_request = staff_request(request, pk)
     form = ReplyForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Écrivez une réponse (10 000 caractères au plus) avant de l'envoyer."))
-        return redirect("rpe:inbox_request", pk=pk)
+        return detail_page(request, inbox_request, status=400, reply_form=form)
     try:
         services.request_reply(
             inbox_request, body=form.cleaned_data["body"], user=request.user, close=form.cleaned_data["close"]
         )
     except (services.InboxError, TransitionError) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Réponse envoyée par courriel à %(email)s.") % {"email": inbox_request.email})
+        return detail_page(request, inbox_request, status=409, error=str(error))
+    messages.success(request, _("Réponse envoyée par courriel à %(email)s.") % {"email": inbox_request.email})
     return redirect("rpe:inbox_request", pk=pk)
 
 
@@ -140,14 +148,12 @@ def request_assign(request, pk):
     inbox_request = staff_request(request, pk)
     form = AssignForm(request.POST, relais=inbox_request.relais)
     if not form.is_valid():
-        messages.error(request, _("Choisissez une animatrice de ce relais."))
-        return redirect("rpe:inbox_request", pk=pk)
+        return detail_page(request, inbox_request, status=400, assign_form=form)
     try:
         services.request_assign(inbox_request, assignee=form.cleaned_data["assignee"], user=request.user)
     except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Demande attribuée."))
+        return detail_page(request, inbox_request, status=409, error=str(error))
+    messages.success(request, _("Demande attribuée."))
     return redirect("rpe:inbox_request", pk=pk)
 
 
@@ -157,14 +163,12 @@ def request_status(request, pk):
     inbox_request = staff_request(request, pk)
     form = status_form(inbox_request, request.user, request.POST)
     if not form.is_valid():
-        messages.error(request, _("Ce changement de statut n'est pas possible."))
-        return redirect("rpe:inbox_request", pk=pk)
+        return detail_page(request, inbox_request, status=400, status_form=form)
     try:
         INBOX_REQUEST.transition(inbox_request, form.cleaned_data["status"], actor=Actor.STAFF, user=request.user)
     except TransitionError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Statut modifié."))
+        return detail_page(request, inbox_request, status=409, error=str(error))
+    messages.success(request, _("Statut modifié."))
     return redirect("rpe:inbox_request", pk=pk)
 
 
@@ -187,7 +191,15 @@ def contacts(request):
     return render(
         request,
         "rpe/inbox/contacts.html",
-        {"relais": relais, "choices": choices, "form": form, "page": page, "links": links},
+        {
+            "relais": relais,
+            "choices": choices,
+            "form": form,
+            "page": page,
+            "links": links,
+            "querystring": f"relais={relais.pk}",
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -27,7 +27,9 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
-from rpe.models import AgrementPlace, AssistantMaternel, Lieu, Relais, RelaisMembership
+from rpe.ateliers.enums import AtelierKind
+from rpe.inbox.enums import ContactPerson, ContactTheme
+from rpe.models import AgrementPlace, AssistantMaternel, Atelier, InboxRequest, Lieu, Relais, RelaisMembership
 from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import user_in
 
@@ -147,6 +149,26 @@ def _rpe_build():
         agrement_number="MATRICE-1",
     )
     AgrementPlace.objects.create(am=am, count=2)
+    # Ateliers and inbox (engineer ateliers): a matinée a year ahead, a request in the relais' inbox.
+    start = timezone.now() + datetime.timedelta(days=365)
+    Atelier.objects.create(
+        relais=relais,
+        kind=AtelierKind.EARLY_LEARNING,
+        title="Matinée de la matrice",
+        code_insee="44109",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        seats_adults=8,
+        seats_children=16,
+    )
+    InboxRequest.objects.create(
+        relais=relais,
+        person=ContactPerson.FAMILY,
+        theme=ContactTheme.CARE_SEARCH,
+        message="Une question",
+        name="Famille Matrice",
+        email="famille@matrice.test",
+    )
 
 
 def _max_pk(model):
@@ -187,6 +209,9 @@ def world_ensure(other):
             "relais": Relais.objects.get().pk,
             "lieu": Lieu.objects.get().pk,
             "am_profile": AssistantMaternel.objects.get().pk,
+            # rpe: an atelier and a request of the inbox (ateliers).
+            "atelier": Atelier.objects.get().pk,
+            "inbox_request": InboxRequest.objects.get().pk,
         }
         other_family = {
             "application": applications["other_parent"].pk,
@@ -236,4 +261,6 @@ _MODELS = {
     "relais": Relais,
     "lieu": Lieu,
     "am_profile": AssistantMaternel,
+    "atelier": Atelier,
+    "inbox_request": InboxRequest,
 }

@@ -183,11 +183,13 @@ class InboxRequestFactory(factory.django.DjangoModelFactory):
 
 def staff_client(collectivite, user):
     """A client logged in as a staff member, with the TOTP that staff must have set up."""
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP
     from django_tenants.utils import tenant_context
 
     from tests.utils import client_for
 
     with tenant_context(collectivite):
-        TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, "JBSWY3DPEHPK3PXP")
     return client_for(collectivite, user)

@@ -106,9 +106,9 @@ def test_the_page_and_the_xlsx_show_the_same_figures(alpha, world):
     with tenant_context(alpha):
         animatrice = AnimatriceFactory(relais=world)
     client = staff_client(alpha, animatrice)
-    page = client.get(f"/gestion/relais/chiffres/?relais={world.pk}&annee=2025")
+    page = client.get(f"/relais/chiffres/?relais={world.pk}&annee=2025")
     assert page.status_code == 200
-    export = client.get(f"/gestion/relais/chiffres/export.xlsx?relais={world.pk}&annee=2025")
+    export = client.get(f"/relais/chiffres/export.xlsx?relais={world.pk}&annee=2025")
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content))["Synthèse"]
     values = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -121,6 +121,6 @@ def test_an_animatrice_sees_only_her_relais_figures_and_an_elu_every_relais(alph
         stranger = AnimatriceFactory()
         elu = UserFactory(roles=[Role.ELU])
         parent = UserFactory(roles=[Role.PARENT])
-    assert staff_client(alpha, stranger).get(f"/gestion/relais/chiffres/?relais={world.pk}").status_code == 404
-    assert staff_client(alpha, elu).get(f"/gestion/relais/chiffres/?relais={world.pk}").status_code == 200
-    assert client_for(alpha, parent).get("/gestion/relais/chiffres/").status_code == 403
+    assert staff_client(alpha, stranger).get(f"/relais/chiffres/?relais={world.pk}").status_code == 404
+    assert staff_client(alpha, elu).get(f"/relais/chiffres/?relais={world.pk}").status_code == 200
+    assert client_for(alpha, parent).get("/relais/chiffres/").status_code == 403

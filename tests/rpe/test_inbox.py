@@ -19,7 +19,7 @@ def test_anyone_writes_to_a_relais_and_gets_an_acknowledgement(alpha):
     with tenant_context(alpha):
         relais = RelaisFactory()
     response = client_for(alpha).post(
-        "/relais/ecrire/",
+        "/ecrire-au-relais/",
         {
             "relais": relais.pk,
             "person": ContactPerson.AGREMENT_CANDIDATE,
@@ -39,8 +39,8 @@ def test_anyone_writes_to_a_relais_and_gets_an_acknowledgement(alpha):
 def test_a_bad_request_form_says_why_and_writes_nothing(alpha):
     with tenant_context(alpha):
         relais = RelaisFactory()
-    response = client_for(alpha).post("/relais/ecrire/", {"relais": relais.pk, "email": "pas-un-courriel"})
-    assert response.status_code == 200
+    response = client_for(alpha).post("/ecrire-au-relais/", {"relais": relais.pk, "email": "pas-un-courriel"})
+    assert response.status_code == 400
     assert "Le formulaire contient des erreurs" in response.content.decode()
     with tenant_context(alpha):
         assert not InboxRequest.objects.filter(relais=relais).exists()
@@ -51,7 +51,7 @@ def test_an_animatrice_assigns_and_answers_by_email(alpha):
         request = InboxRequestFactory()
         animatrice = AnimatriceFactory(relais=request.relais)
     client = staff_client(alpha, animatrice)
-    base = f"/gestion/relais/demandes/{request.pk}/"
+    base = f"/relais/boite/{request.pk}/"
     assert client.get(base).status_code == 200
     assert client.post(base + "attribuer/", {"assignee": animatrice.pk}).status_code == 302
     with tenant_context(alpha):
@@ -74,7 +74,7 @@ def test_an_empty_reply_is_refused(alpha):
     with tenant_context(alpha):
         request = InboxRequestFactory()
         animatrice = AnimatriceFactory(relais=request.relais)
-    staff_client(alpha, animatrice).post(f"/gestion/relais/demandes/{request.pk}/repondre/", {"body": "   "})
+    staff_client(alpha, animatrice).post(f"/relais/boite/{request.pk}/repondre/", {"body": "   "})
     with tenant_context(alpha):
         request.refresh_from_db()
         assert request.status == RequestStatus.NEW and not request.replies.exists()
@@ -86,11 +86,11 @@ def test_an_animatrice_sees_only_her_relais_inbox(alpha):
         other = InboxRequestFactory(name="Famille d'ailleurs")
         animatrice = AnimatriceFactory(relais=mine.relais)
     client = staff_client(alpha, animatrice)
-    page = client.get("/gestion/relais/demandes/").content.decode()
+    page = client.get("/relais/boite/").content.decode()
     assert "Famille du relais" in page and "Famille d&#x27;ailleurs" not in page
-    assert client.get(f"/gestion/relais/demandes/{other.pk}/").status_code == 404
-    assert client.get(f"/gestion/relais/demandes/?relais={other.relais_id}").status_code == 404
-    assert client.post(f"/gestion/relais/demandes/{other.pk}/repondre/", {"body": "x"}).status_code == 404
+    assert client.get(f"/relais/boite/{other.pk}/").status_code == 404
+    assert client.get(f"/relais/boite/?relais={other.relais_id}").status_code == 404
+    assert client.post(f"/relais/boite/{other.pk}/repondre/", {"body": "x"}).status_code == 404
 
 
 @pytest.mark.parametrize("role", [Role.PARENT, Role.ASSISTANT_MATERNEL, Role.ELU])
@@ -99,9 +99,9 @@ def test_families_am_and_elus_have_no_inbox(alpha, role):
         request = InboxRequestFactory()
         user = UserFactory(roles=[role])
     client = staff_client(alpha, user) if role == Role.ELU else client_for(alpha, user)
-    assert client.get("/gestion/relais/demandes/").status_code == 403
-    assert client.get(f"/gestion/relais/demandes/{request.pk}/").status_code == 403
-    assert client.get("/gestion/relais/contacts/").status_code == 403
+    assert client.get("/relais/boite/").status_code == 403
+    assert client.get(f"/relais/boite/{request.pk}/").status_code == 403
+    assert client.get("/relais/contacts/").status_code == 403
 
 
 def test_logging_a_call_takes_one_post(alpha):
@@ -109,7 +109,7 @@ def test_logging_a_call_takes_one_post(alpha):
         request = InboxRequestFactory()
         animatrice = AnimatriceFactory(relais=request.relais)
     response = staff_client(alpha, animatrice).post(
-        "/gestion/relais/contacts/",
+        "/relais/contacts/",
         {
             "relais": request.relais_id,
             "demande": request.pk,
@@ -135,7 +135,7 @@ def test_a_contact_cannot_be_logged_for_another_relais(alpha):
         animatrice = AnimatriceFactory()
         other = RelaisFactory()
     response = staff_client(alpha, animatrice).post(
-        "/gestion/relais/contacts/",
+        "/relais/contacts/",
         {"relais": other.pk, "channel": ContactChannel.PHONE, "person": ContactPerson.FAMILY,
          "theme": ContactTheme.CARE_SEARCH, "outcome": ContactOutcome.INFORMED},
     )  # fmt: skip
