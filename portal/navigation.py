@@ -90,4 +90,14 @@ def navigation_for(user):
     if rpe_perms.is_assistant_maternel(user):
         items.append(NavItem(_("Mes disponibilités"), reverse("rpe:my_availability")))
         items.append(NavItem(_("Mon profil"), reverse("rpe:my_profile")))
+    # Ateliers, inbox, contact log and figures of the relais (rpe app, ateliers).
+    if rpe_perms.can_run_ateliers(user):
+        items.append(NavItem(_("Ateliers du relais"), reverse("rpe:staff_ateliers")))
+    if rpe_perms.can_use_inbox(user):
+        items.append(NavItem(_("Demandes au relais"), reverse("rpe:inbox")))
+        items.append(NavItem(_("Journal des contacts"), reverse("rpe:contacts")))
+    if rpe_perms.can_see_relais_figures(user):
+        items.append(NavItem(_("Chiffres des relais"), reverse("rpe:figures")))
+    if rpe_perms.can_register_to_ateliers(user):
+        items.append(NavItem(_("Mes ateliers"), reverse("rpe:my_ateliers")))
     return items

@@ -17,6 +17,8 @@ class PublicPagesSitemap(Sitemap):
             "creches:parcours",
             "creches:simulator",
             "commissions:transparency",
+            "rpe:programme",
+            "rpe:inbox_new",
         ]
 
     def location(self, item):
