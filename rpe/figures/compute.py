@@ -8,6 +8,7 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
@@ -113,22 +114,40 @@ def atelier_figures(relais, start, end):
     }
 
 
-def appointment_figures(relais, start, end):
-    """Appointments by motif and outcome: from the booking part's model once it is merged, else None."""
+def _model(name):
+    """A model of another part of the rpe app, or None while that part is not merged."""
     try:
-        from rpe import appointment_figures as provider  # noqa: PLC0415 - provided by the booking part
-    except ImportError:
+        return apps.get_model("rpe", name)
+    except LookupError:
         return None
-    return provider.figures(relais, start, end)
+
+
+def _by_status(queryset, model):
+    labels = dict(model._meta.get_field("status").choices)
+    rows = queryset.values("status").annotate(n=Count("pk")).order_by("status")
+    return {str(labels.get(row["status"], row["status"])): row["n"] for row in rows}
+
+
+def appointment_figures(relais, start, end):
+    """Appointments of the period by motif and by outcome (status), read from the booking part's `Appointment`
+    (relais, motif, start, status); None while that model is absent."""
+    appointment = _model("Appointment")
+    if appointment is None:
+        return None
+    held = appointment.objects.filter(relais=relais, start__gte=start, start__lt=end)
+    by_motif = {row["motif__name"]: row["n"] for row in held.values("motif__name").annotate(n=Count("pk")).order_by()}
+    return {"total": sum(by_motif.values()), "by_motif": by_motif, "by_outcome": _by_status(held, appointment)}
 
 
 def job_offer_figures(relais, start, end):
-    """Job offers of the period: from the offers part's model once it is merged, else None."""
-    try:
-        from rpe import offer_figures as provider  # noqa: PLC0415 - provided by the offers part
-    except ImportError:
+    """Job offers filed in the period, by status, read from the offers part's `JobOffer` (relais, status,
+    created_at); None while that model is absent."""
+    offer = _model("JobOffer")
+    if offer is None:
         return None
-    return provider.figures(relais, start, end)
+    filed = offer.objects.filter(relais=relais, created_at__gte=start, created_at__lt=end)
+    by_status = _by_status(filed, offer)
+    return {"published": sum(by_status.values()), "by_status": by_status}
 
 
 def monthly_rows(relais, year):

@@ -26,5 +26,5 @@ def summary_rows(figures):
     if figures.appointments is not None:
         rows.append((_("Rendez-vous"), figures.appointments.get("total", 0)))
     if figures.job_offers is not None:
-        rows.append((_("Offres d'emploi publiées"), figures.job_offers.get("published", 0)))
+        rows.append((_("Offres d'emploi déposées"), figures.job_offers.get("published", 0)))
     return rows

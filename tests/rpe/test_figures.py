@@ -124,3 +124,11 @@ def test_an_animatrice_sees_only_her_relais_figures_and_an_elu_every_relais(alph
     assert staff_client(alpha, stranger).get(f"/relais/chiffres/?relais={world.pk}").status_code == 404
     assert staff_client(alpha, elu).get(f"/relais/chiffres/?relais={world.pk}").status_code == 200
     assert client_for(alpha, parent).get("/relais/chiffres/").status_code == 403
+
+
+def test_the_observatoire_reads_one_row_per_relais(alpha, world):
+    from rpe.activity import relais_activity
+
+    with tenant_context(alpha):
+        rows = {row["code"]: row for row in relais_activity(2025)}
+    assert rows[world.pk]["values"] == {"ateliers": 2, "participations": 6, "appointments": 0}
