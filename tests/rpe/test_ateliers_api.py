@@ -210,3 +210,40 @@ def test_an_am_cancels_only_her_own_registration(alpha):
     with tenant_context(alpha):
         registration.refresh_from_db()
         assert registration.status == S.REGISTERED
+
+
+def queries_for(client, path):
+    from django.db import connection as default_connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(default_connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_the_list_and_the_programme_page_cost_the_same_queries_for_2_or_8_ateliers(alpha):
+    """No query per atelier (seats are counted in the list's own query)."""
+    with tenant_context(alpha):
+        relais = RelaisFactory()
+        start = timezone.now().replace(hour=9, minute=0, second=0, microsecond=0) + datetime.timedelta(days=40)
+        am = AssistantMaternelFactory(with_account=True, relais=relais)
+    day = timezone.localdate(start)
+    paths = [
+        f"/api/v1/rpe/ateliers/?from={day.isoformat()}&to={day.isoformat()}",
+        f"/ateliers/?mois={day:%Y-%m}",
+    ]
+    client = client_for(alpha, am.user)
+    for path in paths:  # warm up: the first request of a session costs more (session, content types)
+        client.get(path)
+    costs = []
+    for count in (2, 8):
+        with tenant_context(alpha):
+            for n in range(count - (2 if count == 8 else 0)):
+                atelier = AtelierFactory(
+                    relais=relais, start=start + datetime.timedelta(minutes=n), end=start + datetime.timedelta(hours=2)
+                )
+                Registration.objects.create(
+                    atelier=atelier, assistant=AssistantMaternelFactory(relais=relais), children=1, status=S.REGISTERED
+                )
+        costs.append([queries_for(client, path) for path in paths])
+    assert costs[0] == costs[1]
