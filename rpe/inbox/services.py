@@ -83,6 +83,8 @@ def request_reply(request, *, body, user, close=False):
             },
             about=reply,
             version="",
+            # Answers to the reply go to the relais itself when it has an address.
+            reply_to=[request.relais.email] if request.relais.email else None,
         )
     return reply
 
