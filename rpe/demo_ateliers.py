@@ -162,7 +162,7 @@ def programmes_seed(collectivite, relais, rng):
             "every_other": 3,
         },
     ]
-    for spec in specs:
+    for index, spec in enumerate(specs):
         start_time, end_time = spec.pop("times")
         seats_adults, seats_children = spec.pop("seats")
         every_other = spec.pop("every_other", 1)
@@ -176,7 +176,7 @@ def programmes_seed(collectivite, relais, rng):
                 "end_time": end_time,
                 "seats_adults": seats_adults,
                 "seats_children": seats_children,
-                "animatrice": animatrices[len(specs) % len(animatrices)] if animatrices else None,
+                "animatrice": animatrices[index % len(animatrices)] if animatrices else None,
                 "description": "Temps collectif ouvert aux assistants maternels et aux enfants qu'ils accueillent.",
             },
         )

@@ -81,8 +81,8 @@ def date_param(request, name, default):
 
 @extend_schema(
     summary="Programme des ateliers",
-    description="Les ateliers à venir des relais de la collectivité (par défaut les 31 prochains jours ; au plus "
-    "366 jours par appel), avec les places libres. Les familles ne voient que les ateliers qui leur sont ouverts.",
+    description="Les ateliers des relais de la collectivité (par défaut les 31 jours à partir d'aujourd'hui ; une "
+    "fenêtre plus longue qu'un an est ramenée à 366 jours), avec les places libres. Les familles ne voient que les ateliers qui leur sont ouverts.",
     parameters=[
         OpenApiParameter("from", datetime.date, description="Premier jour (AAAA-MM-JJ), aujourd'hui par défaut."),
         OpenApiParameter("to", datetime.date, description="Dernier jour (AAAA-MM-JJ), inclus."),
@@ -96,11 +96,14 @@ class AtelierListView(ListAPIView):
 
     def get_queryset(self):
         first = date_param(self.request, "from", timezone.localdate())
-        last = date_param(self.request, "to", first + datetime.timedelta(days=31))
-        if last < first:
-            raise ValidationError({"to": [_("La date de fin précède la date de début.")]})
+        try:
+            default_last = first + datetime.timedelta(days=31)
+        except OverflowError:
+            default_last = datetime.date.max
+        last = date_param(self.request, "to", default_last)
+        # A window past a year is clamped to a year (an end before the start simply finds nothing).
         if (last - first).days > MAX_DAYS:
-            raise ValidationError({"to": [_("Au plus %(days)s jours par appel.") % {"days": MAX_DAYS}]})
+            last = first + datetime.timedelta(days=MAX_DAYS)
         family_only = not perms.sees_every_atelier(self.request.user)
         return (
             Atelier.objects.filter(cancelled_at__isnull=True)
@@ -162,11 +165,15 @@ class RegistrationView(APIView):
         responses={
             200: inline_serializer(
                 "CancelledRegistration", {"id": serializers.IntegerField(), "status": serializers.CharField()}
-            )
+            ),
+            409: OpenApiResponse(DETAIL, description="L'atelier a déjà commencé."),
         },
     )
     def delete(self, request, pk):
         person = services.Registrant.of(request.user)
         registration = get_object_or_404(person.registrations().filter(status__in=services.CANCELLABLE), atelier_id=pk)
-        services.registration_cancel(registration, actor=person.actor, user=request.user)
+        try:
+            services.registration_cancel(registration, actor=person.actor, user=request.user)
+        except services.RegistrationRefused as error:
+            raise Conflict(str(error)) from error
         return Response({"id": registration.pk, "status": registration.status})

@@ -171,6 +171,8 @@ def registration_cancel(registration, *, actor, user=None, note=""):
     """Cancel a registration (or leave the waiting list) and give the freed seats to the waiting list, in order."""
     with transaction.atomic():
         atelier = Atelier.objects.select_for_update().get(pk=registration.atelier_id)
+        if actor != Actor.STAFF and atelier.start <= timezone.now():
+            raise RegistrationRefused(_("Cet atelier a déjà commencé : l'inscription ne peut plus être annulée."))
         held_a_seat = registration.status in SEAT_STATUSES
         REGISTRATION.transition(registration, S.CANCELLED, actor=actor, user=user, note=note)
         promoted = waiting_list_promote(atelier) if held_a_seat else []

@@ -173,12 +173,9 @@ def unregister(request, pk):
     registration = get_object_or_404(
         person.registrations().filter(status__in=services.CANCELLABLE).select_related("atelier"), atelier_id=pk
     )
-    if registration.atelier.start <= timezone.now():
-        messages.error(request, _("Cet atelier a déjà commencé."))
-        return redirect("rpe:my_ateliers")
     try:
         services.registration_cancel(registration, actor=person.actor, user=request.user)
-    except TransitionError as error:
+    except (services.RegistrationRefused, TransitionError) as error:
         messages.error(request, str(error))
     else:
         messages.success(request, _("Votre inscription est annulée."))

@@ -170,10 +170,16 @@ def test_the_list_gives_the_contract_fields_and_free_seats(alpha):
     assert datetime.datetime.fromisoformat(item["start"]) == atelier.start
 
 
-def test_the_list_refuses_a_bad_or_too_long_range(alpha):
+def test_the_list_refuses_a_bad_date_and_clamps_a_long_window(alpha):
+    with tenant_context(alpha):
+        far = AtelierFactory(start=timezone.now() + datetime.timedelta(days=500))
     client = client_for(alpha)
     assert client.get("/api/v1/rpe/ateliers/?from=demain").status_code == 400
-    assert client.get("/api/v1/rpe/ateliers/?from=2026-01-01&to=2028-01-01").status_code == 400
+    today = timezone.localdate()
+    response = client.get(f"/api/v1/rpe/ateliers/?from={today}&to={today + datetime.timedelta(days=900)}")
+    assert response.status_code == 200
+    assert far.pk not in {item["id"] for item in response.json()["results"]}
+    assert client.get("/api/v1/rpe/ateliers/?from=9999-12-31").status_code == 200
 
 
 def test_families_see_only_the_ateliers_open_to_them(alpha):
@@ -247,3 +253,16 @@ def test_the_list_and_the_programme_page_cost_the_same_queries_for_2_or_8_atelie
                 )
         costs.append([queries_for(client, path) for path in paths])
     assert costs[0] == costs[1]
+
+
+def test_a_registration_cannot_be_cancelled_once_the_atelier_started(alpha):
+    with tenant_context(alpha):
+        start = timezone.now() - datetime.timedelta(minutes=30)
+        atelier = AtelierFactory(start=start, end=start + datetime.timedelta(hours=2))
+        am = AssistantMaternelFactory(with_account=True)
+        registration = Registration.objects.create(atelier=atelier, user=am.user, assistant=am, status=S.REGISTERED)
+    response = client_for(alpha, am.user).delete(url(atelier))
+    assert response.status_code == 409 and "commencé" in response.json()["detail"]
+    with tenant_context(alpha):
+        registration.refresh_from_db()
+        assert registration.status == S.REGISTERED
