@@ -33,18 +33,18 @@ COMMUNES = [
     {"code_insee": "57672", "nom": "Le Ban-Saint-Martin"},
     {"code_insee": "57415", "nom": "Longeville-lès-Metz"},
 ]
-# Share of each status among the requests (what a guichet holds a few months into the year).
+# Share of each status (ApplicationStatus member names) among the requests (what a guichet holds a few months into the year).
 STATUSES = {
-    "deposee": 0.15,
-    "incomplete": 0.10,
-    "complete": 0.30,
-    "en_commission": 0.05,
-    "liste_attente": 0.20,
-    "proposition": 0.02,
-    "acceptee": 0.03,
-    "admise": 0.08,
-    "annulee": 0.05,
-    "brouillon": 0.02,
+    "DEPOSEE": 0.15,
+    "INCOMPLETE": 0.10,
+    "COMPLETE": 0.30,
+    "EN_COMMISSION": 0.05,
+    "LISTE_ATTENTE": 0.20,
+    "PROPOSITION": 0.02,
+    "ACCEPTEE": 0.03,
+    "ADMISE": 0.08,
+    "ANNULEE": 0.05,
+    "BROUILLON": 0.02,
 }
 SECTIONS = [("bebes", "Bébés", 2, 12), ("moyens", "Moyens", 12, 24), ("grands", "Grands", 24, 48)]
 
@@ -54,7 +54,8 @@ def populate(count, rng):
     from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
     from django.utils import timezone
 
-    from creches.models import Establishment, Section, months_between
+    from creches.models import Establishment, Section
+    from families.enums import ApplicationStatus
     from families.models import (
         Application,
         Child,
@@ -67,6 +68,7 @@ def populate(count, rng):
     )
     from portal.accounts.models import User
     from portal.accounts.roles import Role
+    from portal.dates import months_between
 
     batch = 2000
     establishments = Establishment.objects.bulk_create(
@@ -149,7 +151,7 @@ def populate(count, rng):
         ),
         batch_size=batch,
     )
-    statuses, weights = zip(*STATUSES.items(), strict=True)
+    statuses, weights = zip(*((ApplicationStatus[name], share) for name, share in STATUSES.items()), strict=True)
     now = timezone.now()
     applications = []
     for family, child in zip(families, children, strict=True):
@@ -167,7 +169,7 @@ def populate(count, rng):
                 age_at_start_months=months_between(child.birth_date, start),
                 status=status,
                 submitted_at=None
-                if status == "brouillon"
+                if status == ApplicationStatus.BROUILLON
                 else now - datetime.timedelta(minutes=rng.randrange(600_000)),
             )
         )
@@ -195,7 +197,11 @@ def populate(count, rng):
             )
             for application in applications
             # Most requests hold some pieces, a complete one all of them.
-            for kind in (kinds if application.status == "complete" else rng.sample(kinds, rng.randrange(len(kinds))))
+            for kind in (
+                kinds
+                if application.status == ApplicationStatus.COMPLETE
+                else rng.sample(kinds, rng.randrange(len(kinds)))
+            )
         ),
         batch_size=batch * 2,
     )
@@ -238,6 +244,7 @@ def main():
     from django.test import Client
     from django_tenants.utils import tenant_context
 
+    from families.enums import ApplicationStatus
     from portal.accounts.models import User
     from portal.accounts.roles import Role
     from portal.tenancy import collectivite_create
@@ -262,11 +269,11 @@ def main():
 
     commune = COMMUNES[1]["code_insee"]
     filtered, durations, queries = timed_get(
-        client, "/guichet/demandes/", {"status": "complete", "commune": commune}, options.runs
+        client, "/guichet/demandes/", {"status": ApplicationStatus.COMPLETE, "commune": commune}, options.runs
     )
     _first, plain_durations, plain_queries = timed_get(client, "/guichet/demandes/", {}, options.runs)
     api, api_durations, api_queries = timed_get(
-        client, "/api/v1/guichet/demandes/", {"status": "complete", "commune": commune}, options.runs
+        client, "/api/v1/guichet/demandes/", {"status": ApplicationStatus.COMPLETE, "commune": commune}, options.runs
     )
     connection.close()
 
@@ -277,7 +284,7 @@ def main():
             "documents": documents,
             "wishes": wishes,
             "populate_s": round(populate_s, 1),
-            "filters": {"status": "complete", "commune": commune},
+            "filters": {"status": ApplicationStatus.COMPLETE, "commune": commune},
             "matching_requests": filtered.context["page"].paginator.count,
             "rows_on_first_page": len(filtered.context["page"].object_list),
             "first_page_filtered_median_ms": round(statistics.median(durations) * 1000, 1),

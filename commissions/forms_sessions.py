@@ -79,7 +79,7 @@ class UnassignForm(forms.Form):
 
 
 class SwapForm(forms.Form):
-    """The other dossier is picked among those a swap can involve (see views_sessions.swap_choices)."""
+    """The other dossier is picked among those a swap can involve (see commissions.views.sessions.swap_choices)."""
 
     other = forms.ModelChoiceField(
         label=_("Échanger avec le dossier"),

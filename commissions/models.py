@@ -6,7 +6,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commissions import scoring
+from commissions import perms, scoring
 from commissions.enums import (
     Attendance,
     CriterionKind,
@@ -18,7 +18,6 @@ from commissions.enums import (
     ReservationFlag,
     SessionStatus,
 )
-from portal.accounts.roles import Role
 from portal.i18n import localized
 from portal.models import SingletonSettings
 from portal.workflows import TransitionLog
@@ -140,7 +139,8 @@ class Criterion(models.Model):
             raise ValidationError({"parameters": error.messages}) from error
 
     def as_rule(self):
-        return scoring.Rule(code=self.code, label=self.label, kind=self.kind, parameters=self.parameters)
+        # The label in the reader's language: score lines are computed when read, never stored.
+        return scoring.Rule(code=self.code, label=localized(self), kind=self.kind, parameters=self.parameters)
 
     @property
     def points_in_words(self):
@@ -265,10 +265,8 @@ class SessionQuerySet(models.QuerySet):
         return self.annotate(dossier_total=Count("dossiers", distinct=True))
 
     def visible_to(self, user):
-        """Agents see every session; members and chairs only those they sit in."""
-        if user.has_role(Role.AGENT, Role.ADMINISTRATEUR):
-            return self
-        return self.filter(Q(chair=user) | Q(members=user)).distinct()
+        """The sessions `user` may see (commissions.perms.visible_sessions)."""
+        return self.filter(perms.visible_sessions(user))
 
 
 class Session(models.Model):
@@ -432,6 +430,11 @@ class SessionPlace(models.Model):
         return str(self.place)
 
 
+class DossierQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(perms.visible_dossiers(user))
+
+
 class Dossier(models.Model):
     """A request as the commission sees it: anonymous, with the facts and score frozen at preparation."""
 
@@ -457,6 +460,8 @@ class Dossier(models.Model):
     adjustment = models.IntegerField(_("ajustement de la commission"), default=0)
     adjustment_reason = models.TextField(_("motif de l'ajustement"), blank=True)
     letter = models.FileField(_("courrier de décision"), upload_to=letter_path, blank=True)
+
+    objects = DossierQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dossier de commission")
@@ -522,6 +527,9 @@ class Override(models.Model):
 class OfferQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=OfferStatus.PENDING)
+
+    def visible_to(self, user):
+        return self.filter(perms.visible_offers(user))
 
     def admissions_for(self, user):
         """Accepted offers in the establishments `user` directs."""

@@ -12,12 +12,13 @@ from weasyprint import HTML
 from commissions import figures
 from commissions.enums import Attendance, DecisionSource
 from commissions.models import Decision
+from portal.models import Collectivite
 
 
 def signing_place(collectivite):
     """The commune the documents are signed in ("Fait à …"): the collectivité's first commune."""
-    communes = getattr(collectivite, "communes", None) or []
-    return communes[0]["nom"] if communes else getattr(collectivite, "name", "")
+    territory = collectivite.territory() if isinstance(collectivite, Collectivite) else []
+    return territory[0].name if territory else getattr(collectivite, "name", "")
 
 
 def quorum(session):
@@ -119,6 +120,8 @@ def examined_wishes(dossier, decision, offer_establishment=None):
 def letter_pdf(dossier, offer, collectivite):
     """The family's letter: the place offered (start date, address, contact, deadline) or, for each examined
     wish, why not and its admission score; what they can do; the voies et délais de recours; the signature."""
+    from rpe.followup import letter_guidance
+
     session = dossier.session
     decision = Decision.objects.filter(dossier=dossier).select_related("place").first()
     figure = figures.session_figures(session)
@@ -147,6 +150,8 @@ def letter_pdf(dossier, offer, collectivite):
             "signed_at": signing_place(collectivite),
             "signed_on": notified_on,
             "generated_at": timezone.now(),
+            # No family without a solution: its relais and the assistants maternels matching its need.
+            **(letter_guidance(dossier.application, collectivite) if offer is None else {}),
         },
     )
     return HTML(string=html).write_pdf()

@@ -3,8 +3,13 @@
 The public transparency page (`/transparence/`) is open to anyone (`login_not_required` in views.py).
 """
 
+from django.apps import apps
+from django.db.models import Q
+
+from commissions.enums import OfferStatus
+from families.perms import is_family
 from portal.accounts.roles import Role
-from portal.perms import has_role, predicate
+from portal.perms import NOTHING, has_role, predicate
 
 
 @predicate
@@ -78,12 +83,68 @@ def can_see_admissions(user, obj=None):
     return has_role(user, Role.DIRECTEUR)
 
 
+@predicate
 def can_answer_offer(user, offer):
     """Only the family the place is offered to."""
-    return bool(user.is_authenticated and offer.application.family.account_id == user.pk)
+    return bool(is_family(user) and offer.application.family.account_id == user.pk)
 
 
 @predicate
 def can_follow_offers(user, obj=None):
     """See the pending offers and record a family's answer given by phone or at the desk: the guichet."""
     return has_role(user, Role.AGENT, Role.ADMINISTRATEUR)
+
+
+@predicate
+def can_read_letter(user, dossier):
+    """A decision letter: the family it is addressed to, and the service."""
+    if can_manage_sessions(user):
+        return True
+    return dossier.application is not None and is_family(user) and dossier.application.family.account_id == user.pk
+
+
+def can_deliberate_on(user, dossier):
+    return can_deliberate(user, dossier.session)
+
+
+# --- What people may see (the querysets' `visible_to(user)`) -----------------------------------------------------
+# `Q()` means everything: it is returned alone, never OR-ed (`Q() | q` is `q`).
+
+
+def visible_sessions(user, prefix=""):
+    """The service sees every session; the chair and members the sessions they sit in; nobody else any."""
+    if can_manage_sessions(user):
+        return Q()
+    if not has_role(user, Role.MEMBRE_COMMISSION, Role.ELU):
+        return NOTHING
+    # Looked up by name: the models build their querysets from this module, which imports no model.
+    sits = apps.get_model("commissions", "Session").members.through.objects.filter(user=user).values("session_id")
+    return Q(**{f"{prefix}chair": user}) | Q(**{f"{prefix}pk__in": sits})
+
+
+def visible_dossiers(user):
+    """The dossiers of the sessions one sees (anonymised for members), and a family's own (its letters)."""
+    if can_manage_sessions(user):
+        return Q()
+    return visible_sessions(user, prefix="session__") | owned_dossiers(user)
+
+
+def visible_letters(user):
+    """The decision letters, which name the family: the service, and the family itself (see `can_read_letter`)."""
+    return Q() if can_manage_sessions(user) else owned_dossiers(user)
+
+
+def owned_dossiers(user):
+    return Q(application__family__account=user) if is_family(user) else NOTHING
+
+
+def visible_offers(user):
+    """The guichet every offer; a family its own; a director the places accepted in the establishments they run."""
+    if can_follow_offers(user):
+        return Q()
+    rule = NOTHING
+    if is_family(user):
+        rule |= Q(application__family__account=user)
+    if can_see_admissions(user):
+        rule |= Q(status=OfferStatus.ACCEPTED, establishment__directors=user)
+    return rule

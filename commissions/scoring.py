@@ -103,18 +103,21 @@ class Score:
 # --- Words -------------------------------------------------------------------------------------------------------
 
 
+def _reader_is_french():
+    return (translation.get_language() or settings.LANGUAGE_CODE).startswith("fr")
+
+
 def number_text(value):
-    """An integer the French way: 1 200, -5."""
+    """An integer grouped as the reader's language groups it: 1 200 in French, 1,200 in English."""
     sign = "-" if value < 0 else ""
-    return sign + f"{abs(value):,}".replace(",", " ")
+    return sign + f"{abs(value):,}".replace(",", " " if _reader_is_french() else ",")
 
 
 def points_text(points):
     # The msgids are French and there is no French catalogue, so gettext falls back to the English
     # rule; French makes 0 and 1 singular ("0 point"). Other languages use their catalogue's rule
     # ("0 points" in English).
-    french = (translation.get_language() or settings.LANGUAGE_CODE).startswith("fr")
-    count = (1 if abs(points) <= 1 else 2) if french else abs(points)
+    count = (1 if abs(points) <= 1 else 2) if _reader_is_french() else abs(points)
     return ngettext("%(points)s point", "%(points)s points", count) % {"points": number_text(points)}
 
 

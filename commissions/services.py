@@ -10,9 +10,9 @@ from commissions import scoring
 from commissions.enums import CriterionKind, DeclineReason, NegativeMeasure, OfferStatus, RegulationStatus
 from commissions.models import Criterion, Regulation, Reservation
 from commissions.workflows import REGULATION
-from creches.models import months_between
 from families.enums import ApplicationStatus
 from families.models import Family, StatusChange
+from portal.dates import months_between
 from portal.workflows import Actor
 
 CRITERION_FIELDS = ("code", "label", "label_en", "explanation", "explanation_en", "order", "kind", "parameters")

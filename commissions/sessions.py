@@ -15,10 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commissions import calendar, matching, notifications, scoring
 from commissions.enums import (
@@ -46,6 +47,7 @@ from commissions.models import (
     SessionSeat,
 )
 from commissions.services import facts_for_many
+from commissions.signals import session_validated
 from commissions.workflows import OFFER, SESSION
 from creches.models import Establishment, PlaceOpening
 from families.enums import WAITING_STATUSES, Actor, ApplicationStatus, AuditAction
@@ -53,11 +55,13 @@ from families.models import Application, Wish
 from families.services import application_transition, audit
 from families.workflow import APPLICATION
 from portal.accounts.roles import Role
+from portal.i18n import choice, deferred
+from portal.models import Collectivite
+from portal.perms import has_role
 from portal.tasks import enqueue_on_commit
 from portal.workflows import TransitionError
 
 ELIGIBLE_STATUSES = (ApplicationStatus.COMPLETE, ApplicationStatus.LISTE_ATTENTE)
-EXPIRED_REASON = "délai dépassé"
 
 
 class SessionFrozen(ValidationError):
@@ -102,7 +106,7 @@ def session_create(*, title, date, places_until, chair, members=(), user=None):
             % {"date": date.strftime("%d/%m/%Y")},
             code="regulation",
         )
-    if not chair.has_role(Role.ELU, Role.MEMBRE_COMMISSION):
+    if not has_role(chair, Role.ELU, Role.MEMBRE_COMMISSION):
         raise ValidationError(_("La présidence revient à un·e élu·e ou à un membre de la commission."), code="chair")
     if places_until < date:
         raise ValidationError(_("La fin de la période des places doit suivre la date de la commission."))
@@ -772,13 +776,8 @@ def override_swap(*, dossier, other, reason, user):
 # --- Validation and offers ------------------------------------------------------------------------------------------
 
 
-def _queue(task, *args):
-    enqueue_on_commit(task, *args)
-
-
 def _subdivision():
-    tenant = getattr(connection, "tenant", None)
-    return calendar.subdivision_of([c.get("code_insee") for c in getattr(tenant, "communes", None) or []])
+    return calendar.subdivision_of([commune.code_insee for commune in Collectivite.current_territory()])
 
 
 def offer_deadline(notified_on):
@@ -813,8 +812,6 @@ def _make_offer(*, dossier, seat, place, on=None, notify=True):
 @transaction.atomic
 def session_validate(*, session, user, on=None, notify=True):
     """Freeze the session and apply its decisions: offers to the placed, the waiting list for the others."""
-    from commissions.tasks import build_letter, build_minutes
-
     session = _locked_session(session, statuses=[SessionStatus.OPEN])
     if refusal := SESSION.refusal(session, SessionStatus.VALIDATED, Actor.STAFF, user):
         raise TransitionError(refusal)  # before any decision is applied
@@ -828,6 +825,7 @@ def session_validate(*, session, user, on=None, notify=True):
     dossiers = session.dossiers.select_related(
         "application__family__account", "decision__seat__section__establishment", "decision__place"
     )
+    unplaced = []
     for dossier in dossiers.order_by("number"):
         decision = getattr(dossier, "decision", None)
         seat = decision.seat if decision is not None else None
@@ -843,10 +841,13 @@ def session_validate(*, session, user, on=None, notify=True):
         if seat:
             _make_offer(dossier=dossier, seat=seat, place=decision.place, on=on, notify=notify)
         else:
+            unplaced.append(dossier.application)
             if notify:
                 notifications.not_placed(dossier)
         if notify:
-            _queue(build_letter, dossier.pk)
+            enqueue_on_commit("commissions.tasks.build_letter", dossier.pk)
+    # No family without a solution: apps that follow up those left without a place listen (rpe).
+    session_validated.send(sender=Session, session=session, unplaced=unplaced)
     # The places nobody received go back to the ledger for the next session.
     session.session_places.exclude(place__in=Decision.objects.filter(dossier__session=session).values("place")).update(
         held=False
@@ -858,7 +859,7 @@ def session_validate(*, session, user, on=None, notify=True):
         user=user,
         changes={"validated_at": now, "validated_by": user},
     )
-    _queue(build_minutes, session.pk)
+    enqueue_on_commit("commissions.tasks.build_minutes", session.pk)
     return session
 
 
@@ -875,14 +876,18 @@ def _recorded(actor, user, offer, answer, channel, note):
         return ""
     if channel not in AnswerChannel.values:
         raise ValidationError(_("Indiquez comment la famille a répondu."), code="channel")
-    text = f"{answer} {AnswerChannel(channel).label}"
-    text = text if not note else f"{text} — {note}"
+    # Layouts only, nothing to translate in them: the answer and the channel are translated when read.
+    text = deferred("%(answer)s %(how)s", answer=deferred(answer), how=choice(AnswerChannel(channel)))
+    text = text if not note else deferred("%(text)s — %(note)s", text=text, note=note)
     audit(
         user=user,
         application=offer.application,
         action=AuditAction.UPDATE,
-        detail=_("proposition de place (%(establishment)s) : %(text)s")
-        % {"establishment": offer.establishment.name, "text": text},
+        detail=deferred(
+            gettext_noop("proposition de place (%(establishment)s) : %(text)s"),
+            establishment=offer.establishment.name,
+            text=text,
+        ),
     )
     return text
 
@@ -899,15 +904,16 @@ def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=Non
     if offer.deadline < today:
         raise ValidationError(_("Le délai de réponse est dépassé."), code="late")
     application = offer.application
-    recorded = _recorded(actor, user, offer, _("Place acceptée"), channel, note.strip())
+    recorded = _recorded(actor, user, offer, gettext_noop("Place acceptée"), channel, note.strip())
     application_transition(
         application=application, to_status=ApplicationStatus.ACCEPTEE, actor=actor, user=user, reason=recorded
     )
     OFFER.transition(offer, OfferStatus.ACCEPTED, actor=actor, user=user, note=recorded, changes={"responded_at": now})
-    reason = _("Place acceptée à %(establishment)s (demande %(number)s).") % {
-        "establishment": offer.establishment.name,
-        "number": application.number,
-    }
+    reason = deferred(
+        gettext_noop("Place acceptée à %(establishment)s (demande %(number)s)."),
+        establishment=offer.establishment.name,
+        number=application.number,
+    )
     others = Application.objects.filter(
         child_id=application.child_id, status__in=[*WAITING_STATUSES, ApplicationStatus.PROPOSITION]
     )
@@ -919,7 +925,7 @@ def offer_accept(*, offer, user, actor=Actor.FAMILY, channel="", note="", on=Non
                 actor=actor,
                 user=user,
                 note=reason,
-                changes={"responded_at": now, "decline_reason": reason},
+                changes={"responded_at": now, "decline_reason": reason.french()},
             )
         application_transition(
             application=other, to_status=ApplicationStatus.ANNULEE, actor=actor, user=user, reason=reason
@@ -937,26 +943,28 @@ def offer_decline(
 
     With `actor=Actor.STAFF` the guichet records the family's answer given by phone or at the desk (`channel`).
     """
-    reason = _required_reason(reason)
+    if kind and kind not in DeclineReason.values:
+        raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")
+    if status == OfferStatus.EXPIRED:
+        # The deadline has no words of its own: the kind is the reason, read in the reader's language.
+        kind, reason, note = DeclineReason.EXPIRED, "", choice(DeclineReason.EXPIRED)
+    else:
+        reason = note = _required_reason(reason)
     offer = _locked_pending_offer(offer)
-    recorded = _recorded(actor, user, offer, _("Place refusée"), channel, reason)
+    recorded = _recorded(actor, user, offer, gettext_noop("Place refusée"), channel, reason)
     application_transition(
         application=offer.application,
         to_status=ApplicationStatus.REFUSEE,
         actor=actor,
         user=user,
-        reason=recorded or reason,
+        reason=recorded or note,
     )
-    if kind and kind not in DeclineReason.values:
-        raise ValidationError(_("Choisissez la raison du refus dans la liste."), code="kind")
-    if status == OfferStatus.EXPIRED:
-        kind = DeclineReason.EXPIRED
     OFFER.transition(
         offer,
         status,
         actor=actor,
         user=user,
-        note=recorded or reason,
+        note=recorded or note,
         changes={"responded_at": _moment(on)[1], "decline_reason": reason, "decline_kind": kind},
     )
     seat = SessionSeat.objects.select_related("section__establishment").get(
@@ -992,9 +1000,11 @@ def reoffer(*, seat, freed_by, place=None, on=None, notify=True):
     }
     result = matching.allocate(matching.parse_problem(data))
     winner = next(d for d in candidates if result.assignments[d.number] is not None)
-    reason = _("Place libérée par le refus de la proposition faite au dossier %(number)s.") % {
-        "number": freed_by.number
-    }
+    message = deferred(
+        gettext_noop("Place libérée par le refus de la proposition faite au dossier %(number)s."),
+        number=freed_by.number,
+    )
+    reason = message.french()  # the decision and the override belong to the French procès-verbal
     decision = Decision.objects.select_for_update().get(pk=winner.decision.pk)
     decision.seat, decision.place, decision.source, decision.reason = seat, place, DecisionSource.REOFFER, reason
     # The engine's line saying this establishment was full is no longer true.
@@ -1012,14 +1022,12 @@ def reoffer(*, seat, freed_by, place=None, on=None, notify=True):
         application=winner.application,
         to_status=ApplicationStatus.PROPOSITION,
         actor=Actor.SYSTEM,
-        reason=reason,
+        reason=message,
         notify=False,
     )
     offer = _make_offer(dossier=winner, seat=seat, place=place, on=on, notify=notify)
-    from commissions.tasks import build_letter
-
     if notify:
-        _queue(build_letter, winner.pk)
+        enqueue_on_commit("commissions.tasks.build_letter", winner.pk)
     return offer
 
 
@@ -1031,7 +1039,7 @@ def offers_expire(today=None, *, notify=True):
         offer_decline(
             offer=offer,
             user=None,
-            reason=EXPIRED_REASON,
+            reason="",
             actor=Actor.SYSTEM,
             status=OfferStatus.EXPIRED,
             on=None if today == timezone.localdate() else today,

@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from creches.enums import CareKind, EstablishmentType, Manager
 from creches.models import Establishment, FeeScale, PlaceOpening, Section
 from portal.accounts.models import User
+from portal.dates import first_of_next_month
 
 WEEKDAYS = [0, 1, 2, 3, 4]
 T = datetime.time
@@ -423,14 +424,14 @@ def seed(collectivite):
 
     agent = User.objects.filter(email=f"agent@{collectivite.slug}.demo").first()
     if not PlaceOpening.objects.exists():
-        first_of_next_month = (timezone.localdate().replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+        next_month = first_of_next_month(timezone.localdate())
         sections = list(
             Section.objects.filter(establishment__in=establishments[:6]).order_by("establishment", "min_age_months")
         )
         openings = []
         for index, section in enumerate(sections[:10]):
             month = index % 4
-            available = (first_of_next_month + datetime.timedelta(days=31 * month)).replace(day=1)
+            available = (next_month + datetime.timedelta(days=31 * month)).replace(day=1)
             openings.append(
                 PlaceOpening(
                     section=section,

@@ -24,16 +24,6 @@ class CareKind(models.TextChoices):
     URGENCE = "urgence", _("urgence")
 
 
-class Weekday(models.IntegerChoices):
-    MONDAY = 0, _("lundi")
-    TUESDAY = 1, _("mardi")
-    WEDNESDAY = 2, _("mercredi")
-    THURSDAY = 3, _("jeudi")
-    FRIDAY = 4, _("vendredi")
-    SATURDAY = 5, _("samedi")
-    SUNDAY = 6, _("dimanche")
-
-
 class ChildrenBand(models.IntegerChoices):
     """Bands of the national PSU barème: the taux d'effort depends on the number of dependent children."""
 

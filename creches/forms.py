@@ -6,10 +6,12 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from creches.enums import CareKind, EstablishmentType, Weekday
-from creches.models import Establishment, FeeScale, PlaceOpening, Section, months_between
+from creches.enums import CareKind, EstablishmentType
+from creches.models import Establishment, FeeScale, PlaceOpening, Section
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.dates import months_between
+from portal.enums import Weekday
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -37,6 +39,13 @@ class CatalogueFilterForm(forms.Form):
     )
     closes_after = forms.TimeField(
         label=_("Ouvert jusqu'à"), required=False, widget=TIME, help_text=_("Par exemple 18:30.")
+    )
+    disability_friendly = forms.BooleanField(label=_("Accueil d'enfants en situation de handicap"), required=False)
+    atypical_hours = forms.BooleanField(label=_("Horaires atypiques"), required=False)
+    avip = forms.BooleanField(
+        label=_("Crèche à vocation d'insertion professionnelle (AVIP)"),
+        required=False,
+        help_text=_("Places réservées aux parents en recherche d'emploi ou en formation."),
     )
 
     def __init__(self, *args, communes=(), **kwargs):
@@ -72,6 +81,9 @@ class CatalogueFilterForm(forms.Form):
             establishments = establishments.opening_by(data["opens_before"])
         if data.get("closes_after"):
             establishments = establishments.closing_from(data["closes_after"])
+        for flag in ("disability_friendly", "atypical_hours", "avip"):
+            if data.get(flag):
+                establishments = establishments.filter(**{flag: True})
         return establishments
 
 

@@ -11,14 +11,9 @@ from django.db.models.functions import Cast, Sqrt
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from creches.enums import CareKind, EstablishmentType, Manager, Weekday
-
-
-def months_between(birth, day):
-    """Whole months of age on `day` for a child born (or due) on `birth`; negative before birth."""
-    months = (day.year - birth.year) * 12 + day.month - birth.month
-    return months - 1 if day.day < birth.day else months
-
+from creches import perms
+from creches.enums import CareKind, EstablishmentType, Manager
+from portal.enums import Weekday
 
 # One degree of latitude (mean Earth radius 6,371 km × π / 180).
 KM_PER_DEGREE = 111.195
@@ -71,6 +66,10 @@ class EstablishmentQuerySet(models.QuerySet):
 
     def directed_by(self, user):
         return self.filter(directors=user)
+
+    def declarable_by(self, user):
+        """Where `user` may declare places (creches.perms.declarable_establishments); the catalogue is public."""
+        return self.filter(perms.declarable_establishments(user))
 
 
 class Establishment(models.Model):
@@ -231,6 +230,9 @@ class Section(models.Model):
 
 
 class PlaceOpeningQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(perms.visible_openings(user))
+
     def for_establishments(self, establishments):
         return self.filter(section__establishment__in=establishments)
 

@@ -2,9 +2,10 @@
 the parcours and the fee simulator are public (`login_not_required` in views.py); everything else is here.
 """
 
-from creches.models import Establishment, PlaceOpening
+from django.db.models import Q
+
 from portal.accounts.roles import Role
-from portal.perms import has_role, predicate
+from portal.perms import NOTHING, has_role, predicate
 
 # The petite-enfance service runs the offer for the whole territory.
 OFFER_MANAGERS = (Role.AGENT, Role.ADMINISTRATEUR)
@@ -49,19 +50,21 @@ def can_manage_fee_scales(user, obj=None):
     return has_role(user, Role.ADMINISTRATEUR)
 
 
-def declarable_establishments(user):
-    """The establishments for which `user` may declare places."""
-    establishments = Establishment.objects.all()
+# --- What people may see or act on (the querysets' `declarable_by(user)` and `visible_to(user)`) ------------------
+# `Q()` means everything: it is returned alone, never OR-ed (`Q() | q` is `q`).
+
+
+def declarable_establishments(user, prefix=""):
+    """The establishments where `user` may declare places, as a filter on Establishment (or through `prefix`)."""
     if has_role(user, *OFFER_MANAGERS):
-        return establishments
+        return Q()
     if has_role(user, Role.DIRECTEUR):
-        return establishments.directed_by(user)
-    return establishments.none()
+        return Q(**{f"{prefix}directors": user})
+    return NOTHING
 
 
 def visible_openings(user):
-    """The declared openings `user` may read."""
-    openings = PlaceOpening.objects.all()
+    """The declared openings `user` may read (the same rule as `can_see_place_openings`)."""
     if has_role(user, *OFFER_MANAGERS, Role.MEMBRE_COMMISSION):
-        return openings
-    return openings.for_establishments(declarable_establishments(user))
+        return Q()
+    return declarable_establishments(user, prefix="section__establishment__")

@@ -14,8 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources, widgets
 
-from creches.enums import CareKind, EstablishmentType, Manager, Weekday
+from creches.enums import CareKind, EstablishmentType, Manager
 from creches.models import Establishment, Section
+from portal.enums import Weekday
 
 TRUE_WORDS = {"oui", "o", "vrai", "true", "1", "x", "yes"}
 FALSE_WORDS = {"non", "n", "faux", "false", "0", "", "no"}

@@ -13,11 +13,15 @@ from portal.spreadsheets import dataset_safe
 
 
 @transaction.atomic
-def establishment_save(*, form, sections):
-    """The establishment, its directors and its sections, together or not at all."""
-    establishment = form.save()
-    sections.instance = establishment
-    sections.save()
+def establishment_save(*, establishment, directors, sections=(), removed_sections=()):
+    """The establishment, its directors and its sections (new or changed; some removed), together or not at all."""
+    establishment.save()
+    establishment.directors.set(directors)
+    for section in removed_sections:
+        section.delete()
+    for section in sections:
+        section.establishment = establishment
+        section.save()
     return establishment
 
 
@@ -29,8 +33,7 @@ def place_opening_declare(*, section, count, available_from, declared_by, note="
 
 
 @transaction.atomic
-def fee_scale_save(*, form, created_by):
-    scale = form.save(commit=False)
+def fee_scale_save(*, scale, created_by):
     if scale.pk is None:
         scale.created_by = created_by
     scale.save()

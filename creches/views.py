@@ -6,16 +6,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Max, Min, Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from commissions.models import Session
 from creches import fees
 from creches.forms import (
     CatalogueFilterForm,
@@ -27,15 +28,13 @@ from creches.forms import (
     SimulatorForm,
     StaffEstablishmentFilterForm,
 )
-from creches.models import Establishment, FeeScale
+from creches.models import Establishment, FeeScale, PlaceOpening
 from creches.perms import (
     can_declare_places,
     can_import_establishments,
     can_manage_establishments,
     can_manage_fee_scales,
     can_see_place_openings,
-    declarable_establishments,
-    visible_openings,
 )
 from creches.services import (
     ImportRefused,
@@ -49,6 +48,8 @@ from creches.services import (
 )
 from portal.caching import public_page
 from portal.decorators import allowed_if
+from portal.downloads import file_response
+from rpe.search import territory_counts
 
 CATALOGUE_PAGE_SIZE = 12
 STAFF_PAGE_SIZE = 25
@@ -84,7 +85,7 @@ def alphabetical(name):
 def territory_communes(collectivite):
     """Every commune of the territory, whether or not a crèche stands there (and any where one does)."""
     with_offer = Establishment.objects.active().values_list("commune", flat=True).distinct()
-    return sorted(set(collectivite.commune_names) | set(with_offer), key=alphabetical)
+    return sorted({commune.name for commune in collectivite.territory()} | set(with_offer), key=alphabetical)
 
 
 @public_page
@@ -150,13 +151,13 @@ def map_communes(collectivite):
     catalogue_url = reverse("creches:catalogue")
     return [
         {
-            "name": commune["nom"],
-            "lat": commune["latitude"],
-            "lon": commune["longitude"],
-            "url": f"{catalogue_url}?{urlencode({'commune': commune['nom']})}",
+            "name": commune.name,
+            "lat": commune.latitude,
+            "lon": commune.longitude,
+            "url": f"{catalogue_url}?{urlencode({'commune': commune.name})}",
         }
-        for commune in collectivite.communes
-        if commune.get("latitude") is not None
+        for commune in collectivite.territory()
+        if commune.latitude is not None
     ]
 
 
@@ -177,18 +178,55 @@ def map_points(establishments):
     ]
 
 
+def individual_care_points(am_communes, mams, collectivite):
+    """The MAM (their own address) and, per commune, how many assistants maternels: every mode on one map."""
+    search_url = reverse("rpe:am_search")
+    names = {c.get("code_insee"): c.get("nom") for c in collectivite.communes}
+    points = [
+        {
+            "name": mam.name,
+            "url": f"{search_url}?{urlencode({'commune': mam.code_insee})}",
+            "type": str(_("maison d'assistants maternels (MAM)")),
+            "commune": names.get(mam.code_insee, mam.code_insee),
+            # Its members' addresses may be unpublished: the MAM is placed by its commune, not its street.
+            "address": names.get(mam.code_insee, mam.code_insee),
+            "lat": mam.latitude and round(mam.latitude, 2),
+            "lon": mam.longitude and round(mam.longitude, 2),
+        }
+        for mam in mams
+        if mam.latitude is not None
+    ]
+    points += [
+        {
+            "name": _("%(count)d assistant·es maternel·les") % {"count": row["am"]},
+            "url": f"{search_url}?{urlencode({'commune': row['code_insee']})}",
+            "type": str(_("assistant·es maternel·les")),
+            "commune": row["name"],
+            "address": _("centre de la commune"),
+            "lat": row["lat"],
+            "lon": row["lon"],
+        }
+        for row in am_communes
+        if row["lat"] is not None
+    ]
+    return points
+
+
 @public_page
 @login_not_required
 @require_GET
 def map_view(request):
     """Every mode of care of the territory on a map, and the same list as text (no JavaScript needed)."""
     establishments = list(catalogue_queryset().order_by("commune", "name"))
+    am_communes, mams = territory_counts(request.tenant)
     return render(
         request,
         "creches/map.html",
         {
             "establishments": establishments,
-            "map_points": map_points(establishments),
+            "am_communes": am_communes,
+            "mams": mams,
+            "map_points": map_points(establishments) + individual_care_points(am_communes, mams, request.tenant),
             "map_communes": map_communes(request.tenant),
             "map_tiles_url": getattr(settings, "MAP_TILES_URL", ""),
         },
@@ -200,8 +238,7 @@ def map_view(request):
 @require_GET
 def parcours(request):
     """From search to admission, every mode of care in plain words, the aids, the commission calendar."""
-    # The commissions app will provide the dates; until then the page says who publishes them.
-    commission_dates = []
+    commission_dates = Session.objects.upcoming(timezone.localdate()).values_list("date", flat=True)[:6]
     return render(request, "creches/parcours.html", {"commission_dates": commission_dates})
 
 
@@ -280,6 +317,10 @@ def invalid_post_status(request):
     return 400 if request.method == "POST" else 200
 
 
+def kept_and_changed(section_form):
+    return section_form.has_changed() and not section_form.cleaned_data.get("DELETE")
+
+
 def establishment_edit_page(request, establishment=None):
     form = EstablishmentForm(request.POST or None, instance=establishment)
     sections = SectionFormSet(request.POST or None, instance=establishment or Establishment(), prefix="sections")
@@ -288,7 +329,12 @@ def establishment_edit_page(request, establishment=None):
         form_valid = form.is_valid()
         sections.instance = form.instance
         if form_valid and sections.is_valid():
-            saved = establishment_save(form=form, sections=sections)
+            saved = establishment_save(
+                establishment=form.instance,
+                directors=form.cleaned_data["directors"],
+                sections=[section.instance for section in sections.forms if kept_and_changed(section)],
+                removed_sections=[section.instance for section in sections.deleted_forms if section.instance.pk],
+            )
             messages.success(request, _("L'établissement « %(name)s » est enregistré.") % {"name": saved.name})
             return redirect("creches:establishment_edit", slug=saved.slug)
     return render(
@@ -321,10 +367,13 @@ def establishment_export(request, file_format):
     if file_format == "csv":
         # A BOM so that spreadsheets open the accents right.
         content = "\ufeff" + content
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[file_format])
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="etablissements-{stamp}.{file_format}"'
-    return response
+    return file_response(
+        content,
+        filename=f"etablissements-{stamp}.{file_format}",
+        content_type=EXPORT_FORMATS[file_format],
+        personal=False,  # the establishments' public details
+    )
 
 
 def import_cache_key(request, token):
@@ -379,9 +428,13 @@ def establishment_import(request):
 @allowed_if(can_see_place_openings)
 @require_GET
 def opening_list(request):
-    openings = visible_openings(request.user).with_related().order_by("-available_from", "section__establishment")
+    openings = (
+        PlaceOpening.objects.visible_to(request.user)
+        .with_related()
+        .order_by("-available_from", "section__establishment")
+    )
     page = Paginator(openings, STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
-    establishments = declarable_establishments(request.user).order_by("commune", "name")
+    establishments = Establishment.objects.declarable_by(request.user).order_by("commune", "name")
     return render(
         request,
         "creches/staff/opening_list.html",
@@ -389,12 +442,14 @@ def opening_list(request):
     )
 
 
+def establishment_by_slug(request, slug):
+    return get_object_or_404(Establishment, slug=slug)  # the catalogue is public: anyone may know it exists
+
+
 @allowed_if(can_declare_places)
 @require_http_methods(["GET", "POST"])
-def opening_declare(request, slug):
-    establishment = get_object_or_404(Establishment, slug=slug)
-    if not can_declare_places(request.user, establishment):
-        raise PermissionDenied
+@allowed_if(can_declare_places, obj=establishment_by_slug)
+def opening_declare(request, establishment):
     form = PlaceOpeningForm(request.POST or None, establishment=establishment)
     if request.method == "POST" and form.is_valid():
         opening = place_opening_declare(declared_by=request.user, **form.cleaned_data)
@@ -408,7 +463,9 @@ def opening_declare(request, slug):
             },
         )
         return redirect("creches:opening_declare", slug=establishment.slug)
-    openings = visible_openings(request.user).with_related().filter(section__establishment=establishment)
+    openings = (
+        PlaceOpening.objects.visible_to(request.user).with_related().filter(section__establishment=establishment)
+    )
     return render(
         request,
         "creches/staff/opening_declare.html",
@@ -436,7 +493,7 @@ def fee_scale_list(request):
         initial = {name: getattr(latest, name) for name in FeeScaleForm.Meta.fields if name != "valid_from"}
     form = FeeScaleForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        scale = fee_scale_save(form=form, created_by=request.user)
+        scale = fee_scale_save(scale=form.instance, created_by=request.user)
         messages.success(request, _("Nouvelle version du barème enregistrée : %(scale)s.") % {"scale": scale})
         return redirect("creches:fee_scale_list")
     in_force = FeeScale.objects.in_force_on(today)
@@ -457,7 +514,7 @@ def fee_scale_edit(request, pk):
         return redirect("creches:fee_scale_list")
     form = FeeScaleForm(request.POST or None, instance=scale)
     if request.method == "POST" and form.is_valid():
-        fee_scale_save(form=form, created_by=request.user)
+        fee_scale_save(scale=form.instance, created_by=request.user)
         messages.success(request, _("Version du barème mise à jour."))
         return redirect("creches:fee_scale_list")
     return render(

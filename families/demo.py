@@ -11,11 +11,11 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from weasyprint import HTML
 
-from creches.models import Establishment, months_between
+from creches.models import Establishment
 from families.enums import Actor, ApplicationStatus, DocumentStatus, ProfessionalSituation
 from families.models import (
     Application,
@@ -35,6 +35,9 @@ from families.models import (
 from families.services import family_for, weekly_hours
 from portal.accounts.models import User
 from portal.accounts.roles import Role
+from portal.dates import first_of_next_month, months_between
+from portal.models import Commune
+from portal.tasks import enqueue_on_commit
 
 SIZES = {"vie-et-boulogne": 150, "metz": 1000}
 FIRST_NAMES = [
@@ -151,18 +154,11 @@ def seed(collectivite):
 
 def attestations_queue_demo():
     """Every filed demo request gets its attestation de dépôt: marked as queued, built by the worker."""
-    from families.tasks import attestations_sweep
-
     if not settings.DEMO_ATTESTATIONS:
         return  # the test suite's tasks run in-process: a thousand PDFs would add minutes to each setup
 
     Application.objects.filter(submitted_at__isnull=False, attestation="").update(attestation_queued_at=timezone.now())
-    schema = connection.schema_name
-    transaction.on_commit(lambda: attestations_sweep.apply_async(headers={"_schema_name": schema}))
-
-
-def first_of_next_month(day):
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    enqueue_on_commit("families.tasks.attestations_sweep")
 
 
 def eligible(establishments, age):
@@ -172,7 +168,7 @@ def eligible(establishments, age):
 def generate(collectivite, count, establishments, rng):
     today = timezone.localdate()
     now = timezone.now()
-    communes = collectivite.communes or [{"code_insee": "", "nom": collectivite.name}]
+    communes = collectivite.territory() or [Commune("", collectivite.name)]
     situations = list(Situation.objects.all())
     document_types = list(DocumentType.objects.filter(is_active=True))
     pdf_path = demo_pdf()
@@ -192,7 +188,7 @@ def generate(collectivite, count, establishments, rng):
     families = []
     for user in users:
         inside = rng.random() < 0.9
-        commune = rng.choice(communes) if inside else {"code_insee": "", "nom": "Commune voisine"}
+        commune = rng.choice(communes) if inside else Commune("", "Commune voisine")
         families.append(
             Family(
                 account=user,
@@ -200,8 +196,8 @@ def generate(collectivite, count, establishments, rng):
                 quotient_familial=rng.choice([None, *range(350, 2600, 50)]),
                 address=f"{rng.randrange(1, 120)} {rng.choice(STREETS)}",
                 postal_code="57000" if collectivite.slug == "metz" else "85170",
-                commune=commune["nom"],
-                code_insee=commune["code_insee"],
+                commune=commune.name,
+                code_insee=commune.code_insee,
                 dependent_children=rng.choice([1, 1, 1, 2, 2, 3, 4]),
             )
         )
@@ -324,12 +320,12 @@ def seed_demo_parents(collectivite, establishments):
     today = timezone.localdate()
     parent = User.objects.get(email=f"parent@{collectivite.slug}.demo")
     family = family_for(parent)
-    commune = (collectivite.communes or [{"code_insee": "", "nom": collectivite.name}])[0]
+    commune = (collectivite.territory() or [Commune("", collectivite.name)])[0]
     Family.objects.filter(pk=family.pk).update(
         address="12 rue des Lilas",
         postal_code="57000" if collectivite.slug == "metz" else "85170",
-        commune=commune["nom"],
-        code_insee=commune["code_insee"],
+        commune=commune.name,
+        code_insee=commune.code_insee,
         numero_allocataire="1234567",
         quotient_familial=980,
     )

@@ -2,21 +2,24 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal import enums as portal_enums
+from portal.enums import Weekday
 
 
 class ApplicationStatus(models.TextChoices):
-    BROUILLON = "brouillon", _("brouillon")
-    DEPOSEE = "deposee", _("déposée")
+    """Stored in English (migration 0009_application_status_in_english rewrote the French values)."""
+
+    BROUILLON = "draft", _("brouillon")
+    DEPOSEE = "submitted", _("déposée")
     INCOMPLETE = "incomplete", _("incomplète")
     COMPLETE = "complete", _("complète")
-    EN_COMMISSION = "en_commission", _("en commission")
-    PROPOSITION = "proposition", _("proposition de place")
-    ACCEPTEE = "acceptee", _("acceptée")
-    REFUSEE = "refusee", _("refusée")
-    ADMISE = "admise", _("admise")
-    LISTE_ATTENTE = "liste_attente", _("liste d'attente")
-    ANNULEE = "annulee", _("annulée")
-    EXPIREE = "expiree", _("expirée")
+    EN_COMMISSION = "in_commission", _("en commission")
+    PROPOSITION = "offered", _("proposition de place")
+    ACCEPTEE = "accepted", _("acceptée")
+    REFUSEE = "declined", _("refusée")
+    ADMISE = "admitted", _("admise")
+    LISTE_ATTENTE = "waiting_list", _("liste d'attente")
+    ANNULEE = "cancelled", _("annulée")
+    EXPIREE = "expired", _("expirée")
 
 
 # Requests still waiting for a place: they are renewed, and they expire when not renewed.
@@ -79,11 +82,5 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", _("export")
 
 
-WEEKDAYS = [
-    ("mon", _("lundi")),
-    ("tue", _("mardi")),
-    ("wed", _("mercredi")),
-    ("thu", _("jeudi")),
-    ("fri", _("vendredi")),
-    ("sat", _("samedi")),
-]
+# The days a planning may hold (keyed by code: "mon"…), Monday to Saturday.
+WEEKDAYS = [(day.code, day.label) for day in Weekday if day != Weekday.SUNDAY]

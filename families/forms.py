@@ -1,15 +1,16 @@
 from dateutil.relativedelta import relativedelta
 from django import forms
-from django.db import connection
 from django.db.models import Min
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from creches.models import Establishment, Section, months_between
+from creches.models import Establishment, Section
 from families.enums import WEEKDAYS
 from families.models import MODE_FIELDS, Application, Child, DocumentType, Family, Guardian, Situation
 from families.services import ONE_REQUEST_PER_CHILD, REOPEN_INSTEAD, reopenable_application_of
+from portal.dates import first_of_month_from, months_between
+from portal.models import Collectivite
 
 OTHER_COMMUNE = "autre"
 
@@ -50,7 +51,7 @@ class FamilyForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.communes = {commune["code_insee"]: commune["nom"] for commune in connection.tenant.communes}
+        self.communes = {commune.code_insee: commune.name for commune in Collectivite.current_territory()}
         self.fields["commune_choice"].choices = [("", "—"), *self.communes.items()] + [
             (OTHER_COMMUNE, _("Autre commune (hors du territoire)"))
         ]
@@ -318,10 +319,6 @@ def youngest_admission_months():
 def earliest_start(child):
     """The first day the child can be taken in: never before birth, not before the youngest age admitted."""
     return child.reference_date + relativedelta(months=youngest_admission_months())
-
-
-def first_of_month_from(day):
-    return day if day.day == 1 else day.replace(day=1) + relativedelta(months=1)
 
 
 def default_start(child=None):

@@ -4,7 +4,6 @@ import re
 from datetime import date
 
 from django import forms
-from django.db import connection
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,17 +13,13 @@ from families.enums import ApplicationStatus, CareMode, DocumentStatus
 from families.models import MODE_FIELDS, DocumentType, Guardian
 from families.services import current_documents
 from portal.accounts.models import User
+from portal.models import Collectivite
 
 # Drafts are the family's own business until filed: the guichet never sees them.
 QUEUE_STATUSES = [(value, label) for value, label in ApplicationStatus.choices if value != ApplicationStatus.BROUILLON]
 OUTSIDE_TERRITORY = "hors"
 
 YES, NO = "oui", "non"
-
-
-def territory_communes():
-    """The collectivité's communes as [{"code_insee", "nom"}] (empty outside a collectivité's schema)."""
-    return list(getattr(getattr(connection, "tenant", None), "communes", None) or [])
 
 
 def section_ranges():
@@ -69,10 +64,10 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.communes = territory_communes()
+        self.communes = Collectivite.current_territory()
         self.fields["commune"].choices = [
             ("", _("Toutes")),
-            *[(commune["code_insee"], commune["nom"]) for commune in self.communes],
+            *[(commune.code_insee, commune.name) for commune in self.communes],
             (OUTSIDE_TERRITORY, _("Hors du territoire")),
         ]
         self.sections = section_ranges()
@@ -103,7 +98,7 @@ class QueueFilterForm(forms.Form):
         if commune := data.get("commune"):
             if commune == OUTSIDE_TERRITORY:
                 applications = applications.exclude(
-                    family__code_insee__in=[commune["code_insee"] for commune in self.communes]
+                    family__code_insee__in=[commune.code_insee for commune in self.communes]
                 )
             else:
                 applications = applications.filter(family__code_insee=commune)
@@ -150,7 +145,7 @@ class IsoDateField(forms.DateField):
 
 class QueueQueryForm(QueueFilterForm):
     """The queue's filters as the API's query parameters, each validated as its schema declares it
-    (families.views.api): a parameter is either absent or a value, written exactly (no spaces trimmed), any
+    (families.api.queue): a parameter is either absent or a value, written exactly (no spaces trimmed), any
     INSEE or section code filters (the page's lists offer only the territory's), and a date range that ends
     before it starts is simply an empty list."""
 

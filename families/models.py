@@ -5,10 +5,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from creches.enums import CareKind
+from families import perms
 from families.enums import (
     CURRENT_DOCUMENT_STATUSES,
     LIVE_STATUSES,
@@ -20,7 +21,7 @@ from families.enums import (
     DocumentStatus,
     ProfessionalSituation,
 )
-from portal.i18n import localized
+from portal.i18n import localized, render
 from portal.models import SingletonSettings
 from portal.workflows import TransitionLog
 
@@ -88,6 +89,11 @@ class DocumentType(models.Model):
         return localized(self)
 
 
+class FamilyQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(perms.visible_families(user))
+
+
 class Family(models.Model):
     """A foyer: the account that files requests, its responsables and its situation."""
 
@@ -110,6 +116,8 @@ class Family(models.Model):
     )
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    objects = FamilyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("foyer")
@@ -156,6 +164,11 @@ class Guardian(models.Model):
         return f"{self.first_name} {self.last_name}"
 
 
+class ChildQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(perms.visible_families(user, prefix="family__"))
+
+
 class Child(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="children", verbose_name=_("foyer"))
     first_name = models.CharField(
@@ -167,6 +180,8 @@ class Child(models.Model):
     aeeh = models.BooleanField(
         _("bénéficie de l'AEEH"), default=False, help_text=_("Allocation d'éducation de l'enfant handicapé.")
     )
+
+    objects = ChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enfant")
@@ -244,6 +259,25 @@ def new_application_number():
 
 
 class ApplicationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The requests `user` may read (families.perms.visible_applications)."""
+        return self.filter(perms.visible_applications(user))
+
+    def owned_by(self, user):
+        """A family's own requests (a subset of what it may see)."""
+        return self.filter(perms.owned_applications(user))
+
+    def queue_rows(self):
+        """The guichet's queue: filed requests with what a row shows, oldest filing first (page, API, export)."""
+        first_wish = Wish.objects.filter(application=OuterRef("pk")).order_by("rank").values("establishment__name")
+        return (
+            self.exclude(status=ApplicationStatus.BROUILLON)
+            .with_missing_documents()
+            .select_related("child", "family")
+            .annotate(first_wish=Subquery(first_wish[:1]))
+            .order_by(F("submitted_at").asc(nulls_last=True), "id")
+        )
+
     def waiting(self):
         return self.filter(status__in=WAITING_STATUSES)
 
@@ -261,6 +295,8 @@ class ApplicationQuerySet(models.QuerySet):
 
 class Application(models.Model):
     """The demande d'accueil: one per child, for every mode of care at once."""
+
+    Status = ApplicationStatus  # templates compare with `application.Status.COMPLETE`, never a literal value
 
     number = models.CharField(_("numéro"), max_length=12, unique=True, editable=False)
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="applications", verbose_name=_("foyer"))
@@ -370,6 +406,11 @@ def document_path(document, filename):
     return f"documents/{document.application_id}/{uuid.uuid4().hex}{document.extension}"
 
 
+class DocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(perms.visible_applications(user, prefix="application__"))
+
+
 class Document(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
     document_type = models.ForeignKey(DocumentType, on_delete=models.PROTECT, verbose_name=_("pièce"))
@@ -399,6 +440,8 @@ class Document(models.Model):
     withdrawn_at = models.DateTimeField(_("retirée le"), null=True, blank=True)
 
     EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
+
+    objects = DocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pièce justificative")
@@ -491,6 +534,11 @@ class InternalNote(models.Model):
         return f"{self.application.number} {self.written_at:%Y-%m-%d}"
 
 
+class AuditEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(perms.visible_audit_entries(user))
+
+
 class AuditEntry(models.Model):
     """Every read and change of a dossier by staff (RGPD accountability)."""
 
@@ -500,7 +548,11 @@ class AuditEntry(models.Model):
     )
     action = models.CharField(max_length=10, choices=AuditAction.choices)
     detail = models.CharField(max_length=300, blank=True)
+    # What the system wrote (portal.i18n.Deferred), read in the reader's language; `detail` keeps the French.
+    detail_message = models.JSONField(null=True, blank=True, editable=False)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("entrée du journal d'accès")
@@ -509,3 +561,7 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action}"
+
+    @property
+    def detail_text(self):
+        return render(self.detail_message) if self.detail_message else self.detail

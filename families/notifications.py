@@ -17,47 +17,54 @@ def renewal_token(application):
     return signing.dumps({"application": application.pk, "due": str(application.renewal_due_on)}, salt=RENEWAL_SALT)
 
 
-def send(template, application, to, *, version=None, send_at=None, **context):
-    context = {
-        "application": application,
-        "collectivite": getattr(connection, "tenant", None),
-        "dashboard_url": absolute_url(reverse("families:application_detail", args=[application.pk])),
-        **context,
-    }
-    notify(f"families/email/{template}", to=to, context=context, about=application, version=version, send_at=send_at)
+def about_request(application, **context):
+    """What every email about a request shows: the request and the link to its page (commissions' emails too)."""
+    dashboard_url = absolute_url(reverse("families:application_detail", args=[application.pk]))
+    return {"application": application, "dashboard_url": dashboard_url, **context}
 
 
 def status_changed(application, change):
-    send("status", application, [application.family.account.email], change=change, version=change.pk)
+    notify(
+        "families/email/status",
+        to=[application.family.account.email],
+        context=about_request(application, change=change),
+        about=application,
+        version=change.pk,
+    )
 
 
 def message_to_family(message):
-    send(
-        "message", message.application, [message.application.family.account.email], message=message, version=message.pk
+    application = message.application
+    notify(
+        "families/email/message",
+        to=[application.family.account.email],
+        context=about_request(application, message=message),
+        about=application,
+        version=message.pk,
     )
 
 
 def message_to_guichet(message):
     tenant = getattr(connection, "tenant", None)
     if tenant is not None and getattr(tenant, "contact_email", ""):
-        dossier_url = absolute_url(reverse("families:dossier", args=[message.application.pk]))
-        send(
-            "message_guichet",
-            message.application,
-            [tenant.contact_email],
-            message=message,
-            dossier_url=dossier_url,
+        application = message.application
+        dossier_url = absolute_url(reverse("families:dossier", args=[application.pk]))
+        notify(
+            "families/email/message_guichet",
+            to=[tenant.contact_email],
+            context=about_request(application, message=message, dossier_url=dossier_url),
+            about=application,
             version=message.pk,
         )
 
 
 def renewal_reminder(application):
-    path = reverse("families:renewal_confirm", args=[renewal_token(application)])
-    send(
-        "renewal",
-        application,
-        [application.family.account.email],
-        confirm_url=absolute_url(path),
+    confirm_url = absolute_url(reverse("families:renewal_confirm", args=[renewal_token(application)]))
+    notify(
+        "families/email/renewal",
+        to=[application.family.account.email],
+        context=about_request(application, confirm_url=confirm_url),
+        about=application,
         version=application.renewal_due_on,
         send_at=timezone.now(),  # a scheduled reminder: held back during the collectivité's quiet hours
     )

@@ -10,9 +10,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
-from creches.models import months_between
 from families import notifications
 from families.enums import (
     CLOSED_STATUSES,
@@ -47,6 +46,8 @@ from families.workflow import (
     OFFER_TARGETS,
     pieces_refusal,
 )
+from portal.dates import months_between
+from portal.i18n import Deferred, choice, deferred, field_labels
 from portal.tasks import enqueue_on_commit
 
 # Fields whose change, after instruction, calls for a new look by the guichet.
@@ -59,7 +60,12 @@ MATERIAL_FIELDS = (
 
 
 def audit(*, user, application, action, detail=""):
-    AuditEntry.objects.create(user=user, application=application, action=action, detail=detail[:300])
+    """One line of the access log; `detail` is a system message (portal.i18n.deferred) or plain text."""
+    message = detail.as_json() if isinstance(detail, Deferred) else None
+    text = detail.french() if message else detail
+    AuditEntry.objects.create(
+        user=user, application=application, action=action, detail=text[:300], detail_message=message
+    )
 
 
 def family_for(user):
@@ -176,17 +182,14 @@ def application_update(*, application, user, fields, establishments, actor=Actor
     if [establishment.pk for establishment in establishments] != before_wishes:
         changed.append("wishes")
     if changed and application.status != ApplicationStatus.BROUILLON:
-        labels = ", ".join(
-            str(Application._meta.get_field(field).verbose_name) if field != "wishes" else _("vœux")
-            for field in changed
-        )
+        labels = field_labels(Application, changed)  # "wishes" reads as the wishes' plural name
         StatusChange.objects.create(
             subject=application,
             from_status=application.status,
             to_status=application.status,
             actor=actor,
             user=user,
-            note=_("Modification : %(fields)s") % {"fields": labels},
+            **StatusChange.note_fields(deferred(gettext_noop("Modification : %(fields)s"), fields=labels)),
         )
         if application.status == ApplicationStatus.COMPLETE:
             application_transition(
@@ -194,8 +197,10 @@ def application_update(*, application, user, fields, establishments, actor=Actor
                 to_status=ApplicationStatus.DEPOSEE,
                 actor=actor,
                 user=user,
-                reason=_("Demande modifiée après instruction (%(fields)s) : nouvelle vérification.")
-                % {"fields": labels},
+                reason=deferred(
+                    gettext_noop("Demande modifiée après instruction (%(fields)s) : nouvelle vérification."),
+                    fields=labels,
+                ),
             )
     return application
 
@@ -237,7 +242,7 @@ def application_staff_transition(*, application, user, to_status, reason=""):
         user=user,
         application=application,
         action=AuditAction.UPDATE,
-        detail=_("statut : %(status)s") % {"status": ApplicationStatus(to_status).label},
+        detail=deferred(gettext_noop("statut : %(status)s"), status=choice(ApplicationStatus(to_status))),
     )
     return change
 
@@ -271,11 +276,9 @@ def application_submit(*, application, user):
 
 def attestation_queue(application):
     """Record that the attestation is being built, and hand the build to the worker once committed."""
-    from families.tasks import build_attestation
-
     application.attestation_queued_at = timezone.now()
     Application.objects.filter(pk=application.pk).update(attestation_queued_at=application.attestation_queued_at)
-    enqueue_on_commit(build_attestation, application.pk)
+    enqueue_on_commit("families.tasks.build_attestation", application.pk)
 
 
 def attestation_build(application):
@@ -393,7 +396,9 @@ def document_review(*, document, user, valid, reason=""):
         user=user,
         application=document.application,
         action=AuditAction.UPDATE,
-        detail=f"{document.document_type}: {document.get_status_display()}",
+        detail=deferred(
+            "%(type)s : %(status)s", type=str(document.document_type), status=choice(DocumentStatus(document.status))
+        ),
     )
     return document
 
@@ -451,7 +456,12 @@ def pieces_request(*, application, user, reason, document_types=None):
     if not text:
         raise ValidationError(_("Précisez ce qui manque."))
     application.requested_document_types.set(asked.values())
-    audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("pièces demandées"))
+    audit(
+        user=user,
+        application=application,
+        action=AuditAction.UPDATE,
+        detail=deferred(gettext_noop("pièces demandées")),
+    )
     return application_transition(
         application=application, to_status=ApplicationStatus.INCOMPLETE, actor=Actor.STAFF, user=user, reason=text
     )
@@ -469,7 +479,12 @@ def application_mark_complete(*, application, user):
     if problems:
         raise ValidationError(problems)
     application.requested_document_types.clear()
-    audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("demande complète"))
+    audit(
+        user=user,
+        application=application,
+        action=AuditAction.UPDATE,
+        detail=deferred(gettext_noop("demande complète")),
+    )
     return application_transition(
         application=application, to_status=ApplicationStatus.COMPLETE, actor=Actor.STAFF, user=user
     )
@@ -481,7 +496,12 @@ def quotient_familial_verify(*, family, user, value, application=None):
     family.quotient_familial_verified_at = timezone.now()
     family.quotient_familial_verified_by = user
     family.save(update_fields=["quotient_familial", "quotient_familial_verified_at", "quotient_familial_verified_by"])
-    audit(user=user, application=application, action=AuditAction.UPDATE, detail=f"QF vérifié : {value} €")
+    audit(
+        user=user,
+        application=application,
+        action=AuditAction.UPDATE,
+        detail=deferred(gettext_noop("QF vérifié : %(value)s €"), value=str(value)),
+    )
 
 
 @transaction.atomic
@@ -493,7 +513,12 @@ def message_send(*, application, user, body, from_family):
     if from_family:
         notifications.message_to_guichet(message)
     else:
-        audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("message à la famille"))
+        audit(
+            user=user,
+            application=application,
+            action=AuditAction.UPDATE,
+            detail=deferred(gettext_noop("message à la famille")),
+        )
         notifications.message_to_family(message)
     return message
 
@@ -501,7 +526,7 @@ def message_send(*, application, user, body, from_family):
 def note_add(*, application, user, body):
     if not body.strip():
         raise ValidationError(_("La note est vide."))
-    audit(user=user, application=application, action=AuditAction.UPDATE, detail=_("note interne"))
+    audit(user=user, application=application, action=AuditAction.UPDATE, detail=deferred(gettext_noop("note interne")))
     return InternalNote.objects.create(application=application, author=user, body=body.strip())
 
 
@@ -513,7 +538,7 @@ def application_reopen(*, application, user):
         to_status=ApplicationStatus.DEPOSEE,
         actor=Actor.FAMILY,
         user=user,
-        reason=_("Demande reprise par la famille pour une nouvelle période."),
+        reason=deferred(gettext_noop("Demande reprise par la famille pour une nouvelle période.")),
     )
     now = timezone.now()
     application.submitted_at = now
@@ -544,8 +569,9 @@ def renewal_confirm(*, application):
         to_status=application.status,
         actor=Actor.FAMILY,
         user=application.family.account,
-        note=_("Renouvellement confirmé jusqu'au %(date)s.")
-        % {"date": application.renewal_due_on.strftime("%d/%m/%Y")},
+        **StatusChange.note_fields(
+            deferred(gettext_noop("Renouvellement confirmé jusqu'au %(date)s."), date=application.renewal_due_on)
+        ),
     )
     return application
 
@@ -577,7 +603,7 @@ def renewal_expire_overdue(today=None):
             application=application,
             to_status=ApplicationStatus.EXPIREE,
             actor=Actor.SYSTEM,
-            reason=_("Demande non renouvelée dans le délai."),
+            reason=deferred(gettext_noop("Demande non renouvelée dans le délai.")),
         )
         count += 1
     return count
@@ -664,7 +690,7 @@ def family_export(family):
                         "date": change.created_at.isoformat(),
                         "de": change.from_status,
                         "vers": change.to_status,
-                        "motif": change.note,
+                        "motif": change.note_text,
                     }
                     for change in application.history.all()
                 ],

@@ -1,6 +1,6 @@
 """The status workflows of a demande d'accueil and of its pieces: every allowed move and who may make it.
 
-Commission sessions (app `commissions`) drive en_commission → proposition / liste d'attente through
+Commission sessions (app `commissions`) drive EN_COMMISSION → PROPOSITION / liste d'attente through
 the same table, as the SYSTEM or STAFF actor. The mechanism is portal.workflows.
 """
 

@@ -142,6 +142,10 @@ def collectivite_seed(spec):
             except ModuleNotFoundError:
                 continue
             module.seed(collectivite)
+        # After the commissions: the relais follow up the families their past sessions left without a place.
+        from rpe.demo_search import followup_seed
+
+        followup_seed(collectivite)
     return collectivite
 
 

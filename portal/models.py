@@ -1,4 +1,5 @@
 import re
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -72,6 +73,16 @@ class SingletonSettings(models.Model):
         return cls.objects.get_or_create(pk=1)[0]
 
 
+@dataclass(frozen=True)
+class Commune:
+    """A commune of a collectivité's territory; its centre (for the map and proximity) may be unknown."""
+
+    code_insee: str
+    name: str
+    latitude: float | None = None
+    longitude: float | None = None
+
+
 class Collectivite(TenantMixin):
     """A collectivité (commune or intercommunalité): one PostgreSQL schema of its own."""
 
@@ -129,15 +140,24 @@ class Collectivite(TenantMixin):
             return True
         return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
 
-    @property
-    def commune_names(self):
-        return [commune["nom"] for commune in self.communes]
+    def territory(self):
+        """The territory's communes, as entered: the one way to read `communes`."""
+        return [
+            Commune(commune["code_insee"], commune["nom"], commune.get("latitude"), commune.get("longitude"))
+            for commune in self.communes
+        ]
+
+    @classmethod
+    def current_territory(cls):
+        """The territory of the collectivité whose schema is active; none on the platform."""
+        tenant = getattr(connection, "tenant", None)
+        return tenant.territory() if isinstance(tenant, cls) else []
 
     def commune_centre(self, name):
         """(latitude, longitude) of a commune of the territory by its name, or None when unknown."""
-        for commune in self.communes:
-            if commune["nom"] == name and commune.get("latitude") is not None:
-                return commune["latitude"], commune["longitude"]
+        for commune in self.territory():
+            if commune.name == name and commune.latitude is not None:
+                return commune.latitude, commune.longitude
         return None
 
 

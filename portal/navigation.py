@@ -1,16 +1,17 @@
-"""The navigation a person sees, by role: each entry is shown only if its predicate holds."""
+"""The navigation a person sees, by role: each entry is shown only if its predicate holds.
 
+The domain apps declare their entries in their own `navigation.py` (`ENTRIES`, read by portal.registry).
+"""
+
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commissions import perms as commissions_perms
-from creches import perms as creches_perms
-from families.perms import can_configure_guichet, can_instruct, can_read_audit_log
 from portal.accounts.roles import HOME_ORDER, Role
 from portal.perms import can_manage_users, has_role
-from rpe import perms as rpe_perms
+from portal.registry import declared
 
 ROLE_HOME_SLUGS = {
     Role.PARENT: "famille",
@@ -34,13 +35,14 @@ ROLE_HOME_TITLES = {
 }
 
 
-# Roles whose home is a page of a domain app rather than the generic role page.
-ROLE_HOME_VIEWS = {Role.PARENT: "families:dashboard"}
+def role_home_views():
+    """Roles whose home is a page of a domain app rather than the generic role page (apps' `ROLE_HOMES`)."""
+    return {role: url_name for homes in declared("navigation", "ROLE_HOMES") for role, url_name in homes.items()}
 
 
 def role_home_url(role):
-    if role in ROLE_HOME_VIEWS:
-        return reverse(ROLE_HOME_VIEWS[role])
+    if role in role_home_views():
+        return reverse(role_home_views()[role])
     return reverse("role_home", kwargs={"slug": ROLE_HOME_SLUGS[role]})
 
 
@@ -50,54 +52,22 @@ class NavItem:
     url: str
 
 
+@dataclass(frozen=True)
+class NavEntry:
+    """A link an app adds to the menu: `url_name` shown to those for whom `predicate(user)` holds."""
+
+    label: str
+    url_name: str
+    predicate: Callable
+
+
+def app_entries():
+    return [entry for entries in declared("navigation", "ENTRIES") for entry in entries]
+
+
 def navigation_for(user):
     items = [NavItem(ROLE_HOME_TITLES[role], role_home_url(role)) for role in HOME_ORDER if has_role(user, role)]
     if can_manage_users(user):
         items.append(NavItem(_("Utilisateurs et rôles"), reverse("accounts:user_list")))
-    # The guichet's back-office (families app).
-    if can_instruct(user):
-        items.append(NavItem(_("Demandes"), reverse("families:queue")))
-    if can_read_audit_log(user):
-        items.append(NavItem(_("Journal des accès"), reverse("families:guichet_audit_log")))
-    if can_configure_guichet(user):
-        items.append(NavItem(_("Règles du guichet"), reverse("families:configuration")))
-    # The offer of collective care (creches app).
-    if creches_perms.can_see_place_openings(user):
-        items.append(NavItem(_("Places qui s'ouvrent"), reverse("creches:opening_list")))
-    if creches_perms.can_manage_establishments(user):
-        items.append(NavItem(_("Établissements"), reverse("creches:establishment_list")))
-    if creches_perms.can_import_establishments(user):
-        items.append(NavItem(_("Import des établissements"), reverse("creches:establishment_import")))
-    if creches_perms.can_manage_fee_scales(user):
-        items.append(NavItem(_("Barème des participations"), reverse("creches:fee_scale_list")))
-    # The règlement d'attribution and reserved places (commissions app).
-    if commissions_perms.can_edit_regulation(user):
-        items.append(NavItem(_("Règlement d'attribution"), reverse("commissions:regulation_list")))
-    if commissions_perms.can_manage_reservations(user):
-        items.append(NavItem(_("Places réservées"), reverse("commissions:reservation_list")))
-    # Commission sessions and admissions (commissions app).
-    if commissions_perms.can_list_sessions(user):
-        items.append(NavItem(_("Commissions d'attribution"), reverse("commissions:session_list")))
-    if commissions_perms.can_follow_offers(user):
-        items.append(NavItem(_("Propositions en attente"), reverse("commissions:offer_pending_list")))
-    if commissions_perms.can_see_admissions(user):
-        items.append(NavItem(_("Admissions"), reverse("commissions:admissions")))
-    # The relais petite enfance and its directory of assistants maternels (rpe app).
-    if rpe_perms.can_use_relais_pages(user):
-        items.append(NavItem(_("Assistants maternels"), reverse("rpe:am_list")))
-    if rpe_perms.can_manage_relais(user):
-        items.append(NavItem(_("Relais"), reverse("rpe:relais_list")))
-    if rpe_perms.is_assistant_maternel(user):
-        items.append(NavItem(_("Mes disponibilités"), reverse("rpe:my_availability")))
-        items.append(NavItem(_("Mon profil"), reverse("rpe:my_profile")))
-    # Ateliers, inbox, contact log and figures of the relais (rpe app, ateliers).
-    if rpe_perms.can_run_ateliers(user):
-        items.append(NavItem(_("Ateliers du relais"), reverse("rpe:staff_ateliers")))
-    if rpe_perms.can_use_inbox(user):
-        items.append(NavItem(_("Demandes au relais"), reverse("rpe:inbox")))
-        items.append(NavItem(_("Journal des contacts"), reverse("rpe:contacts")))
-    if rpe_perms.can_see_relais_figures(user):
-        items.append(NavItem(_("Chiffres des relais"), reverse("rpe:figures")))
-    if rpe_perms.can_register_to_ateliers(user):
-        items.append(NavItem(_("Mes ateliers"), reverse("rpe:my_ateliers")))
+    items.extend(NavItem(entry.label, reverse(entry.url_name)) for entry in app_entries() if entry.predicate(user))
     return items

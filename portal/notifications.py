@@ -3,6 +3,7 @@
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 
+from portal.mail import current_collectivite
 from portal.tasks import queue_email
 
 
@@ -11,11 +12,12 @@ def notify(template, *, to, context, about=None, version=None, send_at=None, fro
 
     `template` is e.g. "families/email/status"; its kind ("families.status") names the message for the
     outbox's checks (portal.outbox.checks). With `about` and a `version`, the same message is queued once.
-    Addresses left empty are dropped; with none left, nothing is queued.
+    Addresses left empty are dropped; with none left, nothing is queued. Templates get `collectivite`.
     """
     to = [address for address in to if address]
     if not to:
         return None
+    context = {"collectivite": current_collectivite(), **context}
     try:
         html_body = render_to_string(f"{template}_body.html", context)
     except TemplateDoesNotExist:

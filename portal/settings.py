@@ -69,14 +69,13 @@ SHARED_APPS = [
     "import_export",
 ]
 
+# The domain apps: each mounts its own pages, API, menu entries and sitemaps (portal.registry), in this order.
+DOMAIN_APPS = ["families", "creches", "rpe", "commissions", "observatoire"]
+
 TENANT_APPS = [
     *ACCOUNT_APPS,
     "portal.outbox",
-    "families",
-    "creches",
-    "rpe",
-    "commissions",
-    "observatoire",
+    *DOMAIN_APPS,
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -192,6 +191,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("portal.tasks.clear_expired_sessions",),
     },
+    # Beat runs in the public schema: the platform operators' own expired sessions.
+    "sessions-expirees-plateforme": {"task": "portal.tasks.clear_expired_sessions", "schedule": 24 * 3600, "args": ()},
     "renouvellements": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,
@@ -217,6 +218,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,
         "args": ("rpe.tasks.availability_reminders_daily",),
+    },
+    # Relais: job offers past their date leave the board.
+    "annonces-expirees": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("rpe.tasks_offers.job_offers_expire_today",),
     },
 }
 CELERY_TIMEZONE = "Europe/Paris"
@@ -407,6 +414,9 @@ LOGGING = {
 # Tiles of the map of the offer (creches), e.g. https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png.
 # Empty: no tile layer, no third-party request; markers and the text list still show every place.
 MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "")
+# Geocoding of addresses typed in the assistant-maternel search (rpe.geo): the Base Adresse Nationale's search
+# endpoint, e.g. https://api-adresse.data.gouv.fr/search/. Empty: no third-party request, the commune's centre.
+ADDRESS_GEOCODER_URL = os.environ.get("ADDRESS_GEOCODER_URL", "")
 
 # seed_demo queues the attestation of every filed demo request (built by the worker).
 DEMO_ATTESTATIONS = True

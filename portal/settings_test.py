@@ -1,12 +1,34 @@
 """Settings for the test suite: the real services, with what makes tests fast and deterministic."""
 
 import os
+import re
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
+
+def _redis_database_of_this_worker(url, worker):
+    """Each pytest-xdist worker its own Redis database: a test's `cache.clear()` (FLUSHDB) or its login
+    rate-limit counters must not reach the test another worker is running at that moment."""
+    index = int(worker.removeprefix("gw") or 0)
+    if index == 0:
+        return url
+    if match := re.fullmatch(r"(.*[?&]db=)(\d+)(.*)", url) or re.fullmatch(r"(.*/)(\d+)()", url):
+        head, number, tail = match.groups()
+        return f"{head}{(int(number) + 8 * index) % 16}{tail}"
+    separator = "&" if "?" in url else "?"
+    return (
+        f"{url}{separator}db={8 * index % 16}" if url.startswith("unix://") else f"{url.rstrip('/')}/{8 * index % 16}"
+    )
+
+
+if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
+    os.environ["REDIS_URL"] = _redis_database_of_this_worker(
+        os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"]
+    )
+
 from portal.settings import *  # noqa: E402, F403
-from portal.settings import CACHES, STORAGES
+from portal.settings import CACHES, STORAGES  # noqa: E402
 
 # Fast hashing: the suite creates many accounts; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -2,6 +2,7 @@ from celery import current_app, shared_task
 from django.contrib.sessions.models import Session
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django_tenants.utils import get_tenant_model, tenant_context
 
 from portal import mail
@@ -12,12 +13,19 @@ from portal.outbox.tasks import drain
 def enqueue_on_commit(task, *args):
     """Have the worker run `task(*args)` in the current collectivité once the transaction commits.
 
+    `task` is a Celery task or its dotted path ("families.tasks.build_attestation"): a service names the
+    task it queues rather than importing the tasks module that imports it (no import circle).
     Never for rolled-back work. If the broker cannot be reached the failure is logged, not raised: the
     change is committed already. Work that must not be lost goes through a table and a periodic job
     instead (emails: the outbox).
     """
     schema = connection.schema_name
-    transaction.on_commit(lambda: task.apply_async(args=list(args), headers={"_schema_name": schema}), robust=True)
+
+    def send():
+        runner = import_string(task) if isinstance(task, str) else task
+        runner.apply_async(args=list(args), headers={"_schema_name": schema})
+
+    transaction.on_commit(send, robust=True)
 
 
 def queue_email(

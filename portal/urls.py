@@ -6,44 +6,16 @@ from django.urls import include, path
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
-from commissions.api import SessionDetailView, SessionListView
-from creches.api import EstablishmentViewSet
-from families.api_family import FamilyApplicationViewSet
-from families.views.api import QueueView
 from portal import views
 from portal.api import MeView
-from portal.sitemaps import EstablishmentSitemap, PublicPagesSitemap
+from portal.registry import url_includes
+from portal.sitemaps import sitemaps
 
 # The API answers 403 itself (DRF permissions) rather than redirecting to the login page.
 api_v1 = [
     path("schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("moi/", login_not_required(MeView.as_view()), name="me"),
-    path(
-        "etablissements/",
-        login_not_required(EstablishmentViewSet.as_view({"get": "list"})),
-        name="establishments",
-    ),
-    path(
-        "etablissements/<int:pk>/",
-        login_not_required(EstablishmentViewSet.as_view({"get": "retrieve"})),
-        name="establishment",
-    ),
-    path(
-        "demandes/",
-        login_not_required(FamilyApplicationViewSet.as_view({"get": "list", "post": "create"})),
-        name="family_applications",
-    ),
-    path(
-        "demandes/<int:pk>/",
-        login_not_required(
-            FamilyApplicationViewSet.as_view({"get": "retrieve", "put": "update", "patch": "partial_update"})
-        ),
-        name="family_application",
-    ),
-    path("guichet/demandes/", login_not_required(QueueView.as_view()), name="queue"),
-    path("commissions/seances/", login_not_required(SessionListView.as_view()), name="sessions"),
-    path("commissions/seances/<int:pk>/", login_not_required(SessionDetailView.as_view()), name="session"),
-    path("rpe/", include("rpe.api.urls")),
+    *url_includes("api.urls"),  # each domain app's api/urls.py (portal.registry)
 ]
 
 urlpatterns = [
@@ -52,17 +24,14 @@ urlpatterns = [
     path("espace/<slug:slug>/", views.role_home, name="role_home"),
     path("espace/administration/utilisateurs/", include("portal.accounts.urls")),
     path("compte/mes-donnees/", views.my_data, name="my_data"),
-    path("", include("creches.urls")),
-    path("", include("families.urls")),
-    path("", include("commissions.urls")),
-    path("", include("rpe.urls")),
+    *url_includes("urls"),  # each domain app's pages: the path's prefix says the audience
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path(
         "sitemap.xml",
         login_not_required(sitemap),
-        {"sitemaps": {"pages": PublicPagesSitemap, "etablissements": EstablishmentSitemap}},
+        {"sitemaps": sitemaps()},
         name="sitemap",
     ),
     path("healthz", views.healthz, name="healthz"),

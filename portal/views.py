@@ -4,7 +4,6 @@ from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -14,8 +13,9 @@ from django.views.decorators.http import require_GET
 from portal.accounts.roles import Role
 from portal.caching import public_page
 from portal.decorators import allowed_if
+from portal.downloads import file_response
 from portal.models import Collectivite, Domain
-from portal.navigation import ROLE_HOME_SLUGS, ROLE_HOME_TITLES, ROLE_HOME_VIEWS, role_home_url
+from portal.navigation import ROLE_HOME_SLUGS, ROLE_HOME_TITLES, role_home_url, role_home_views
 from portal.perms import can_manage_users, can_see_role_home, is_signed_in
 
 ROLES_BY_SLUG = {slug: role for role, slug in ROLE_HOME_SLUGS.items()}
@@ -41,14 +41,16 @@ def home(request):
     return redirect(role_home_url(role))
 
 
-@require_GET
-def role_home(request, slug):
-    role = ROLES_BY_SLUG.get(slug)
-    if role is None:
+def role_by_slug(request, slug):
+    if slug not in ROLES_BY_SLUG:
         raise Http404
-    if not can_see_role_home(request.user, role):
-        raise PermissionDenied
-    if role in ROLE_HOME_VIEWS:
+    return ROLES_BY_SLUG[slug]
+
+
+@require_GET
+@allowed_if(can_see_role_home, obj=role_by_slug)
+def role_home(request, role):
+    if role in role_home_views():
         return redirect(role_home_url(role))
     return render(
         request,
@@ -139,11 +141,11 @@ def my_data(request):
             for change in user.role_changes.all()
         ],
     }
-    response = HttpResponse(
-        json.dumps(data, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
+    return file_response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        filename="mes-donnees.json",
+        content_type="application/json; charset=utf-8",
     )
-    response["Content-Disposition"] = 'attachment; filename="mes-donnees.json"'
-    return response
 
 
 @login_not_required

@@ -14,6 +14,9 @@ messages through `portal.notifications.notify`), all in one transaction: a refus
     )
     APPOINTMENT.transition(appointment, S.CANCELLED, actor=Actor.FAMILY, user=request.user, note="…")
 
+A note is a person's words (text, shown as typed) or a system message (`portal.i18n.deferred(...)`, shown in
+the reader's language: read it as `log.note_text`).
+
 A guard is `guard(obj, actor, user)` and returns None (allowed) or a message; an `on_enter` callback is
 `callback(obj, move, user)`; during the callbacks `obj.transition_log` is the log row just written.
 """
@@ -28,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Actor
+from portal.i18n import Deferred, render
 
 __all__ = ["Actor", "Move", "TransitionError", "TransitionLog", "Workflow"]
 
@@ -68,6 +72,8 @@ class TransitionLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.TextField(_("note"), blank=True)
+    # A note the system wrote (portal.i18n.Deferred): rendered in the reader's language; `note` keeps its French.
+    note_message = models.JSONField(_("message du système"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 
     class Meta:
@@ -76,6 +82,18 @@ class TransitionLog(models.Model):
 
     def __str__(self):
         return f"{self.subject_id}: {self.from_status} → {self.to_status}"
+
+    @property
+    def note_text(self):
+        """The note as the reader reads it: a system message in their language, a person's words as typed."""
+        return render(self.note_message) if self.note_message else self.note
+
+    @staticmethod
+    def note_fields(note):
+        """{"note": …, "note_message": …} for a note given as text (a person's words) or as a system message."""
+        if isinstance(note, Deferred):
+            return {"note": note.french(), "note_message": note.as_json()}
+        return {"note": note, "note_message": None}
 
 
 class Workflow:
@@ -186,7 +204,12 @@ class Workflow:
             setattr(locked, self.field, to)
             locked.save()
             log = self.log_model.objects.create(
-                subject=locked, from_status=current, to_status=to, actor=actor, user=user, note=note
+                subject=locked,
+                from_status=current,
+                to_status=to,
+                actor=actor,
+                user=user,
+                **self.log_model.note_fields(note),
             )
             # The caller's instance follows what was saved: the status, the changes and the auto_now stamps.
             for model_field in locked._meta.concrete_fields:
@@ -221,7 +244,12 @@ class Workflow:
                 moves.append(move)
             logs = self.log_model.objects.bulk_create(
                 self.log_model(
-                    subject=obj, from_status=getattr(obj, self.field), to_status=to, actor=actor, user=user, note=note
+                    subject=obj,
+                    from_status=getattr(obj, self.field),
+                    to_status=to,
+                    actor=actor,
+                    user=user,
+                    **self.log_model.note_fields(note),
                 )
                 for obj in objs
             )

@@ -20,6 +20,7 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.demo import account_ensure
 from rpe import demo_ateliers
+from rpe import demo_search
 from rpe.enums import (
     WEEKDAY_HALF_DAYS,
     ActivityStatus,
@@ -170,6 +171,7 @@ def seed(collectivite):
         demo_am_seed(collectivite, relais[0])
     # Other areas of the rpe app seed after the directory (one call line each):
     demo_ateliers.seed(collectivite)
+    demo_search.seed(collectivite)  # job offers, contact requests (rpesearch)
 
 
 def centres(collectivite):
@@ -202,9 +204,10 @@ def relais_ensure(collectivite, spec):
                 defaults={"kind": kind, "code_insee": code, "latitude": latitude, "longitude": longitude},
             )
         for _position in range(item["animatrices"]):
-            local = "animatrice" if number == 1 else f"animatrice{number}"
+            # The contract's animatrice@<slug>.demo, then her colleagues (one demo account per role stays at @<slug>).
+            email = f"animatrice@{slug}.demo" if number == 1 else f"animatrice{number}@relais.{slug}.demo"
             user = account_ensure(
-                email=f"{local}@{slug}.demo",
+                email=email,
                 roles=[Role.ANIMATRICE_RPE],
                 first_name=["Hélène", "Sophie", "Caroline", "Anne", "Marion", "Lucie", "Claire"][number % 7],
                 last_name=["Rousseau", "Praud", "Ardon", "Gilbert", "Tessier", "Roy", "Mercier"][number % 7],

@@ -162,6 +162,10 @@ class LieuForm(forms.ModelForm):
         self.fields["code_insee"].choices = commune_choices(collectivite)
 
 
+class AccountLinkForm(forms.Form):
+    email = forms.EmailField(label=_("Adresse du compte de l'assistant·e maternel·le"))
+
+
 class ActivityForm(forms.Form):
     status = forms.ChoiceField(label=_("Activité"), choices=ActivityStatus.choices)
 

@@ -1,7 +1,9 @@
 """Import of the département's agrément list: a per-row French report, then all or nothing.
 
-Matched on the agrément number: new numbers create AM, known ones update them, AM of the territory
-absent from the list are archived with the date (kept: the observatoire counts arrivals and departures).
+Matched on the agrément number: new numbers create AM, known ones update them, AM of the importer's
+relais absent from the list are archived with the date (kept: the observatoire counts arrivals and
+departures). Rows of communes no relais of the importer covers are ignored: the département's list
+covers the whole département.
 """
 
 from dataclasses import dataclass, field
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from creches.services import establishments_dataset
 from portal.workflows import Actor
 from rpe.enums import ActivityStatus
-from rpe.models import AssistantMaternel
+from rpe.models import AssistantMaternel, Relais
 from rpe.resources import COLUMNS, AgrementResource
 from rpe.services import activity_changes
 from rpe.workflows import ACTIVITY
@@ -60,7 +62,7 @@ def _report(dataset, result):
     labels = {
         "new": _("à créer"),
         "update": _("à mettre à jour"),
-        "skip": _("inchangé"),
+        "skip": _("hors de vos communes : ignorée"),
         "error": _("refusée"),
         "invalid": _("refusée"),
     }
@@ -97,18 +99,19 @@ def _numbers(dataset):
     return {str(value).strip() for value in dataset[COLUMNS["agrement_number"]] if value not in (None, "")}
 
 
-def _absent(dataset):
-    ams = AssistantMaternel.objects.exclude(activity_status=ActivityStatus.ARCHIVED)
+def _absent(dataset, relais):
+    ams = AssistantMaternel.objects.filter(relais__in=relais).exclude(activity_status=ActivityStatus.ARCHIVED)
     return ams.exclude(agrement_number__in=_numbers(dataset))
 
 
-def _returning(dataset):
-    ams = AssistantMaternel.objects.filter(activity_status=ActivityStatus.ARCHIVED)
+def _returning(dataset, relais):
+    ams = AssistantMaternel.objects.filter(relais__in=relais, activity_status=ActivityStatus.ARCHIVED)
     return ams.filter(agrement_number__in=_numbers(dataset))
 
 
-def _run(dataset, *, collectivite, dry_run, today):
-    resource = AgrementResource(collectivite=collectivite, today=today)
+def _run(dataset, *, collectivite, relais, dry_run, today):
+    relais = list(relais if relais is not None else Relais.objects.all())
+    resource = AgrementResource(collectivite=collectivite, today=today, relais=relais)
     result = resource.import_data(
         dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True
     )
@@ -116,26 +119,31 @@ def _run(dataset, *, collectivite, dry_run, today):
         return ImportReport(_report(dataset, result), [])
     return ImportReport(
         _report(dataset, result),
-        archived=list(_absent(dataset).order_by("last_name", "first_name")),
-        returning=list(_returning(dataset).order_by("last_name", "first_name")),
+        archived=list(_absent(dataset, relais).order_by("last_name", "first_name")),
+        returning=list(_returning(dataset, relais).order_by("last_name", "first_name")),
     )
 
 
-def agrements_check(*, dataset, collectivite, today=None):
-    """Every row checked, nothing written: the report says what the import would do."""
+def agrements_check(*, dataset, collectivite, relais=None, today=None):
+    """Every row checked, nothing written: the report says what the import would do.
+
+    `relais`: the importer's relais (rows of other communes are ignored, only their AM may be archived).
+    """
     with transaction.atomic():
-        report = _run(dataset, collectivite=collectivite, dry_run=True, today=today or timezone.localdate())
+        report = _run(
+            dataset, collectivite=collectivite, relais=relais, dry_run=True, today=today or timezone.localdate()
+        )
         transaction.set_rollback(True)
     return report
 
 
 @transaction.atomic
-def agrements_import(*, dataset, collectivite, today=None):
+def agrements_import(*, dataset, collectivite, relais=None, today=None):
     """Import every row or none (any problem rolls the whole file back), then archive the absent AM."""
     today = today or timezone.localdate()
     # The whole directory is locked: two imports do not interleave.
     list(AssistantMaternel.objects.select_for_update().values_list("pk", flat=True))
-    report = _run(dataset, collectivite=collectivite, dry_run=False, today=today)
+    report = _run(dataset, collectivite=collectivite, relais=relais, dry_run=False, today=today)
     if not report.ok:
         transaction.set_rollback(True)
         raise ImportRefused(report)

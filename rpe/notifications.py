@@ -5,6 +5,7 @@ import datetime
 from django.core import signing
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from portal.mail import absolute_url
 from portal.notifications import notify
@@ -48,6 +49,8 @@ def availability_reminder(am, deadline, step):
         },
         about=am,
         version=f"{deadline}:J-{step}",
+        # A reminder, not an answer: scheduled, so the collectivité's quiet hours hold it back at night.
+        send_at=timezone.now(),
     )
 
 

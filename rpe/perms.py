@@ -104,6 +104,82 @@ def can_update_availability(user, am=None):
     return can_edit_am_profile(user, am)
 
 
+# --- Search, contact requests, job offers, follow-up of families without a place (rpesearch) -------------------
+
+
+@predicate
+def can_contact_am(user, obj=None):
+    """Families write to assistants maternels through the portal."""
+    return has_role(user, Role.PARENT)
+
+
+@predicate
+def can_save_searches(user, obj=None):
+    return has_role(user, Role.PARENT)
+
+
+@predicate
+def can_post_job_offer(user, obj=None):
+    """A parent-employer posts job offers (petites annonces)."""
+    return has_role(user, Role.PARENT)
+
+
+@predicate
+def can_answer_contacts(user, obj=None):
+    """An AM reads and answers the contact requests families send her."""
+    return has_role(user, Role.ASSISTANT_MATERNEL)
+
+
+@predicate
+def can_answer_job_offers(user, obj=None):
+    return has_role(user, Role.ASSISTANT_MATERNEL)
+
+
+@predicate
+def can_moderate_job_offers(user, offer=None):
+    """The relais validates the job offers of its communes: its animatrices, the service, the administrator."""
+    if offer is None:
+        return can_use_relais_pages(user)
+    return works_for(user, offer.relais)
+
+
+@predicate
+def can_follow_up(user, followup=None):
+    """The follow-up of families without a place: the staff of their relais."""
+    if followup is None:
+        return can_use_relais_pages(user)
+    return works_for(user, followup.relais)
+
+
+def own_contacts(user):
+    ContactRequest = _models().ContactRequest
+    return ContactRequest.objects.filter(author=user) if can_contact_am(user) else ContactRequest.objects.none()
+
+
+def own_saved_searches(user):
+    SavedSearch = _models().SavedSearch
+    return SavedSearch.objects.filter(owner=user) if can_save_searches(user) else SavedSearch.objects.none()
+
+
+def own_job_offers(user):
+    JobOffer = _models().JobOffer
+    return JobOffer.objects.filter(author=user) if can_post_job_offer(user) else JobOffer.objects.none()
+
+
+def moderatable_job_offers(user):
+    JobOffer = _models().JobOffer
+    return (
+        JobOffer.objects.filter(relais__in=relais_of(user)) if can_use_relais_pages(user) else JobOffer.objects.none()
+    )
+
+
+def followups_visible_to(user):
+    FollowUp = _models().FollowUp
+    return (
+        FollowUp.objects.filter(relais__in=relais_of(user)) if can_use_relais_pages(user) else FollowUp.objects.none()
+    )
+
+
 # --- Ateliers, inbox, contact log and figures (engineer ateliers) ------------------------------------------------
 
 

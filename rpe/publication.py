@@ -3,7 +3,7 @@
 Pages, API, exports, map data and sitemaps all build on `am_data(am, viewer)`. Families and
 anonymous visitors get published fields only: a field the AM refused to publish (décret 2021-1131)
 is absent, not empty, and her location is approximate unless her address is published. The staff of
-her relais get everything plus her `publication` choices.
+her relais, and the AM herself, get everything plus her `publication` choices.
 
 For list pages, prefetch `places__availability` (see `directory_queryset`) to avoid a query per AM.
 """
@@ -51,7 +51,8 @@ def am_data(am, viewer=None, *, commune_name=None):
     `commune_name` maps a code INSEE to its name (e.g. `lambda code: ...` over the collectivité's
     communes); without it the code is repeated.
     """
-    staff = viewer is not None and is_relais_staff_for(viewer, am)
+    herself = viewer is not None and am.user_id is not None and am.user_id == viewer.pk
+    staff = viewer is not None and (herself or is_relais_staff_for(viewer, am))
     latitude, longitude = (am.latitude, am.longitude) if staff else am.public_location()
     data = {
         "id": am.pk,

@@ -2,8 +2,10 @@
 
     register_tool(_("Familles sans solution"), "rpe:followup_list", can_follow_families)
 
-The follow-up of families without a place (engineer area "rpesearch") registers itself this way: the
-home shows a tool only when its predicate holds for the person.
+The follow-up of families without a place (area "rpesearch"), the job offers' moderation, the
+appointments and ateliers register themselves this way, at import time of their own urls module
+(`rpe/urls_<area>.py`, loaded before any page is served): the relais's home (/relais/) shows a tool
+only when its predicate holds for the person. No page of this module is a placeholder.
 """
 
 from dataclasses import dataclass

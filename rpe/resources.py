@@ -148,10 +148,12 @@ class AgrementResource(resources.ModelResource):
         skip_diff = True
         use_transactions = True
 
-    def __init__(self, collectivite=None, today=None):
+    def __init__(self, collectivite=None, today=None, relais=None):
+        """`relais`: the relais whose communes the import covers (the importer's); all of them by default."""
         super().__init__()
         self.collectivite = collectivite
         self.today = today or timezone.localdate()
+        self.scope = relais
 
     @classmethod
     def field_label(cls, attribute):
@@ -172,7 +174,7 @@ class AgrementResource(resources.ModelResource):
                 _("Colonne(s) manquante(s) : %(columns)s. Colonnes attendues : %(expected)s.")
                 % {"columns": ", ".join(missing), "expected": ", ".join(COLUMNS.values())}
             )
-        self._relais = list(Relais.objects.all())
+        self._relais = list(self.scope if self.scope is not None else Relais.objects.all())
 
     def before_import_row(self, row, **kwargs):
         self._line = kwargs.get("row_number", 0) + 1
@@ -182,6 +184,10 @@ class AgrementResource(resources.ModelResource):
 
     def relais_for(self, code_insee):
         return next((relais for relais in self._relais if code_insee in relais.communes), None)
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        # The département's list covers the whole département: rows of other communes are not ours.
+        return self.relais_for(instance.code_insee) is None
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
@@ -197,13 +203,8 @@ class AgrementResource(resources.ModelResource):
         elif number:
             self._seen[number] = self._line
         relais = self.relais_for(instance.code_insee)
-        if relais is None:
-            errors["relais"] = ValidationError(
-                _("Aucun relais ne couvre la commune « %(code)s » : ajoutez-la à un relais d'abord.")
-                % {"code": instance.code_insee}
-            )
-        elif instance.relais_id not in {item.pk for item in self._relais if instance.code_insee in item.communes}:
-            # She moved out of her relais's communes (or is new): the relais of her commune.
+        if instance.relais_id not in {item.pk for item in self._relais if instance.code_insee in item.communes}:
+            # New, or she moved out of her relais's communes: the relais of her commune.
             instance.relais = relais
         if instance.mam_id is not None:
             instance.workplace = Workplace.MAM

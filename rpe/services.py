@@ -8,8 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from portal.accounts.models import User
+from portal.accounts.roles import Role
+from portal.perms import has_role
 from rpe import notifications
 from rpe.campaigns import current_step, previous_deadline
+from rpe.contacts import saved_searches_alert
 from rpe.enums import ActivityStatus, AvailabilityChangeKind, AvailabilityStatus, ChangedBy, HalfDay
 from rpe.models import AssistantMaternel, Availability, AvailabilityChange
 from rpe.workflows import ACTIVITY
@@ -124,7 +128,10 @@ def availability_declare(*, am, declarations, user=None, changed_by=ChangedBy.AM
         )
     am.availability_confirmed_on = today
     am.save(update_fields=["availability_confirmed_on", "updated_at"])
-    return _log(am, AvailabilityChangeKind.DECLARED, changed_by, user)
+    change = _log(am, AvailabilityChangeKind.DECLARED, changed_by, user)
+    # Families whose saved search she now matches are told (rpesearch: rpe.contacts).
+    saved_searches_alert(am, today=today)
+    return change
 
 
 @transaction.atomic
@@ -192,6 +199,22 @@ def am_profile_update(*, am, changes):
     return am
 
 
+@transaction.atomic
+def am_account_link(*, am, email):
+    """Tie an AM's profile to her account on the portal (an account with the AM role, not tied to another)."""
+    user = User.objects.filter(email__iexact=(email or "").strip()).first()
+    if user is None or not has_role(user, Role.ASSISTANT_MATERNEL):
+        raise ValidationError(
+            _("Aucun compte d'assistant·e maternel·le n'a cette adresse : invitez-la d'abord (Utilisateurs et rôles).")
+        )
+    if AssistantMaternel.objects.filter(user=user).exclude(pk=am.pk).exists():
+        raise ValidationError(_("Ce compte est déjà relié à une autre fiche."))
+    am = _locked(am)
+    am.user = user
+    am.save(update_fields=["user", "updated_at"])
+    return am
+
+
 def activity_changes(status, today):
     """The dates kept with an activity status: since when, and the archiving date (kept for the observatoire)."""
     return {"activity_status_on": today, "archived_on": today if status == ActivityStatus.ARCHIVED else None}
@@ -217,7 +240,7 @@ def reminders_send(today=None):
         return 0
     deadline, days = step
     start = previous_deadline(deadline)
-    due = AssistantMaternel.objects.remindable().not_confirmed_since(start).select_related("user")
+    due = AssistantMaternel.objects.remindable().not_confirmed_since(start).select_related("user", "relais")
     count = 0
     for am in due.iterator(chunk_size=200):
         with transaction.atomic():

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("rpe.urls_ateliers")),  # ateliers (ateliers)
     path("", include("rpe.urls_inbox")),  # inbox and contact log (ateliers)
     path("", include("rpe.urls_figures")),  # the relais' figures (ateliers)
+    path("", include("rpe.urls_offers")),  # search, contacts, job offers, follow-up (rpesearch)
 ]

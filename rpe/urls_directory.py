@@ -16,6 +16,7 @@ urlpatterns = [
     path("relais/assistants-maternels/<int:pk>/profil/", staff.am_edit, name="am_edit"),
     path("relais/assistants-maternels/<int:pk>/disponibilites/", staff.am_availability, name="am_availability"),
     path("relais/assistants-maternels/<int:pk>/activite/", staff.am_activity, name="am_activity"),
+    path("relais/assistants-maternels/<int:pk>/compte/", staff.am_account, name="am_account"),
     path("relais/disponibilites/", staff.availability_board, name="availability_board"),
     path("relais/demandes/", staff.family_requests, name="family_requests"),
     path("relais/import-agrements/", imports.agrement_import, name="agrement_import"),
@@ -30,6 +31,7 @@ urlpatterns = [
     path("assistant-maternel/activite/", am_space.my_activity, name="my_activity"),
     path("assistant-maternel/disponibilites/", am_space.my_availability, name="my_availability"),
     path("assistant-maternel/ma-fiche-publique/", am_space.my_public_card, name="my_public_card"),
+    path("assistant-maternel/mes-donnees.json", am_space.my_data, name="my_data"),
     # The reminder's one-click link (no login: the signed link is its own key).
     path(
         "disponibilites/rien-n-a-change/<str:token>/",

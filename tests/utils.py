@@ -48,6 +48,50 @@ def totp_now(secret):
     return format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
 
 
+def _rows_shown(response):
+    """How many rows a list answered: an API page's `count`, or an HTML page's paginator count (else None)."""
+    if response.get("Content-Type", "").startswith("application/json"):
+        return response.json().get("count")
+    page = (response.context or {}).get("page") if response.context is not None else None
+    return page.paginator.count if page is not None else None
+
+
+def assert_constant_queries(client, url, make_rows, *, expected, many=8, **request):
+    """THE query-count check of a list page or API list: its count is `expected`, with 1 row as with `many`.
+
+    `make_rows(n)` adds n rows the list shows. A first request warms what is cached after the first one
+    (tenant routing, the session, the site's settings); then the list is counted with one more row, and again
+    with `many` more. Fails with both counts and the queries of the larger run, so that a new N+1 is found at once.
+    """
+    from django.test.utils import CaptureQueriesContext
+
+    make_rows(1)
+    client.get(url, **request)
+    counts, shown, listings = [], [], []
+    for added in (0, many - 1):
+        if added:
+            make_rows(added)
+        # The fewer of two runs: a write some middleware makes once in a while (a session's expiry) is no row's.
+        runs = []
+        for _run in range(2):
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url, **request)
+            connection.set_schema_to_public()
+            runs.append(queries)
+        queries = min(runs, key=len)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        counts.append(len(queries))
+        listings.append("\n".join(query["sql"][:160] for query in queries.captured_queries))
+        shown.append(_rows_shown(response))
+    if None not in shown:
+        assert shown[1] - shown[0] == many - 1, f"{url}: the rows made are not all listed ({shown})"
+    assert counts[0] == counts[1], (
+        f"{url}: {counts[0]} queries with 1 row, {counts[1]} with {many}:\n{listings[0]}\n---\n{listings[1]}"
+    )
+    assert counts[0] == expected, f"{url}: {counts[0]} queries, {expected} expected (fix `expected` if intended)"
+    return counts[0]
+
+
 def race(collectivite, *attempts):
     """Run the attempts at once, each in its own thread, database connection and transaction, inside
     `collectivite`: what each returned, or the exception it raised. The data they touch must be committed

@@ -1,11 +1,14 @@
-"""Template tags other apps' pages use to show a request's score without importing commissions' views."""
+"""Template tags other apps' pages use to show a request's score and offers without importing commissions' views.
+
+They compute nothing and never query: the view prepares the request with `commissions.prepared`
+(`prepare_application`, or the `pending_offers()` prefetch for a list).
+"""
 
 from django import template
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from commissions.scoring import points_text
-from commissions.services import application_score
+from families.perms import is_own_application
 
 register = template.Library()
 
@@ -13,19 +16,12 @@ register = template.Library()
 @register.inclusion_tag("commissions/includes/score.html", takes_context=True, name="application_score")
 def application_score_tag(context, application):
     """`{% application_score application %}`: the request's points today under the grid in force, explained."""
-    from commissions.models import Dossier
-
     today = timezone.localdate()
-    regulation, score = application_score(application, on=today)
+    regulation, score = application.score_today
     request = context.get("request")
     user = getattr(request, "user", None)
     # The score the last commission used (frozen in its dossier), shown first: letters and minutes quote it.
-    dossier = (
-        Dossier.objects.filter(application=application)
-        .select_related("session__regulation")
-        .order_by("-session__date", "-pk")
-        .first()
-    )
+    dossier = next(iter(application.commission_dossiers), None)
     return {
         "application": application,
         "regulation": regulation,
@@ -36,7 +32,7 @@ def application_score_tag(context, application):
         "changed": bool(dossier and score and dossier.effective_score != score.total),
         "today": today,
         # The family reads "votre demande"; staff read "cette demande".
-        "for_family": bool(user and user.is_authenticated and application.family.account_id == user.pk),
+        "for_family": is_own_application(user, application),
     }
 
 
@@ -46,22 +42,14 @@ def application_offers_tag(context, application):
 
     The family answers on its own page; the guichet (agents) records an answer given by phone or at the desk.
     """
-    from commissions.followup import with_place_start
     from commissions.forms_sessions import OfferAnswer
-    from commissions.models import Dossier, Offer
     from commissions.perms import can_follow_offers
 
     request = context.get("request")
     user = getattr(request, "user", None)
-    for_family = bool(user and user.is_authenticated and application.family.account_id == user.pk)
+    for_family = is_own_application(user, application)
     can_record = bool(user and not for_family and can_follow_offers(user))
-    # One query for a request that never went to a commission (most pages of the guichet), two otherwise.
-    offers_with_place = with_place_start(Offer.objects.select_related("establishment", "section", "session"))
-    dossiers = list(
-        Dossier.objects.filter(application=application)
-        .select_related("session")
-        .prefetch_related(Prefetch("offers", queryset=offers_with_place))
-    )
+    dossiers = application.commission_dossiers
     offers = sorted(
         (offer for dossier in dossiers for offer in dossier.offers.all()),
         key=lambda offer: (offer.created_at, offer.pk),
@@ -84,17 +72,16 @@ def application_offers_tag(context, application):
 @register.simple_tag(name="pending_offer")
 def pending_offer_tag(application):
     """`{% pending_offer application as offer %}`: the place waiting for the family's answer, or None."""
+    return next(iter(application.pending_offers), None)
+
+
+@register.simple_tag(takes_context=True, name="pending_offer_count")
+def pending_offer_count_tag(context):
+    """`{% pending_offer_count as count %}`: offers waiting for a family's answer that the person may see (the
+    agent's home; one count, whatever the number of offers)."""
     from commissions.models import Offer
 
-    return Offer.objects.pending().filter(application=application).select_related("establishment").first()
-
-
-@register.simple_tag(name="pending_offer_count")
-def pending_offer_count_tag():
-    """`{% pending_offer_count as count %}`: offers waiting for a family's answer (the agent's home)."""
-    from commissions.models import Offer
-
-    return Offer.objects.pending().count()
+    return Offer.objects.visible_to(context["request"].user).pending().count()
 
 
 @register.inclusion_tag("commissions/includes/coming_sessions.html", takes_context=True, name="coming_sessions")

@@ -1,17 +1,22 @@
 """The family's pages. Every query starts from the signed-in account's own family: another
 family's ids simply do not resolve (404)."""
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.http import FileResponse, Http404, JsonResponse
+from django.db.models import prefetch_related_objects
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from commissions.prepared import pending_offers, prepare_application
 from families import services
 from families.enums import LIVE_STATUSES, USABLE_DOCUMENT_STATUSES, Actor, ApplicationStatus
 from families.forms import (
@@ -27,17 +32,16 @@ from families.forms import (
 )
 from families.models import Application, Child, Document, DocumentType, GuichetSettings
 from families.notifications import RENEWAL_SALT
-from families.perms import is_family
+from families.perms import is_family, is_own_application, is_own_document
 from families.workflow import EDITABLE_STATUSES, NEXT_STEPS, TransitionError, pieces_refusal, targets
-from portal.decorators import allowed_if
-
-
-def own_applications(request):
-    return Application.objects.filter(family__account=request.user)
+from portal.decorators import allowed_if, get_visible_object_or_404
+from portal.downloads import file_response
 
 
 def own_application(request, pk):
-    return get_object_or_404(own_applications(request).select_related("child", "family"), pk=pk)
+    """The request `pk` if the signed-in person may see it (else 404); `is_own_application` then says
+    whether it is theirs to act on as a family."""
+    return get_visible_object_or_404(Application.objects.select_related("child", "family"), request.user, pk=pk)
 
 
 @allowed_if(is_family)
@@ -50,6 +54,10 @@ def dashboard(request):
         .prefetch_related("wishes__establishment", "documents")
         .order_by("-created_at")
     )
+    # The offer notice of a request with a place proposed: one query for them all, none when there is none.
+    applications = list(applications)
+    offered = [application for application in applications if application.status == ApplicationStatus.PROPOSITION]
+    prefetch_related_objects(offered, pending_offers())
     rows = []
     live_by_child = {}
     for application in applications:
@@ -113,7 +121,7 @@ def family_edit(request):
 @require_http_methods(["GET", "POST"])
 def child_edit(request, pk=None):
     family = services.family_for(request.user)
-    child = get_object_or_404(Child, pk=pk, family=family) if pk else Child(family=family)
+    child = get_visible_object_or_404(family.children, request.user, pk=pk) if pk else Child(family=family)
     form = ChildForm(request.POST or None, instance=child)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
@@ -131,7 +139,7 @@ def child_edit(request, pk=None):
 @require_http_methods(["GET", "POST"])
 def application_create(request, child_pk):
     family = services.family_for(request.user)
-    child = get_object_or_404(Child, pk=child_pk, family=family)
+    child = get_visible_object_or_404(family.children, request.user, pk=child_pk)
     if request.method == "GET":
         if (existing := services.live_application_of(child)) is not None:
             messages.info(request, services.ONE_REQUEST_PER_CHILD % {"child": child.display_name})
@@ -162,11 +170,11 @@ def application_create(request, child_pk):
 
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-def application_edit(request, pk):
-    application = own_application(request, pk)
+@allowed_if(is_own_application, obj=own_application)
+def application_edit(request, application):
     if application.status not in EDITABLE_STATUSES:
         messages.error(request, _("Cette demande ne peut plus être modifiée."))
-        return redirect("families:application_detail", pk=pk)
+        return redirect("families:application_detail", pk=application.pk)
     max_wishes = GuichetSettings.current().max_wishes
     form = ApplicationForm(request.POST or None, instance=application, child=application.child, max_wishes=max_wishes)
     if request.method == "POST" and form.is_valid():
@@ -181,7 +189,7 @@ def application_edit(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("Demande modifiée."))
-            return redirect("families:application_detail", pk=pk)
+            return redirect("families:application_detail", pk=application.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -192,6 +200,7 @@ def application_edit(request, pk):
 
 
 def detail_context(request, application, **forms):
+    prepare_application(application)  # what the score and offers tags show
     checklist = services.pieces_checklist(application)
     settings = GuichetSettings.current()
     last_request = (
@@ -231,8 +240,8 @@ def detail_context(request, application, **forms):
 
 @allowed_if(is_family)
 @require_GET
-def application_detail(request, pk):
-    application = own_application(request, pk)
+@allowed_if(is_own_application, obj=own_application)
+def application_detail(request, application):
     return render(request, "families/application_detail.html", detail_context(request, application))
 
 
@@ -244,8 +253,8 @@ def rerender(request, application, status=400, **forms):
 
 @allowed_if(is_family)
 @require_POST
-def document_upload(request, pk):
-    application = own_application(request, pk)
+@allowed_if(is_own_application, obj=own_application)
+def document_upload(request, application):
     form = DocumentUploadForm(request.POST, request.FILES)
     if refusal := pieces_refusal(application):
         form.add_error(None, refusal)
@@ -270,16 +279,17 @@ def piece_url(application, document_type):
     return reverse("families:application_detail", args=[application.pk]) + f"#piece-{document_type.code}"
 
 
+def own_document(request, pk):
+    return get_visible_object_or_404(
+        Document.objects.select_related("application__family", "document_type"), request.user, pk=pk
+    )
+
+
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-def document_withdraw(request, pk):
+@allowed_if(is_own_document, obj=own_document)
+def document_withdraw(request, document):
     """The family takes back a piece not checked yet: a confirmation page first (works without JavaScript)."""
-    document = get_object_or_404(
-        Document.objects.filter(application__family__account=request.user).select_related(
-            "application", "document_type"
-        ),
-        pk=pk,
-    )
     application = document.application
     error = None
     if refusal := pieces_refusal(application):
@@ -302,17 +312,19 @@ def document_withdraw(request, pk):
 
 @allowed_if(is_family)
 @require_GET
-def document_download(request, pk):
-    document = get_object_or_404(Document.objects.filter(application__family__account=request.user), pk=pk)
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.document_type.code}{document.extension}"'
-    return response
+@allowed_if(is_own_document, obj=own_document)
+def document_download(request, document):
+    return file_response(
+        document.file.open("rb"),
+        filename=f"{document.document_type.code}{document.extension}",
+        content_type=document.content_type,
+    )
 
 
 @allowed_if(is_family)
 @require_POST
-def application_submit(request, pk):
-    application = own_application(request, pk)
+@allowed_if(is_own_application, obj=own_application)
+def application_submit(request, application):
     form = SubmitForm(request.POST)
     if application.status != ApplicationStatus.BROUILLON:
         form.add_error(None, _("Cette demande est déjà déposée."))
@@ -329,15 +341,15 @@ def application_submit(request, pk):
                     "télécharge depuis l'encadré « Statut » ci-dessous."
                 ),
             )
-            return redirect("families:application_detail", pk=pk)
+            return redirect("families:application_detail", pk=application.pk)
     return rerender(request, application, submit_form=form)
 
 
 @allowed_if(is_family)
 @require_POST
-def application_resubmit(request, pk):
+@allowed_if(is_own_application, obj=own_application)
+def application_resubmit(request, application):
     """The family has added what was missing: the guichet takes the request up again."""
-    application = own_application(request, pk)
     try:
         services.application_transition(
             application=application,
@@ -348,33 +360,33 @@ def application_resubmit(request, pk):
         )
     except TransitionError as error:
         messages.error(request, str(error))
-        return redirect("families:application_detail", pk=pk)
+        return redirect("families:application_detail", pk=application.pk)
     messages.success(request, _("Le guichet va reprendre l'instruction de votre demande."))
-    return redirect("families:application_detail", pk=pk)
+    return redirect("families:application_detail", pk=application.pk)
 
 
 @allowed_if(is_family)
 @require_POST
-def application_reopen(request, pk):
+@allowed_if(is_own_application, obj=own_application)
+def application_reopen(request, application):
     """An expired request starts a new period (the same request, filed again today)."""
-    application = own_application(request, pk)
     try:
         services.application_reopen(application=application, user=request.user)
     except (TransitionError, ValidationError) as error:
         messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
     else:
         messages.success(request, _("Votre demande repart pour une nouvelle période : le guichet la vérifie."))
-    return redirect("families:application_detail", pk=pk)
+    return redirect("families:application_detail", pk=application.pk)
 
 
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-def application_cancel(request, pk):
+@allowed_if(is_own_application, obj=own_application)
+def application_cancel(request, application):
     """Cancelling is final: a page says what it means and asks for confirmation (works without JavaScript)."""
-    application = own_application(request, pk)
     if ApplicationStatus.ANNULEE not in targets(application.status, Actor.FAMILY):
         messages.error(request, _("Cette demande ne peut plus être annulée."))
-        return redirect("families:application_detail", pk=pk)
+        return redirect("families:application_detail", pk=application.pk)
     form = CancelForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -400,28 +412,30 @@ def application_cancel(request, pk):
 
 @allowed_if(is_family)
 @require_POST
-def message_post(request, pk):
-    application = own_application(request, pk)
+@allowed_if(is_own_application, obj=own_application)
+def message_post(request, application):
     form = MessageForm(request.POST)
     if form.is_valid():
         services.message_send(
             application=application, user=request.user, body=form.cleaned_data["body"], from_family=True
         )
         messages.success(request, _("Message envoyé au guichet."))
-        return redirect("families:application_detail", pk=pk)
+        return redirect("families:application_detail", pk=application.pk)
     return rerender(request, application, message_form=form)
 
 
 @allowed_if(is_family)
 @require_GET
-def attestation_download(request, pk):
-    application = own_application(request, pk)
+@allowed_if(is_own_application, obj=own_application)
+def attestation_download(request, application):
     if not application.submitted_at:
         raise Http404
     services.attestation_ensure(application)
-    response = FileResponse(application.attestation.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="attestation-{application.number}.pdf"'
-    return response
+    return file_response(
+        application.attestation.open("rb"),
+        filename=f"attestation-{application.number}.pdf",
+        content_type="application/pdf",
+    )
 
 
 @allowed_if(is_family)
@@ -429,9 +443,11 @@ def attestation_download(request, pk):
 def family_data_export(request):
     """The family downloads everything the guichet holds about its foyer."""
     data = services.family_export(services.family_for(request.user))
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = 'attachment; filename="mon-foyer.json"'
-    return response
+    return file_response(
+        json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
+        filename="mon-foyer.json",
+        content_type="application/json; charset=utf-8",
+    )
 
 
 RENEWAL_MAX_AGE = 60 * 24 * 3600

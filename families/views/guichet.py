@@ -5,15 +5,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.db.models import Count, Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
 
+from commissions.prepared import prepare_application
 from families.enums import WEEKDAYS, Actor, ApplicationStatus, AuditAction, DocumentStatus
 from families.forms_guichet import (
     QUEUE_STATUSES,
@@ -26,9 +28,8 @@ from families.forms_guichet import (
     QueueFilterForm,
     QuotientFamilialForm,
     TransitionForm,
-    territory_communes,
 )
-from families.models import Application, AuditEntry, Document, Guardian, Wish
+from families.models import Application, AuditEntry, Document, Guardian
 from families.pdf_safety import pdf_is_clean
 from families.perms import can_export_queue, can_instruct, can_read_audit_log
 from families.services import (
@@ -43,7 +44,10 @@ from families.services import (
     quotient_familial_verify,
 )
 from families.workflow import TransitionError, generic_staff_targets, targets
-from portal.decorators import allowed_if
+from portal.decorators import allowed_if, get_visible_object_or_404
+from portal.downloads import file_response
+from portal.i18n import deferred
+from portal.models import Collectivite
 from portal.outbox.models import OutboxMessage
 from portal.spreadsheets import spreadsheet_safe
 
@@ -55,21 +59,14 @@ RESULTS_TARGET = "queue-results"
 # --- The queue -----------------------------------------------------------------------------------
 
 
-def queue_queryset():
-    """Every filed request with what a row of the queue shows, oldest filing first."""
-    first_wish = Wish.objects.filter(application=OuterRef("pk")).order_by("rank").values("establishment__name")[:1]
-    return (
-        Application.objects.exclude(status=ApplicationStatus.BROUILLON)
-        .with_missing_documents()
-        .select_related("child", "family")
-        .annotate(first_wish=Subquery(first_wish))
-        .order_by(F("submitted_at").asc(nulls_last=True), "id")
-    )
+def queue_queryset(user):
+    """The queue as `user` may see it (every filed request for the guichet), with what a row shows."""
+    return Application.objects.visible_to(user).queue_rows()
 
 
-def status_counts(form):
+def status_counts(form, user):
     """{status: count} over the queue filtered by everything but the status (one aggregate query)."""
-    rows = form.filter(queue_queryset(), with_status=False).order_by().values("status").annotate(count=Count("pk"))
+    rows = form.filter(queue_queryset(user), with_status=False).order_by().values("status").annotate(count=Count("pk"))
     return {row["status"]: row["count"] for row in rows}
 
 
@@ -84,8 +81,8 @@ def _querystring(request, *drop):
 @require_GET
 def queue(request):
     form = QueueFilterForm(request.GET or None)
-    page = Paginator(form.filter(queue_queryset()), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = status_counts(form)
+    page = Paginator(form.filter(queue_queryset(request.user)), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = status_counts(form, request.user)
     context = {
         "form": form,
         "page": page,
@@ -161,7 +158,7 @@ def queue_export(request, fmt):
     if fmt not in EXPORT_FORMATS:
         raise Http404
     form = QueueFilterForm(request.GET or None)
-    applications = form.filter(queue_queryset()).prefetch_related(
+    applications = form.filter(queue_queryset(request.user)).prefetch_related(
         Prefetch("family__guardians", queryset=Guardian.objects.order_by("id"))
     )
     dataset = queue_dataset(applications.iterator(chunk_size=2000))
@@ -169,37 +166,43 @@ def queue_export(request, fmt):
         user=request.user,
         application=None,
         action=AuditAction.EXPORT,
-        detail=_("file des demandes en %(format)s : %(count)d demande(s) ; filtres : %(filters)s")
-        % {"format": fmt.upper(), "count": len(dataset), "filters": _querystring(request) or _("aucun")},
+        detail=deferred(
+            gettext_noop("file des demandes en %(format)s : %(count)d demande(s) ; filtres : %(filters)s"),
+            format=fmt.upper(),
+            count=len(dataset),
+            filters=_querystring(request) or deferred(gettext_noop("aucun")),
+        ),
     )
     if fmt == "csv":
         # A BOM and semicolons: what spreadsheet programs set to French expect.
         content = "\ufeff" + dataset.export("csv", delimiter=";")
     else:
         content = dataset.export("xlsx")
-    response = HttpResponse(content, content_type=EXPORT_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="demandes-{timezone.localdate():%Y-%m-%d}.{fmt}"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        content, filename=f"demandes-{timezone.localdate():%Y-%m-%d}.{fmt}", content_type=EXPORT_FORMATS[fmt]
+    )
 
 
 # --- The dossier ---------------------------------------------------------------------------------
 
 
-def staff_application(pk):
-    return get_object_or_404(
+def staff_application(request, pk):
+    """A filed request the person may see (never a family's draft), else 404."""
+    return get_visible_object_or_404(
         Application.objects.exclude(status=ApplicationStatus.BROUILLON).select_related(
             "child", "family", "family__account", "family__quotient_familial_verified_by"
         ),
+        request.user,
         pk=pk,
     )
 
 
-def staff_document(pk):
-    return get_object_or_404(
+def staff_document(request, pk):
+    return get_visible_object_or_404(
         Document.objects.exclude(application__status=ApplicationStatus.BROUILLON).select_related(
             "document_type", "application", "application__child", "uploaded_by", "reviewed_by"
         ),
+        request.user,
         pk=pk,
     )
 
@@ -222,6 +225,7 @@ def review_form(document, data=None):
 def dossier_context(application, *, bound=None, bound_document=None):
     """Everything the dossier shows; `bound` holds the action form that failed, to show its errors."""
     bound = bound or {}
+    prepare_application(application)  # what the score and offers tags show
     family = application.family
     allowed = targets(application.status, Actor.STAFF)
     forms = {}
@@ -241,7 +245,7 @@ def dossier_context(application, *, bound=None, bound_document=None):
     )
     past_documents = [document for document in documents if not document.is_current]
     documents = [document for document in documents if document.is_current]
-    territory = {commune["code_insee"] for commune in territory_communes()}
+    territory = {commune.code_insee for commune in Collectivite.current_territory()}
     planning = application.planning or {}
     return {
         "application": application,
@@ -274,14 +278,19 @@ def dossier_context(application, *, bound=None, bound_document=None):
 
 
 def dossier_response(request, application, *, status=200, **bound):
-    audit(user=request.user, application=application, action=AuditAction.READ, detail=_("lecture du dossier"))
+    audit(
+        user=request.user,
+        application=application,
+        action=AuditAction.READ,
+        detail=deferred(gettext_noop("lecture du dossier")),
+    )
     return render(request, "families/guichet/dossier.html", dossier_context(application, **bound), status=status)
 
 
 @allowed_if(can_instruct)
 @require_GET
 def dossier(request, pk):
-    return dossier_response(request, staff_application(pk))
+    return dossier_response(request, staff_application(request, pk))
 
 
 def error_messages(error):
@@ -292,7 +301,7 @@ def error_messages(error):
 
 def run_action(request, pk, key, action, success):
     """Validate the action's form and call the service; on refusal, the dossier again with the errors (400)."""
-    application = staff_application(pk)
+    application = staff_application(request, pk)
     form_class, auto_id = ACTION_FORMS[key]
     extra = {"application": application} if key == "pieces" else {}
     form = form_class(request.POST, auto_id=auto_id, **extra)
@@ -400,12 +409,14 @@ def transition_view(request, pk):
 @allowed_if(can_instruct)
 @require_GET
 def document_page(request, pk):
-    document = staff_document(pk)
+    document = staff_document(request, pk)
     audit(
         user=request.user,
         application=document.application,
         action=AuditAction.DOCUMENT,
-        detail=_("consultation de la pièce « %(type)s » (n° %(pk)s)") % {"type": document.document_type, "pk": pk},
+        detail=deferred(
+            gettext_noop("consultation de la pièce « %(type)s » (n° %(pk)s)"), type=str(document.document_type), pk=pk
+        ),
     )
     return render(
         request,
@@ -426,7 +437,7 @@ FILE_CONTENT_SECURITY_POLICY = "default-src 'none'; img-src 'self'; object-src '
 @allowed_if(can_instruct)
 @require_GET
 def document_file(request, pk):
-    document = staff_document(pk)
+    document = staff_document(request, pk)
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, ValueError) as error:
@@ -435,27 +446,28 @@ def document_file(request, pk):
         user=request.user,
         application=document.application,
         action=AuditAction.DOCUMENT,
-        detail=_("ouverture du fichier de la pièce « %(type)s » (n° %(pk)s)")
-        % {"type": document.document_type, "pk": pk},
+        detail=deferred(
+            gettext_noop("ouverture du fichier de la pièce « %(type)s » (n° %(pk)s)"),
+            type=str(document.document_type),
+            pk=pk,
+        ),
     )
     # Shown in the browser only if nothing in it runs by itself: a PDF stored before uploads were
     # cleaned, and still active, is only offered for download.
     inline = document.content_type != "application/pdf" or pdf_is_clean(handle)
     handle.seek(0)
-    response = FileResponse(
-        handle, content_type=document.content_type, as_attachment=not inline, filename=document.original_name
+    response = file_response(
+        handle, filename=document.original_name, content_type=document.content_type, inline=inline
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Content-Security-Policy"] = FILE_CONTENT_SECURITY_POLICY
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
 @allowed_if(can_instruct)
 @require_POST
 def document_review_view(request, pk):
-    document = staff_document(pk)
+    document = staff_document(request, pk)
     form = review_form(document, request.POST)
     if form.is_valid():
         valid = form.cleaned_data["decision"] == DocumentStatus.VALID
@@ -475,7 +487,7 @@ def document_review_view(request, pk):
                 )
             return redirect(reverse("families:dossier", args=[document.application_id]) + "#pieces")
     messages.error(request, _("Rien n'a été modifié : voyez le message d'erreur sous la pièce."))
-    application = staff_application(document.application_id)
+    application = staff_application(request, document.application_id)
     return dossier_response(request, application, status=400, bound_document=(document.pk, form))
 
 
@@ -486,7 +498,7 @@ def document_review_view(request, pk):
 @require_GET
 def audit_log(request):
     form = AuditLogFilterForm(request.GET or None)
-    entries = form.filter(AuditEntry.objects.select_related("user", "application"))
+    entries = form.filter(AuditEntry.objects.visible_to(request.user).select_related("user", "application"))
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -5,9 +5,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import HOME_ORDER, STAFF_ROLES, Role
+from portal.perms import visible_role_changes, visible_users
 
 
 class UserQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The accounts `user` may read (portal.perms.visible_users)."""
+        return self.filter(visible_users(user))
+
     def with_role(self, role):
         return self.filter(roles__contains=[role])
 
@@ -56,20 +61,17 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.email
 
-    def has_role(self, *roles):
-        return any(role in self.roles for role in roles)
-
-    @property
-    def is_staff_member(self):
-        """Acts for the collectivité (the Django `is_staff` flag is only for the platform admin)."""
-        return bool(STAFF_ROLES.intersection(self.roles))
-
     @property
     def home_role(self):
         return next((role for role in HOME_ORDER if role in self.roles), None)
 
     def get_roles_display(self):
         return [Role(role).label for role in HOME_ORDER if role in self.roles]
+
+
+class RoleChangeQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(visible_role_changes(user))
 
 
 class RoleChange(models.Model):
@@ -88,6 +90,8 @@ class RoleChange(models.Model):
     changed_at = models.DateTimeField(_("date"), auto_now_add=True)
     added = ArrayField(models.CharField(max_length=30), verbose_name=_("rôles ajoutés"), default=list)
     removed = ArrayField(models.CharField(max_length=30), verbose_name=_("rôles retirés"), default=list)
+
+    objects = RoleChangeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("changement de rôles")

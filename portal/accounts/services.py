@@ -2,11 +2,11 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from portal.accounts.models import RoleChange, User
-from portal.tasks import queue_email
+from portal.mail import absolute_url
+from portal.notifications import notify
 
 
 def user_set_roles(*, user, roles, changed_by):
@@ -22,14 +22,14 @@ def user_set_roles(*, user, roles, changed_by):
         return RoleChange.objects.create(user=user, changed_by=changed_by, added=added, removed=removed)
 
 
-def password_setup_url(request, user):
+def password_setup_url(user):
     key = default_token_generator.make_token(user)
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
-    return request.build_absolute_uri(path)
+    return absolute_url(path)
 
 
 @transaction.atomic
-def user_invite(*, request, email, first_name, last_name, roles, invited_by):
+def user_invite(*, email, first_name, last_name, roles, invited_by):
     """Create an account for a colleague and email them a link to choose their password.
 
     The address is taken as verified: the administrator vouches for it, and only its owner
@@ -43,12 +43,7 @@ def user_invite(*, request, email, first_name, last_name, roles, invited_by):
     context = {
         "user": user,
         "invited_by": invited_by,
-        "collectivite": request.tenant,
-        "setup_url": password_setup_url(request, user),
+        "setup_url": password_setup_url(user),
     }
-    queue_email(
-        subject=render_to_string("accounts/email/invitation_subject.txt", context).strip(),
-        body=render_to_string("accounts/email/invitation_body.txt", context),
-        to=[user.email],
-    )
+    notify("accounts/email/invitation", to=[user.email], context=context)
     return user

@@ -1,7 +1,10 @@
-"""The relais's API, mounted under /api/v1/rpe/: each area adds ONE include line here."""
+"""The relais's API, mounted under /api/v1/rpe/ (portal.registry mounts it): each area adds ONE line to `areas`."""
 
 from django.urls import include, path
 
-urlpatterns = [
+areas = [
+    path("", include("rpe.api.urls_search")),  # directory, own profile and availability, job offers
     path("", include("rpe.api.urls_ateliers")),  # ateliers and registrations (ateliers)
 ]
+
+urlpatterns = [path("rpe/", include(areas))]

@@ -1,7 +1,7 @@
 """The assistant maternel's own space: her profile, her publication choices and her availability."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -64,3 +64,22 @@ def my_activity(request):
     else:
         messages.success(request, _("Activité reprise : les familles vous trouvent à nouveau."))
     return redirect("rpe:my_profile")
+
+
+@allowed_if(is_assistant_maternel)
+@require_GET
+def my_data(request):
+    """Everything the directory holds about her, as JSON (RGPD art. 15 and 20)."""
+    am = own_profile(request)
+    data = am_data(am, request.user, commune_name=lambda code: geo.commune_name(request.tenant, code))
+    data["declarations"] = [
+        {"date": change.created_at, "kind": change.kind, "by": change.changed_by, "snapshot": change.snapshot}
+        for change in am.availability_changes.all()
+    ]
+    data["activity"] = [
+        {"date": log.created_at, "from": log.from_status, "to": log.to_status, "by": log.actor}
+        for log in am.activity_log.all()
+    ]
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = 'attachment; filename="ma-fiche-assistant-maternel.json"'
+    return response

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from portal.decorators import allowed_if
 from rpe.forms import AgrementImportForm
 from rpe.imports import ImportRefused, agrements_check, agrements_import, read_dataset
-from rpe.perms import can_import_agrements
+from rpe.perms import can_import_agrements, relais_of
 
 IMPORT_CACHE_SECONDS = 30 * 60
 
@@ -31,7 +31,9 @@ def agrement_import(request):
             messages.error(request, _("Le fichier vérifié n'est plus disponible : déposez-le à nouveau."))
             return redirect("rpe:agrement_import")
         try:
-            report = agrements_import(dataset=read_dataset(*stored), collectivite=request.tenant)
+            report = agrements_import(
+                dataset=read_dataset(*stored), collectivite=request.tenant, relais=relais_of(request.user)
+            )
         except ImportRefused as refused:
             return render(
                 request,
@@ -61,7 +63,7 @@ def agrement_import(request):
         except ValidationError as error:
             form.add_error("file", error)
         else:
-            report = agrements_check(dataset=dataset, collectivite=request.tenant)
+            report = agrements_check(dataset=dataset, collectivite=request.tenant, relais=relais_of(request.user))
             context.update({"checked": True, "report": report})
             if report.ok:
                 token = secrets.token_urlsafe(16)

@@ -3,7 +3,7 @@
 import functools
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +17,7 @@ from portal.workflows import Actor, TransitionError
 from rpe import geo
 from rpe.board import campaign_board, deadline_choices
 from rpe.enums import ActivityStatus, AvailabilityStatus, ChangedBy
-from rpe.forms import ActivityForm, AmProfileForm, StaffAmFilterForm
+from rpe.forms import AccountLinkForm, ActivityForm, AmProfileForm, StaffAmFilterForm
 from rpe.models import STALE_AFTER, Availability
 from rpe.perms import (
     can_edit_am_profile,
@@ -29,7 +29,7 @@ from rpe.perms import (
 )
 from rpe.publication import directory_queryset
 from rpe.relais_tools import tools_for
-from rpe.services import am_activity_set, am_profile_update
+from rpe.services import am_account_link, am_activity_set, am_profile_update
 from rpe.views.availability import availability_page
 
 PAGE_SIZE = 25
@@ -115,7 +115,7 @@ def am_detail(request, pk):
     return detail_page(request, staff_am(request, pk))
 
 
-def detail_page(request, am, activity_form=None, status=200):
+def detail_page(request, am, activity_form=None, account_form=None, status=200):
     return render(
         request,
         "rpe/directory/am_detail.html",
@@ -125,6 +125,7 @@ def detail_page(request, am, activity_form=None, status=200):
             "changes": am.availability_changes.select_related("user")[:20],
             "commune": geo.commune_name(request.tenant, am.code_insee),
             "activity_form": activity_form or ActivityForm(initial={"status": am.activity_status}),
+            "account_form": account_form or AccountLinkForm(),
             "is_stale": am.is_stale(),
         },
         status=status,
@@ -133,17 +134,17 @@ def detail_page(request, am, activity_form=None, status=200):
 
 @allowed_if(can_use_relais_pages)
 @require_http_methods(["GET", "POST"])
-def am_edit(request, pk):
+@allowed_if(can_edit_am_profile, obj=staff_am)
+def am_edit(request, am):
     """The relais corrects an AM's profile on her behalf (e.g. after a phone call)."""
-    am = staff_am(request, pk)
-    if not can_edit_am_profile(request.user, am):
-        raise PermissionDenied
     return profile_page(request, am, staff=True)
 
 
 def profile_page(request, am, *, staff, status=None):
-    form = AmProfileForm(request.POST if status is None else None, instance=am)
-    if request.method == "POST" and form.is_valid():
+    # An empty POST (nothing submitted) is not a profile with every field cleared: the form is shown again.
+    submitted = request.method == "POST" and status is None and bool(request.POST)
+    form = AmProfileForm(request.POST if submitted else None, instance=am)
+    if submitted and form.is_valid():
         try:
             am_profile_update(am=am, changes={name: form.cleaned_data[name] for name in form.fields})
         except ValidationError as error:
@@ -219,3 +220,20 @@ def family_requests(request):
         "rpe/directory/family_requests.html",
         {"page": page, "individual": individual, "commune_name": commune_namer(request)},
     )
+
+
+@allowed_if(can_use_relais_pages)
+@require_POST
+def am_account(request, pk):
+    """Tie her profile to her account, so that she declares herself (her email as the account's)."""
+    am = staff_am(request, pk)
+    form = AccountLinkForm(request.POST)
+    if form.is_valid():
+        try:
+            am_account_link(am=am, email=form.cleaned_data["email"])
+        except ValidationError as error:
+            form.add_error("email", error)
+    if not form.is_valid():
+        return detail_page(request, am, account_form=form, status=400)
+    messages.success(request, _("Compte relié : elle peut déclarer ses disponibilités elle-même."))
+    return redirect("rpe:am_detail", pk=am.pk)

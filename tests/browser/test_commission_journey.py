@@ -16,19 +16,15 @@ from django_tenants.utils import tenant_context
 from playwright.sync_api import expect
 
 from commissions.models import Decision, Dossier, SessionSeat
-from creches.models import months_between
 from families.models import DocumentType
 from portal.accounts.models import User
+from portal.dates import first_of_next_month, months_between
 from portal.models import Collectivite
 from tests.browser.test_transparency import log_in_with_totp
-from tests.families.builders import pdf_bytes
+from tests.families.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
 PASSWORD = "un-mot-de-passe-solide-2026"
-
-
-def first_of_next_month(day):
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def in_metz(query):

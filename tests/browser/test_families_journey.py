@@ -10,7 +10,7 @@ from django_tenants.utils import tenant_context
 from families.models import DocumentType
 from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import Collectivite
-from tests.families.builders import pdf_bytes
+from tests.families.factories import pdf_bytes
 from tests.utils import totp_now
 
 pytestmark = pytest.mark.browser

@@ -24,10 +24,11 @@ from playwright.sync_api import expect
 
 from commissions.enums import OverrideAction
 from commissions.models import Override
-from creches.models import Section, months_between
+from creches.models import Section
 from families.enums import ApplicationStatus
 from portal.accounts.models import User
-from tests.browser.test_commission_journey import first_of_next_month, in_metz, instruct_to_complete, sign_up_and_file
+from portal.dates import first_of_next_month, months_between
+from tests.browser.test_commission_journey import in_metz, instruct_to_complete, sign_up_and_file
 from tests.browser.test_transparency import log_in_with_totp
 
 pytestmark = pytest.mark.browser

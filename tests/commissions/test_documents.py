@@ -8,9 +8,9 @@ from commissions import sessions
 from commissions.models import Offer, Reservation, SessionAttendance
 from families.enums import ApplicationStatus
 from families.models import Application, Situation, Wish
-from tests.commissions.test_ledger import City
-from tests.commissions.test_sessions import pdf_text, staff_in
-from tests.families.builders import establishment_in
+from tests.commissions.factories import City, staff_in
+from tests.commissions.test_sessions import pdf_text
+from tests.families.factories import establishment_in
 from tests.utils import client_for
 
 

@@ -19,8 +19,8 @@ from commissions.enums import OfferStatus, SessionStatus
 from commissions.models import Dossier, Offer, Place, Session
 from commissions.pdf import letter_pdf, minutes_pdf
 from portal.models import Collectivite
-from tests.commissions.test_ledger import City
-from tests.commissions.test_sessions import staff_in, text_of
+from tests.commissions.factories import City, staff_in
+from tests.commissions.test_sessions import text_of
 from tests.utils import client_for, demo_user
 
 # Sessions other tests (browser journeys) may have committed in the demo collectivités are not the demo's.

@@ -11,82 +11,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from commissions import sessions
 from commissions.calendar import deadline_after
 from commissions.enums import OfferStatus, SessionStatus
 from commissions.models import CommissionSettings, Offer, Place, Session, SessionPlace
-from commissions.services import criterion_save, regulation_adopt, regulation_create
-from creches.models import PlaceOpening
 from families.enums import ApplicationStatus
-from families.models import Application, Wish
-from portal.accounts.roles import Role
+from families.models import Application
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
-from tests.commissions.test_sessions import staff_in
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.commissions.factories import City
 from tests.utils import client_for
-
-
-class City:
-    def __init__(self, collectivite, families=6, criteria=()):
-        self.collectivite = collectivite
-        self.today = timezone.localdate()
-        self.agent = staff_in(collectivite, "agent@ledger.test", [Role.AGENT])
-        self.chair = staff_in(collectivite, "elue@ledger.test", [Role.ELU])
-        self.a = establishment_in(collectivite, "les-lutins")
-        self.b = establishment_in(collectivite, "les-pirates")
-        self.count = 0
-        with tenant_context(collectivite):
-            regulation = regulation_create(title="Règlement")
-            criterion_save(
-                regulation=regulation,
-                fields={
-                    "code": "anciennete",
-                    "label": "Ancienneté",
-                    "kind": "per_unit",
-                    "order": 1,
-                    "parameters": {"measure": "months_waiting", "points": 1, "max_points": 24},
-                },
-            )
-            for order, fields in enumerate(criteria, start=2):
-                criterion_save(regulation=regulation, fields={"order": order, **fields})
-            regulation_adopt(
-                regulation=regulation, adopted_on=self.today - datetime.timedelta(days=30), deliberation="D"
-            )
-            self.open_places(self.a, 3)
-            self.open_places(self.b, 2)
-        connection.set_schema_to_public()
-        self.applications = [self.family() for _ in range(families)]
-
-    def open_places(self, establishment, count, days=20):
-        with tenant_context(self.collectivite):
-            return PlaceOpening.objects.create(
-                section=establishment.sections.get(),
-                count=count,
-                available_from=self.today + datetime.timedelta(days=days),
-            )
-
-    def family(self):
-        self.count += 1
-        _user, family, child = family_in(self.collectivite, email=f"famille{self.count}@ledger.test")
-        application = application_in(self.collectivite, family, child, status=ApplicationStatus.COMPLETE)
-        with tenant_context(self.collectivite):
-            Wish.objects.create(application=application, establishment=self.a, rank=1)
-            Wish.objects.create(application=application, establishment=self.b, rank=2)
-            Application.objects.filter(pk=application.pk).update(
-                submitted_at=timezone.now() - datetime.timedelta(days=400 - self.count)
-            )
-        connection.set_schema_to_public()
-        return application
-
-    def session(self, title, *, date=None):
-        date = date or self.today
-        return sessions.session_create(
-            title=title, date=date, places_until=date + datetime.timedelta(days=90), chair=self.chair, user=self.agent
-        )
 
 
 def given_places(session):

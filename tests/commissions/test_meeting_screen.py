@@ -14,7 +14,7 @@ from commissions import meeting, sessions
 from commissions.enums import SessionStatus
 from commissions.models import Decision, Offer, Session
 from families.models import Wish
-from tests.commissions.test_sessions import World, allocated, prepared
+from tests.commissions.factories import World, allocated, prepared
 from tests.utils import client_for
 
 

@@ -5,22 +5,24 @@ Built on the small collectivité of test_sessions: after validation, family 2 is
 """
 
 import datetime
+import importlib
 import re
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from commissions import sessions
-from commissions.enums import OfferStatus
-from commissions.models import Offer, Place
+from commissions.enums import DeclineReason, OfferStatus
+from commissions.models import Offer, OfferLog, Place
 from creches.models import PlaceOpening
 from families.enums import Actor, ApplicationStatus, AuditAction
 from families.models import Application, AuditEntry
-from tests.commissions.test_sessions import World, allocated
-from tests.families.builders import application_in, child_in
+from tests.commissions.factories import World, allocated
+from tests.families.factories import application_in, child_in
 from tests.utils import client_for
 
 
@@ -88,6 +90,9 @@ def test_the_agent_records_an_acceptance_given_by_phone_in_the_history_and_the_a
         change = application.history.get(to_status=ApplicationStatus.ACCEPTEE)
         assert (change.actor, change.user) == (Actor.STAFF, world.agent)
         assert change.note == "Place acceptée par téléphone — Appel de la mère, jeudi matin"
+        # The system's words follow the reader; the family's words, relayed by the agent, stay as given.
+        with translation.override("en"):
+            assert change.note_text == "Place accepted by phone — Appel de la mère, jeudi matin"
         entry = AuditEntry.objects.get(application=application, action=AuditAction.UPDATE)
         assert entry.user == world.agent and "par téléphone" in entry.detail
     page = client.get(f"/guichet/demandes/{offer.application_id}/").content.decode()
@@ -140,8 +145,11 @@ def test_the_generic_status_form_cannot_answer_an_offer_for_the_family(validated
     client = client_for(world.collectivite, world.agent)
     page = client.get(f"/guichet/demandes/{offer.application_id}/").content.decode()
     status_select = re.search(r'<select name="to_status".*?</select>', page, re.S).group(0)
-    assert 'value="acceptee"' not in status_select and 'value="refusee"' not in status_select
-    response = client.post(f"/guichet/demandes/{offer.application_id}/statut", {"to_status": "acceptee", "reason": ""})
+    assert f'value="{ApplicationStatus.ACCEPTEE}"' not in status_select
+    assert f'value="{ApplicationStatus.REFUSEE}"' not in status_select
+    response = client.post(
+        f"/guichet/demandes/{offer.application_id}/statut", {"to_status": ApplicationStatus.ACCEPTEE, "reason": ""}
+    )
     assert response.status_code == 400
     with world:
         assert Application.objects.get(pk=offer.application_id).status == ApplicationStatus.PROPOSITION
@@ -221,3 +229,19 @@ def test_the_start_shown_is_the_offered_place_s_own_date_in_the_ledger(validated
     content = client_for(world.collectivite, world.agent).get(f"/guichet/demandes/{offer.application_id}/").content
     block = re.search(r'<section aria-labelledby="propositions".*?</section>', content.decode(), re.S).group(0)
     assert re.search(rf"Place disponible à partir du</dt>\s*<dd>{long_date(later)}</dd>", block)
+
+
+def test_an_offer_expired_before_the_migration_keeps_its_kind_as_reason_not_french_words(validated):
+    world = validated
+    offer = offer_of(world, 2)
+    migration = importlib.import_module("commissions.migrations.0010_system_notes_translated_when_read")
+    with world:
+        Offer.objects.filter(pk=offer.pk).update(status=OfferStatus.EXPIRED, decline_reason="délai dépassé")
+        OfferLog.objects.create(
+            subject=offer, from_status=OfferStatus.PENDING, to_status=OfferStatus.EXPIRED, note="délai dépassé"
+        )
+        migration.notes_to_messages(apps, None)
+        offer.refresh_from_db()
+        assert (offer.decline_reason, offer.decline_kind) == ("", DeclineReason.EXPIRED)
+        with translation.override("en"):
+            assert OfferLog.objects.get(subject=offer).note_text == "no answer within the deadline"

@@ -12,7 +12,7 @@ from commissions.enums import OfferStatus
 from commissions.models import Dossier, Offer
 from commissions.scoring import Facts, Rule
 from commissions.services import facts_for
-from tests.commissions.test_ledger import City
+from tests.commissions.factories import City
 from tests.utils import client_for
 
 PENALTY = Rule(

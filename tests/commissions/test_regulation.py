@@ -14,6 +14,7 @@ from django_tenants.utils import tenant_context
 
 from commissions import demo
 from commissions.models import Criterion, Regulation, Reservation
+from commissions.prepared import prepare_application
 from commissions.services import (
     RegulationFrozen,
     criterion_delete,
@@ -29,7 +30,7 @@ from creches.models import Establishment, Section
 from families.enums import Actor, ApplicationStatus
 from families.models import Application, Child, Situation, StatusChange
 from portal.accounts.roles import Role
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.families.factories import application_in, establishment_in, family_in
 from tests.utils import client_for, demo_user, user_in
 
 DEMO_ROLES = ["parent", "parent2", "am", "animatrice", "agent", "directrice", "commission", "elu", "admin"]
@@ -514,7 +515,12 @@ def render_score(collectivite, application, user):
     request = RequestFactory().get("/")
     request.user = user
     template = Template("{% load commissions_tags %}{% application_score application %}")
-    return inside(collectivite, lambda: template.render(Context({"application": application, "request": request})))
+
+    def render():
+        prepare_application(application)  # as the pages do: the tag only reads what the view prepared
+        return template.render(Context({"application": application, "request": request}))
+
+    return inside(collectivite, render)
 
 
 def test_the_score_tag_shows_the_family_its_points_and_why(alpha):

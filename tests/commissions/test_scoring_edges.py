@@ -6,6 +6,8 @@ Pure (commissions/scoring.py); with test_scoring.py, the file `make mutation` sc
 import pytest
 from django.utils import translation
 
+from commissions.enums import CriterionKind
+from commissions.models import Criterion
 from commissions.scoring import (
     MAX_BANDS,
     Facts,
@@ -14,6 +16,7 @@ from commissions.scoring import (
     WishedEstablishment,
     clean_parameters,
     describe,
+    number_text,
     points_text,
     score,
     signed_points_text,
@@ -47,6 +50,17 @@ def seniority(bands):
 )
 def test_zero_and_one_point_are_singular_in_french(points, text):
     assert points_text(points) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(1200, "1,200"), (-1234567, "-1,234,567"), (999, "999")])
+def test_an_english_reader_reads_thousands_grouped_with_commas(value, text):
+    with translation.override("en"):
+        assert number_text(value) == text
+
+
+def test_a_french_reader_reads_thousands_grouped_with_spaces():
+    with translation.override("fr"):
+        assert number_text(-1234567) == "-1 234 567"
 
 
 @pytest.mark.parametrize(("points", "text"), [(1, "+1 point"), (3, "+3 points"), (0, "0 point"), (-2, "-2 points")])
@@ -241,3 +255,18 @@ def test_a_situation_the_family_has_counts_and_its_code_is_kept():
     # Positive control for the refusals above: the same kind of rule, well formed, gives its points.
     (line,) = score(Facts(situations=frozenset({"x"})), [situation("x", 1000)]).lines
     assert (line.code, line.points, line.detail) == ("x", 1000, "Situation reconnue → 1 000 points")
+
+
+# --- the grid's words in the reader's language --------------------------------------------------------------------
+
+
+def test_score_lines_name_the_criterion_in_the_readers_language():
+    criterion = Criterion(
+        code="fratrie", label="Fratrie accueillie", label_en="Sibling in care", kind=CriterionKind.SITUATION
+    )
+    untranslated = Criterion(code="handicap", label="Handicap", label_en="", kind=CriterionKind.SITUATION)
+    with translation.override("en"):
+        assert criterion.as_rule().label == "Sibling in care"
+        assert untranslated.as_rule().label == "Handicap"
+    with translation.override("fr"):
+        assert criterion.as_rule().label == "Fratrie accueillie"

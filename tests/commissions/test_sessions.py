@@ -9,38 +9,25 @@ import io
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import TOTP
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tenants.utils import tenant_context
 from pypdf import PdfReader
 
 from commissions import sessions
 from commissions.calendar import deadline_after
-from commissions.enums import DecisionSource, OfferStatus, OverrideAction, SessionStatus
+from commissions.enums import DecisionSource, DeclineReason, OfferStatus, OverrideAction, SessionStatus
 from commissions.figures import session_figures
 from commissions.models import CommissionSettings, Decision, Dossier, Offer, Override, Session
-from commissions.services import criterion_save, regulation_adopt, regulation_create
 from commissions.tasks import offers_expire_daily
-from creches.models import PlaceOpening
 from families.enums import Actor, ApplicationStatus, AuditAction
-from families.models import Application, AuditEntry, Guardian, Situation, Wish
-from portal.accounts.roles import Role
-from tests.families.builders import application_in, child_in, establishment_in, family_in
-from tests.utils import client_for, user_in
-
-SURNAMES = ["Zephyrinou", "Quillembert", "Vasquelin"]
-
-
-def staff_in(collectivite, email, roles):
-    user = user_in(collectivite, email=email, roles=roles)
-    with tenant_context(collectivite):
-        TOTP.activate(user, "JBSWY3DPEHPK3PXP")
-    connection.set_schema_to_public()
-    return user
+from families.models import Application, AuditEntry, Wish
+from tests.commissions.factories import SURNAMES, World, allocated, prepared
+from tests.families.factories import application_in, child_in
+from tests.utils import client_for
 
 
 def text_of(data):
@@ -59,101 +46,9 @@ def downloaded(response):
     return b"".join(response.streaming_content)
 
 
-class World:
-    """Two crèches (A, B) with one place each, three families wishing A then B, and the people of a session."""
-
-    def __init__(self, collectivite):
-        self.collectivite = collectivite
-        today = timezone.localdate()
-        self.agent = staff_in(collectivite, "agent@sessions.test", [Role.AGENT])
-        self.member = staff_in(collectivite, "membre@sessions.test", [Role.MEMBRE_COMMISSION])
-        self.outsider = staff_in(collectivite, "autre-membre@sessions.test", [Role.MEMBRE_COMMISSION])
-        self.chair = staff_in(collectivite, "elue@sessions.test", [Role.ELU])
-        self.director = staff_in(collectivite, "directrice@sessions.test", [Role.DIRECTEUR])
-        self.a = establishment_in(collectivite, "les-lutins")
-        self.b = establishment_in(collectivite, "les-pirates")
-        self.families = []
-        for index in range(len(SURNAMES)):
-            user, family, child = family_in(collectivite, email=f"famille{index}@sessions.test")
-            application = application_in(collectivite, family, child, status=ApplicationStatus.COMPLETE)
-            self.families.append((user, family, child, application))
-        with tenant_context(collectivite):
-            regulation = regulation_create(title="Règlement")
-            criterion_save(
-                regulation=regulation,
-                fields={
-                    "code": "monoparentalite",
-                    "label": "Famille monoparentale",
-                    "kind": "situation",
-                    "order": 1,
-                    "parameters": {"situation": "monoparentalite", "points": 10},
-                },
-            )
-            regulation_adopt(regulation=regulation, adopted_on=today - datetime.timedelta(days=30), deliberation="D-1")
-            self.b.directors.add(self.director)
-            for establishment in (self.a, self.b):
-                PlaceOpening.objects.create(
-                    section=establishment.sections.get(), count=1, available_from=today + datetime.timedelta(days=30)
-                )
-            for index, (_user, family, child, application) in enumerate(self.families):
-                child.last_name = SURNAMES[index]
-                child.first_name = f"Prénom{index}"
-                child.save()
-                Guardian.objects.filter(family=family).update(last_name=SURNAMES[index])
-                family.address = f"{index + 7} impasse des Secrets"
-                family.save()
-                Wish.objects.create(application=application, establishment=self.a, rank=1)
-                Wish.objects.create(application=application, establishment=self.b, rank=2)
-                # Seniority: family 0 first, then 1, then 2.
-                Application.objects.filter(pk=application.pk).update(
-                    submitted_at=timezone.now() - datetime.timedelta(days=100 - index)
-                )
-            # Family 2 is a single parent: 10 points, the best score.
-            self.families[2][1].situations.add(Situation.objects.get(code="monoparentalite"))
-            self.session = sessions.session_create(
-                title="Commission de printemps",
-                date=today,
-                places_until=today + datetime.timedelta(days=90),
-                chair=self.chair,
-                members=[self.member],
-                user=self.agent,
-            )
-        connection.set_schema_to_public()
-
-    def __enter__(self):
-        self._context = tenant_context(self.collectivite)
-        self._context.__enter__()
-        return self
-
-    def __exit__(self, *exc):
-        self._context.__exit__(*exc)
-        connection.set_schema_to_public()
-
-    def dossier(self, index):
-        return Dossier.objects.get(session=self.session, application=self.families[index][3])
-
-    def refresh(self):
-        self.session.refresh_from_db()
-
-
 @pytest.fixture
 def world(alpha):
     return World(alpha)
-
-
-def prepared(world):
-    with world:
-        sessions.session_prepare(session=world.session, user=world.agent)
-        world.refresh()
-    return world
-
-
-def allocated(world):
-    prepared(world)
-    with world:
-        sessions.session_allocate(session=world.session)
-        world.refresh()
-    return world
 
 
 # --- Preparation and the engine -------------------------------------------------------------------------------------
@@ -461,9 +356,13 @@ def test_offers_past_their_deadline_are_declined_by_the_system_and_offered_again
         with django_capture_on_commit_callbacks(execute=True):
             assert offers_expire_daily() == {"expired": 1}
         late.refresh_from_db()
-        assert late.status == OfferStatus.EXPIRED and late.decline_reason == "délai dépassé"
+        # The deadline writes no French words: the kind is the reason, read in the reader's language.
+        assert late.status == OfferStatus.EXPIRED and late.decline_reason == ""
+        assert late.decline_kind == DeclineReason.EXPIRED
         change = late.application.history.get(to_status=ApplicationStatus.REFUSEE)
         assert change.actor == Actor.SYSTEM
+        with translation.override("en"):
+            assert change.note_text == "no answer within the deadline"
         assert Offer.objects.get(application=world.families[1][3]).establishment == world.b
 
 

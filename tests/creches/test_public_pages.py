@@ -4,9 +4,12 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from commissions.models import Session
 from creches.models import Establishment
+from portal.templatetags.portal_tags import long_date
 from tests.creches.factories import establishment_in
 from tests.utils import client_for, demo_user
 
@@ -104,6 +107,15 @@ def test_the_catalogue_filters_by_hours(offer):
     assert catalogue_names(offer, {"closes_after": "19:00"}) == {"Grands de Rezé"}
 
 
+def test_the_catalogue_filters_on_disability_atypical_hours_and_avip(offer):
+    establishment_in(offer, name="Inclusive", slug="inclusive", disability_friendly=True)
+    establishment_in(offer, name="Tard le soir", slug="tard", atypical_hours=True)
+    establishment_in(offer, name="Insertion", slug="insertion", avip=True, atypical_hours=True)
+    assert catalogue_names(offer, {"disability_friendly": "on"}) == {"Inclusive"}
+    assert catalogue_names(offer, {"atypical_hours": "on"}) == {"Tard le soir", "Insertion"}
+    assert catalogue_names(offer, {"avip": "on", "atypical_hours": "on"}) == {"Insertion"}
+
+
 def test_the_catalogue_query_count_is_bounded(metz, django_assert_max_num_queries):
     client = client_for(metz)
     with django_assert_max_num_queries(8):
@@ -127,12 +139,25 @@ def test_the_map_lists_every_establishment_as_text_and_as_data(metz):
     response = client_for(metz).get("/creches/carte/")
     page = response.content.decode()
     points = response.context["map_points"]
-    assert len(points) == 24
+    creches = [point for point in points if point["url"].startswith("/creches/")]
+    assert len(creches) == 24
     assert all(49.0 < point["lat"] < 49.2 and 6.1 < point["lon"] < 6.3 for point in points)
-    assert page.count('<th scope="row" data-label=') == 24
+    am_rows = response.context["am_communes"]
+    assert page.count('<th scope="row" data-label=') == 24 + len(am_rows)
     # No inline script: the data is JSON, the code a static file.
     assert "creches/map.js" in page
     assert "<script>" not in page
+
+
+def test_the_map_shows_every_mode_assistants_maternels_counted_per_commune_and_mam(metz):
+    response = client_for(metz).get("/creches/carte/")
+    points = response.context["map_points"]
+    individual = [point for point in points if point["url"].startswith("/assistants-maternels/")]
+    rows = response.context["am_communes"]
+    assert rows and sum(row["am"] for row in rows) > 300
+    # Counts only: no AM's name on the territory map.
+    assert all("assistant·es maternel·les" in str(point["name"]) or "MAM" in point["type"] for point in individual)
+    assert any("MAM" in point["type"] for point in individual) or not response.context["mams"]
 
 
 def test_the_map_adds_no_tile_origin_to_the_csp_by_default(metz):
@@ -156,7 +181,22 @@ def test_the_parcours_explains_every_mode_and_the_aids(metz):
         assert mode in page, mode
     for aid in ["(CMG)", "(PSU)", "crédit d'impôt"]:
         assert aid in page, aid
-    assert "calendrier des commissions d'attribution est publié par Metz (démo)" in page
+
+
+def test_the_parcours_shows_the_coming_commission_dates(metz):
+    with tenant_context(metz):
+        coming = list(Session.objects.upcoming(timezone.localdate()).values_list("date", flat=True)[:6])
+    connection.set_schema_to_public()
+    assert coming, "the Metz demo programmes coming commissions"
+    page = client_for(metz).get("/parcours/").content.decode()
+    for day in coming:
+        assert long_date(day, "weekday") in page
+    assert "est publié par Metz (démo)" not in page
+
+
+def test_the_parcours_says_who_publishes_the_calendar_when_none_is_programmed(alpha):
+    page = client_for(alpha).get("/parcours/").content.decode()
+    assert "calendrier des commissions d'attribution est publié par" in page
 
 
 def test_the_sitemap_lists_public_pages_and_establishments(metz):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.families.builders import establishment_in
+from tests.families.factories import establishment_in
 from tests.utils import client_for
 
 

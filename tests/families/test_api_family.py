@@ -6,7 +6,7 @@ from django_tenants.utils import tenant_context
 
 from families.enums import ApplicationStatus
 from families.models import Application
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.families.factories import application_in, establishment_in, family_in
 from tests.utils import client_for
 
 

@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from families.enums import Actor, ApplicationStatus
 from families.models import Application, Document, DocumentType, Message, StatusChange
 from families.services import application_transition, renewal_expire_overdue, renewal_remind_due
-from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
+from tests.families.factories import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import client_for
 
 
@@ -179,7 +179,11 @@ def test_editing_a_complete_request_in_a_way_that_matters_sends_it_back_to_instr
         application.refresh_from_db()
         assert application.status == ApplicationStatus.DEPOSEE
         last = StatusChange.objects.filter(subject=application).last()
-        assert (last.from_status, last.to_status, last.actor) == ("complete", "deposee", Actor.FAMILY)
+        assert (last.from_status, last.to_status, last.actor) == (
+            ApplicationStatus.COMPLETE,
+            ApplicationStatus.DEPOSEE,
+            Actor.FAMILY,
+        )
         assert "vœux" in last.note
 
 

@@ -11,7 +11,7 @@ from django_tenants.utils import tenant_context
 from families import services
 from families.enums import ProfessionalSituation
 from families.models import Family, Guardian
-from tests.families.builders import family_in
+from tests.families.factories import family_in
 from tests.utils import client_for
 
 

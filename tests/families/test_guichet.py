@@ -79,7 +79,7 @@ def action_posts(application, document):
         (f"/guichet/demandes/{application.pk}/quotient-familial", {"value": "800"}),
         (f"/guichet/demandes/{application.pk}/pieces-manquantes", {"reason": "Il manque l'acte de naissance."}),
         (f"/guichet/demandes/{application.pk}/complete", {}),
-        (f"/guichet/demandes/{application.pk}/statut", {"to_status": "annulee", "reason": "Doublon"}),
+        (f"/guichet/demandes/{application.pk}/statut", {"to_status": ApplicationStatus.ANNULEE, "reason": "Doublon"}),
         (f"/guichet/pieces/{document.pk}/verification", {"decision": "valid"}),
     ]
 
@@ -428,8 +428,10 @@ def test_admitting_a_child_after_acceptance(alpha):
         application = ApplicationFactory(status=ApplicationStatus.ACCEPTEE)
     client = client_for(alpha, staff_in(alpha))
     page = client.get(f"/guichet/demandes/{application.pk}/").content.decode()
-    assert '<option value="admise">admise</option>' in page
-    response = client.post(f"/guichet/demandes/{application.pk}/statut", {"to_status": "admise"}, follow=True)
+    assert f'<option value="{ApplicationStatus.ADMISE}">admise</option>' in page
+    response = client.post(
+        f"/guichet/demandes/{application.pk}/statut", {"to_status": ApplicationStatus.ADMISE}, follow=True
+    )
     assert "Statut de la demande mis à jour." in follow_message(response)
     with inside(alpha):
         assert Application.objects.get(pk=application.pk).status == ApplicationStatus.ADMISE
@@ -438,7 +440,8 @@ def test_admitting_a_child_after_acceptance(alpha):
 def test_cancelling_a_request_with_a_reason(alpha, desk):
     client, agent, application, _document = desk
     response = client.post(
-        f"/guichet/demandes/{application.pk}/statut", {"to_status": "annulee", "reason": "Déménagement"}
+        f"/guichet/demandes/{application.pk}/statut",
+        {"to_status": ApplicationStatus.ANNULEE, "reason": "Déménagement"},
     )
     assert response.status_code == 302
     with inside(alpha):
@@ -453,10 +456,25 @@ BAD_ACTIONS = [
     ("reject without reason", "piece", {"decision": "rejected", "reason": "  "}, "Indiquez le motif du refus"),
     ("no decision", "piece", {}, "Ce champ est obligatoire"),
     ("complete with missing pieces", "complete", {}, "Des pièces obligatoires manquent."),
-    ("transition not in the table", "statut", {"to_status": "admise"}, "ne peut pas passer à « admise »"),
-    ("transition kept for the family", "statut", {"to_status": "acceptee"}, "ne peut pas passer à « acceptée »"),
-    ("complete through the generic form", "statut", {"to_status": "complete"}, "utilisez l'action prévue"),
-    ("cancel without reason", "statut", {"to_status": "annulee"}, "Indiquez le motif"),
+    (
+        "transition not in the table",
+        "statut",
+        {"to_status": ApplicationStatus.ADMISE},
+        "ne peut pas passer à « admise »",
+    ),
+    (
+        "transition kept for the family",
+        "statut",
+        {"to_status": ApplicationStatus.ACCEPTEE},
+        "ne peut pas passer à « acceptée »",
+    ),
+    (
+        "complete through the generic form",
+        "statut",
+        {"to_status": ApplicationStatus.COMPLETE},
+        "utilisez l'action prévue",
+    ),
+    ("cancel without reason", "statut", {"to_status": ApplicationStatus.ANNULEE}, "Indiquez le motif"),
     ("unknown status", "statut", {"to_status": "nimporte"}, "Sélectionnez un choix valide"),
     ("empty message", "message", {"body": "   "}, "Ce champ est obligatoire"),
     ("empty note", "note", {"body": ""}, "Ce champ est obligatoire"),
@@ -560,7 +578,7 @@ def test_the_queue_lists_the_oldest_filing_first(alpha, population):
 @pytest.mark.parametrize(
     ("params", "expected"),
     [
-        ({"status": "complete"}, ["complet"]),
+        ({"status": ApplicationStatus.COMPLETE}, ["complet"]),
         ({"commune": "44109"}, ["ancien", "complet", "recent"]),
         ({"commune": "hors"}, ["rezeen"]),
         ({"section": "bebes"}, ["ancien", "rezeen", "recent"]),
@@ -573,7 +591,7 @@ def test_the_queue_lists_the_oldest_filing_first(alpha, population):
         ({"q": "ancien"}, ["ancien"]),
         ({"q": "yasmina oubli"}, ["recent"]),
         ({"q": "NUMBER:rezeen"}, ["rezeen"]),
-        ({"status": "deposee", "commune": "44109", "missing": "oui"}, ["ancien", "recent"]),
+        ({"status": ApplicationStatus.DEPOSEE, "commune": "44109", "missing": "oui"}, ["ancien", "recent"]),
     ],
 )
 def test_filters_and_search_return_the_right_requests(alpha, population, params, expected):
@@ -602,7 +620,7 @@ def test_status_counts_follow_the_other_filters(alpha, population):
 def test_a_wrong_date_is_reported_and_the_other_filters_still_apply(alpha, population):
     page = (
         client_for(alpha, staff_in(alpha))
-        .get("/guichet/demandes/", {"start_from": "hier", "status": "complete"})
+        .get("/guichet/demandes/", {"start_from": "hier", "status": ApplicationStatus.COMPLETE})
         .content.decode()
     )
     assert "Saisissez une date valide." in page
@@ -681,7 +699,11 @@ def test_the_dossier_runs_a_bounded_number_of_queries(alpha, count, django_asser
             Message.objects.create(application=application, author=agent, from_family=bool(index % 2), body="m")
             InternalNote.objects.create(application=application, author=agent, body="n")
             StatusChange.objects.create(
-                subject=application, from_status="deposee", to_status="deposee", actor="staff", user=agent
+                subject=application,
+                from_status=ApplicationStatus.DEPOSEE,
+                to_status=ApplicationStatus.DEPOSEE,
+                actor="staff",
+                user=agent,
             )
             AuditEntry.objects.create(application=application, user=agent, action=AuditAction.READ)
     client = client_for(alpha, agent)
@@ -713,7 +735,7 @@ def test_the_csv_export_holds_the_filtered_rows_and_is_audited(alpha, population
 
 def test_the_xlsx_export_holds_the_filtered_rows_and_is_audited(alpha, population):
     client = client_for(alpha, staff_in(alpha))
-    response = client.get("/guichet/demandes/export.xlsx", {"status": "complete"})
+    response = client.get("/guichet/demandes/export.xlsx", {"status": ApplicationStatus.COMPLETE})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]

@@ -17,7 +17,7 @@ from families import services
 from families.enums import Actor, ApplicationStatus, DocumentStatus
 from families.models import Application, Child, Document, DocumentType, StatusChange
 from families.workflow import DOCUMENT_TRANSITIONS, TransitionError, check_document_transition
-from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
+from tests.families.factories import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.families.test_guichet import inside, staff_in
 from tests.utils import client_for
 
@@ -362,7 +362,9 @@ def test_the_guichet_s_reason_is_attributed_to_the_guichet(
 ):
     _family_client, agent_client, application = filed_request
     with django_capture_on_commit_callbacks(execute=True):
-        agent_client.post(f"/guichet/demandes/{application.pk}/statut", {"to_status": "annulee", "reason": "Doublon"})
+        agent_client.post(
+            f"/guichet/demandes/{application.pk}/statut", {"to_status": ApplicationStatus.ANNULEE, "reason": "Doublon"}
+        )
     assert "Précisions du guichet :\nDoublon" in mailoutbox[-1].body
 
 

@@ -12,8 +12,7 @@ from pikepdf import Array, Dictionary, Name, String
 from families.enums import ApplicationStatus
 from families.models import Document, DocumentType
 from families.pdf_safety import active_content
-from tests.families.builders import application_in, family_in, pdf_bytes, upload
-from tests.families.factories import ApplicationFactory, DocumentFactory
+from tests.families.factories import ApplicationFactory, DocumentFactory, application_in, family_in, pdf_bytes, upload
 from tests.families.test_guichet import staff_in
 from tests.utils import client_for
 

@@ -8,7 +8,7 @@ from django_tenants.utils import tenant_context
 from families.enums import ApplicationStatus
 from families.models import Application, Child, Document, DocumentType
 from families.services import retention_purge
-from tests.families.builders import application_in, family_in, pdf_bytes, upload
+from tests.families.factories import application_in, family_in, pdf_bytes, upload
 from tests.utils import client_for
 
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django_tenants.utils import tenant_context
 
 from families.models import Document, DocumentType
-from tests.families.builders import application_in, family_in, pdf_bytes, png_bytes, upload
+from tests.families.factories import application_in, family_in, pdf_bytes, png_bytes, upload
 from tests.utils import client_for
 
 

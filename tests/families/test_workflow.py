@@ -9,7 +9,7 @@ from families.enums import Actor
 from families.models import Application, StatusChange
 from families.services import application_transition
 from families.workflow import TransitionError
-from tests.families.builders import application_in, family_in
+from tests.families.factories import application_in, family_in
 from tests.families.test_workflow_rules import ALL_PAIRS, EXPECTED
 
 

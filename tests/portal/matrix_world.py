@@ -30,7 +30,7 @@ from portal.tenancy import collectivite_create
 from rpe.ateliers.enums import AtelierKind
 from rpe.inbox.enums import ContactPerson, ContactTheme
 from rpe.models import AgrementPlace, AssistantMaternel, Atelier, InboxRequest, Lieu, Relais, RelaisMembership
-from tests.families.builders import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
+from tests.families.factories import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import user_in
 
 SLUG = "matrice"
@@ -149,6 +149,7 @@ def _rpe_build():
         agrement_number="MATRICE-1",
     )
     AgrementPlace.objects.create(am=am, count=2)
+    _rpe_search_build(relais, am)
     # Ateliers and inbox (engineer ateliers): a matinée a year ahead, a request in the relais' inbox.
     start = timezone.now() + datetime.timedelta(days=365)
     Atelier.objects.create(
@@ -169,6 +170,42 @@ def _rpe_build():
         name="Famille Matrice",
         email="famille@matrice.test",
     )
+
+
+def _rpe_search_build(relais, am):
+    """rpe, the search side (rpesearch): each family's job offer (the parent's published), contact request and
+    saved search; the other family's request in the relais's follow-up list."""
+    from rpe.models import ContactRequest, FollowUp, JobOffer, SavedSearch
+
+    today = timezone.localdate()
+    for name, status in (("parent", "published"), ("other_parent", "submitted")):
+        author = User.objects.get(email=FAMILIES[name])
+        JobOffer.objects.create(
+            author=author,
+            relais=relais,
+            code_insee="44109",
+            start_date=today + datetime.timedelta(days=60),
+            child_age_months=10,
+            half_days=["mon_am"],
+            status=status,
+            published_on=today if status == "published" else None,
+            expires_on=today + datetime.timedelta(days=30) if status == "published" else None,
+        )
+        ContactRequest.objects.create(author=author, am=am, message=f"Bonjour de {name}")
+        SavedSearch.objects.create(owner=author, label=f"Recherche de {name}", criteria={"code_insee": "44109"})
+    application = Application.objects.get(family__account__email=FAMILIES["other_parent"])
+    FollowUp.objects.create(
+        application=application,
+        session=Dossier.objects.get(application=application).session,
+        relais=relais,
+        code_insee="44109",
+        start_date=application.desired_start,
+        child_age_months=10,
+    )
+
+
+def _rpe_of(model_name, **filters):
+    return apps.get_model("rpe", model_name).objects.filter(**filters).values_list("pk", flat=True).get()
 
 
 def _max_pk(model):
@@ -209,6 +246,11 @@ def world_ensure(other):
             "relais": Relais.objects.get().pk,
             "lieu": Lieu.objects.get().pk,
             "am_profile": AssistantMaternel.objects.get().pk,
+            # rpe, the search side: the parent's job offer, contact request and saved search; a follow-up.
+            "job_offer": _rpe_of("JobOffer", author=world.users["parent"]),
+            "contact": _rpe_of("ContactRequest", author=world.users["parent"]),
+            "saved_search": _rpe_of("SavedSearch", owner=world.users["parent"]),
+            "followup": _max_pk(apps.get_model("rpe", "FollowUp")),
             # rpe: an atelier and a request of the inbox (ateliers).
             "atelier": Atelier.objects.get().pk,
             "inbox_request": InboxRequest.objects.get().pk,
@@ -220,6 +262,9 @@ def world_ensure(other):
             "dossier": dossiers["other_parent"].pk,
             "number": dossiers["other_parent"].number,
             "user": world.users["other_parent"].pk,
+            "job_offer": _rpe_of("JobOffer", author=world.users["other_parent"]),
+            "contact": _rpe_of("ContactRequest", author=world.users["other_parent"]),
+            "saved_search": _rpe_of("SavedSearch", owner=world.users["other_parent"]),
         }
         here = {kind: _max_pk(model) or 0 for kind, model in _MODELS.items()}
     with tenant_context(other):
@@ -261,6 +306,10 @@ _MODELS = {
     "relais": Relais,
     "lieu": Lieu,
     "am_profile": AssistantMaternel,
+    "job_offer": apps.get_model("rpe", "JobOffer"),
+    "contact": apps.get_model("rpe", "ContactRequest"),
+    "saved_search": apps.get_model("rpe", "SavedSearch"),
+    "followup": apps.get_model("rpe", "FollowUp"),
     "atelier": Atelier,
     "inbox_request": InboxRequest,
 }

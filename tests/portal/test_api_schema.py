@@ -7,7 +7,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from families.models import Application, GuichetSettings
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.families.factories import application_in, establishment_in, family_in
 from tests.utils import client_for
 
 
@@ -43,7 +43,16 @@ def test_the_establishment_list_declares_its_query_parameters(alpha):
 
 
 def test_every_operation_documents_the_errors_it_can_answer(alpha):
-    public = {"/api/v1/etablissements/", "/api/v1/etablissements/{id}/", "/api/v1/schema/", "/api/v1/rpe/ateliers/"}
+    public = {
+        "/api/v1/etablissements/",
+        "/api/v1/etablissements/{id}/",
+        "/api/v1/schema/",
+        # The assistant-maternel directory (published fields only for the public).
+        "/api/v1/rpe/assistants-maternels/",
+        "/api/v1/rpe/assistants-maternels/{id}/",
+        # The ateliers' programme (ateliers).
+        "/api/v1/rpe/ateliers/",
+    }
     for path, method, operation in operations(schema_of(alpha)):
         codes = set(operation["responses"])
         where = f"{method.upper()} {path}"

@@ -26,5 +26,7 @@ def test_a_centre_is_two_numbers_on_earth(centre):
 
 
 def test_the_demo_territory_knows_every_communes_centre(vie_et_boulogne):
-    assert all(vie_et_boulogne.commune_centre(name) for name in vie_et_boulogne.commune_names)
+    assert all(
+        vie_et_boulogne.commune_centre(name) for name in [commune.name for commune in vie_et_boulogne.territory()]
+    )
     assert vie_et_boulogne.commune_centre("Nulle-part") is None

@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 from commissions.models import Criterion
 from families.models import DocumentType, Situation
 from portal.i18n import localized
-from tests.families.builders import application_in, family_in
+from tests.families.factories import application_in, family_in
 from tests.utils import client_for
 
 

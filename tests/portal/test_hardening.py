@@ -15,7 +15,7 @@ from families.enums import ApplicationStatus
 from families.models import Application
 from portal.accounts.roles import Role
 from portal.middleware import RequestBodyLimitMiddleware
-from tests.families.builders import application_in, family_in
+from tests.families.factories import application_in, family_in
 from tests.utils import client_for, demo_user, user_in
 
 # --- Login limits per client, behind the proxy ------------------------------------------------------

@@ -24,11 +24,23 @@ from tests.portal.test_roles import walk
 VARIANTS = ("own", "other_family", "other_collectivite")
 FAMILY_ROLES = ("parent", "other_parent")
 # Objects that belong to one family (the others belong to the collectivité: establishments, sessions...).
-FAMILY_OBJECTS = {"application", "child", "document", "offer", "dossier", "number", "user"}
+FAMILY_OBJECTS = {
+    "application",
+    "child",
+    "document",
+    "offer",
+    "dossier",
+    "number",
+    "user",
+    "job_offer",
+    "contact",
+    "saved_search",
+}
 PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>|\^?\(\?P<(\w+)>[^)]*\)\$?")
 
 # Which object a route's parameter names, by the route's beginning; parameters that name no object get one value.
 FIXED_VALUES = {
+    "action": "retirer",
     "file_format": "csv",
     "fmt": "csv",
     "token": "jeton-inconnu",
@@ -62,6 +74,16 @@ OBJECT_OF_PREFIX = [
     ("relais/assistants-maternels/", "am_profile"),
     ("gestion/relais/<int:relais_pk>/lieux/", "lieu"),
     ("gestion/relais/", "relais"),
+    # rpe: the search side (rpesearch).
+    ("assistants-maternels/", "am_profile"),
+    ("api/v1/rpe/assistants-maternels/", "am_profile"),
+    ("famille/assistants-maternels/recherches/", "saved_search"),
+    ("famille/annonces/", "job_offer"),
+    ("relais/annonces/", "job_offer"),
+    ("assistant-maternel/annonces/", "job_offer"),
+    ("api/v1/rpe/annonces/", "job_offer"),
+    ("assistant-maternel/demandes-de-contact/", "contact"),
+    ("relais/familles-sans-solution/", "followup"),
 ]
 OBJECT_OF_PARAMETER = {
     "child_pk": "child",
@@ -677,6 +699,10 @@ relais/assistants-maternels/<int:pk>/activite/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 405 | 400 404
     others: 403 | 403
+relais/assistants-maternels/<int:pk>/compte/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 400 404
+    others: 403 | 403
 relais/disponibilites/
     anonymous: 302>login | 302>login
     animatrice, agent, admin: 200 | 405
@@ -715,13 +741,111 @@ assistant-maternel/profil/
     others: 403 | 403
 assistant-maternel/activite/
     anonymous: 302>login | 302>login
-    am: 405 | 302>/assistant-maternel/profil/
+    am: 405 | 400
     others: 403 | 403
 assistant-maternel/disponibilites/
     anonymous: 302>login | 302>login
     am: 200 | 400
     others: 403 | 403
 assistant-maternel/ma-fiche-publique/
+    anonymous: 302>login | 302>login
+    am: 200 | 405
+    others: 403 | 403
+assistants-maternels/
+    everyone: 200 | 405
+assistants-maternels/<int:pk>/
+    everyone: 200 404 | 405
+assistants-maternels/<int:pk>/contact/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 | 400 404
+    others: 403 | 403
+famille/assistants-maternels/contacts/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 | 405
+    others: 403 | 403
+famille/assistants-maternels/recherches/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 | 400
+    others: 403 | 403
+famille/assistants-maternels/recherches/<int:pk>/supprimer/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 405 | 302>/famille/assistants-maternels/recherches/ 404 404
+    others: 403 | 403
+famille/annonces/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 | 405
+    others: 403 | 403
+famille/annonces/nouvelle/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 | 400
+    others: 403 | 403
+famille/annonces/<int:pk>/
+    anonymous: 302>login | 302>login
+    parent, other_parent: 200 404 404 | 405
+    others: 403 | 403
+famille/annonces/<int:pk>/<slug:action>/
+    anonymous: 302>login | 302>login
+    parent: 405 | 302>/famille/annonces/1/ 404 404
+    other_parent: 405 | 302>/famille/annonces/2/ 404 404
+    others: 403 | 403
+assistant-maternel/demandes-de-contact/
+    anonymous: 302>login | 302>login
+    am: 200 | 405
+    others: 403 | 403
+assistant-maternel/demandes-de-contact/<int:pk>/repondre/
+    anonymous: 302>login | 302>login
+    am: 405 | 302>/assistant-maternel/demandes-de-contact/ 302>/assistant-maternel/demandes-de-contact/ 404
+    others: 403 | 403
+assistant-maternel/annonces/
+    anonymous: 302>login | 302>login
+    am: 200 | 405
+    others: 403 | 403
+assistant-maternel/annonces/<int:pk>/
+    anonymous: 302>login | 302>login
+    am: 200 404 404 | 400 404 404
+    others: 403 | 403
+relais/annonces/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/annonces/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 200 404 | 400 400 404
+    others: 403 | 403
+relais/familles-sans-solution/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/familles-sans-solution/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 400 404
+    others: 403 | 403
+api/v1/rpe/assistants-maternels/
+    everyone: 200 | 405
+api/v1/rpe/assistants-maternels/<int:pk>/
+    everyone: 200 404 | 405
+api/v1/rpe/moi/fiche/
+    am: 200 | 405
+    others: 403 | 403
+api/v1/rpe/moi/disponibilites/
+    am: 200 | 405
+    others: 403 | 403
+api/v1/rpe/annonces/
+    parent, other_parent: 200 | 400
+    am, animatrice, agent, admin: 200 | 403
+    others: 403 | 403
+api/v1/rpe/annonces/<int:pk>/
+    parent, other_parent: 200 404 404 | 405
+    am: 200 404 404 | 405
+    animatrice, agent, admin: 200 200 404 | 405
+    others: 403 | 403
+api/v1/rpe/annonces/<int:pk>/moderation/
+    animatrice, agent, admin: 405 | 400 400 404
+    others: 403 | 403
+api/v1/rpe/annonces/<int:pk>/reponse/
+    am: 405 | 409 404 404
+    others: 403 | 403
+assistant-maternel/mes-donnees.json
     anonymous: 302>login | 302>login
     am: 200 | 405
     others: 403 | 403

@@ -22,7 +22,7 @@ from portal.celery import app
 from portal.outbox.enums import MessageStatus
 from portal.outbox.models import OutboxMessage
 from portal.tasks import run_for_every_collectivite
-from tests.families.builders import application_in, establishment_in, family_in
+from tests.families.factories import application_in, establishment_in, family_in
 from tests.utils import client_for
 
 

@@ -12,7 +12,7 @@ from django_tenants.utils import tenant_context
 
 from commissions.scoring import points_text
 from families.models import Application, Family, new_application_number
-from tests.families.builders import application_in, family_in
+from tests.families.factories import application_in, family_in
 from tests.utils import client_for, user_in
 
 

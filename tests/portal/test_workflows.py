@@ -18,7 +18,7 @@ from portal.models import Collectivite
 from portal.notifications import notify
 from portal.outbox.models import OutboxMessage
 from portal.workflows import Actor, Move, TransitionError, TransitionLog, Workflow
-from tests.families.builders import application_in, family_in
+from tests.families.factories import application_in, family_in
 from tests.workflows import (
     all_pairs,
     assert_one_log_row,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from freezegun import freeze_time
 
+from portal.accounts.roles import Role
 from rpe.enums import ActivityStatus, AvailabilityStatus, ChangedBy
 from rpe.models import AssistantMaternel, AvailabilityChange
 from rpe.notifications import UNCHANGED_SALT, unchanged_token
@@ -37,7 +38,7 @@ def place_form(place, **values):
 def am_with_account(alpha):
     with tenant_context(alpha):
         am = AssistantMaternelFactory(with_account=True, places=3, availability_confirmed_on=None)
-        am.user.roles = ["assistant_maternel"]
+        am.user.roles = [Role.ASSISTANT_MATERNEL]
         am.user.save()
     connection.set_schema_to_public()
     return am

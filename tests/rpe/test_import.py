@@ -90,11 +90,12 @@ def test_a_bad_file_is_refused_with_a_french_reason_per_row_and_writes_nothing(a
         before = AssistantMaternel.objects.count(), AgrementPlace.objects.count()
         with pytest.raises(ImportRefused) as refused:
             agrements_import(dataset=read_dataset(BAD, "csv"), collectivite=alpha)
-        problems = {line.line: " ".join(line.problems) for line in refused.value.report.problems}
-        assert set(problems) == {3, 4, 5}
+        report = refused.value.report
+        problems = {line.line: " ".join(line.problems) for line in report.problems}
+        assert set(problems) == {3, 5}
         assert "date" in problems[3] and "place" in problems[3]
-        assert "Aucun relais ne couvre la commune" in problems[4]
         assert "figure déjà à la ligne 2" in problems[5]
+        assert report.lines[2].kind == "skip", "a commune outside the territory: the row is not ours"
         assert (AssistantMaternel.objects.count(), AgrementPlace.objects.count()) == before
         assert AssistantMaternel.objects.get(pk=leaving.pk).activity_status == ActivityStatus.ACTIVE
 
@@ -144,7 +145,7 @@ def test_a_bad_file_through_the_page_is_a_400_with_the_report(alpha, directory):
     upload.name = "agrements.csv"
     response = client_for(alpha, animatrice).post("/relais/import-agrements/", {"file": upload})
     assert response.status_code == 400
-    assert "Aucun relais ne couvre la commune" in response.content.decode()
+    assert "figure déjà à la ligne 2" in response.content.decode()
     assert "token" not in response.context or not response.context.get("token")
 
 
@@ -167,3 +168,18 @@ def test_an_archived_am_back_on_the_list_is_in_activity_again_and_the_log_says_w
             ActivityStatus.ACTIVE,
             Actor.SYSTEM,
         )
+
+
+def test_rows_of_other_communes_are_ignored_and_only_the_importer_s_relais_are_archived(alpha, directory):
+    """The département's list covers the whole département; an animatrice imports for her relais only."""
+    relais, _staying, leaving = directory
+    with tenant_context(alpha):
+        elsewhere = RelaisFactory(communes=["44020"])
+        other_am = AssistantMaternelFactory(relais=elsewhere, code_insee="44020")
+        content = GOOD + b"75-0001;Loin;Anne;1980;01/01/2020;;1 rue;75000;75056;;;domicile;;2:0-36\n"
+        report = agrements_import(dataset=read_dataset(content, "csv"), collectivite=alpha, relais=[relais])
+        assert [line.kind for line in report.lines] == ["update", "new", "skip"]
+        assert not AssistantMaternel.objects.filter(agrement_number="75-0001").exists()
+        assert [am.pk for am in report.archived] == [leaving.pk]
+        other_am.refresh_from_db()
+        assert other_am.activity_status == ActivityStatus.ACTIVE

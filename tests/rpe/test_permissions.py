@@ -21,6 +21,7 @@ WHO_MAY = {
     "/assistant-maternel/profil/": {"am"},
     "/assistant-maternel/disponibilites/": {"am"},
     "/assistant-maternel/ma-fiche-publique/": {"am"},
+    "/assistant-maternel/mes-donnees.json": {"am"},
 }
 
 
@@ -94,6 +95,7 @@ def test_an_am_edits_her_own_profile_and_nothing_else(vie_et_boulogne):
         other_phone = other.phone
     page = client.get("/assistant-maternel/profil/").content.decode()
     assert mine.agrement_number in page and other.agrement_number not in page
+    assert f'value="{mine.phone}"' in page, "the form shows her profile as it is"
     response = client.post(
         "/assistant-maternel/profil/",
         {
@@ -116,3 +118,14 @@ def test_an_am_edits_her_own_profile_and_nothing_else(vie_et_boulogne):
         other.refresh_from_db()
         assert mine.phone == "06 99 99 99 99" and mine.agrement_number != "PIRATE-1"
         assert other.phone == other_phone
+
+
+def test_an_am_downloads_everything_the_directory_holds_about_her(vie_et_boulogne):
+    am_user = demo_user(vie_et_boulogne, "am")
+    response = client_for(vie_et_boulogne, am_user).get("/assistant-maternel/mes-donnees.json")
+    data = response.json()
+    with tenant_context(vie_et_boulogne):
+        mine = AssistantMaternel.objects.get(user=am_user)
+    assert (data["agrement_number"], data["phone"]) == (mine.agrement_number, mine.phone)
+    assert data["publication"] == {"phone": True, "email": True, "address": True}
+    assert data["declarations"], "her declarations are part of her data"

@@ -79,11 +79,15 @@ def test_reminded_once_per_deadline_and_step_only_those_who_have_not_declared(al
         )
         message = sent.get(about_id=silent.pk)
         assert message.to == [silent.email]
+        assert message.send_at is not None, "scheduled: quiet hours apply to reminders"
         assert "/disponibilites/rien-n-a-change/" in message.body and "1 juin 2027" in message.body
 
         reminders_send(today=D(2027, 5, 26))
         assert reminders(silent).count() == reminders(never).count() == 2
         assert not reminders().filter(about_id__in=[declared.pk, suspended.pk, archived.pk]).exists()
+        unreachable = AssistantMaternelFactory(relais=relais, email="", availability_confirmed_on=None)
+        reminders_send(today=D(2027, 5, 27))
+        assert not reminders(unreachable).exists(), "no email and no account: the relais calls her (board)"
 
 
 @pytest.mark.django_db
@@ -146,3 +150,26 @@ def test_two_workers_sending_at_once_queue_one_reminder_per_am(race_collectivite
     with tenant_context(race_collectivite):
         assert reminders().count() == 20
         assert set(reminders().values_list("version", flat=True)) == {"2027-12-01:J-30"}
+
+
+@pytest.mark.django_db
+def test_the_beat_runs_the_reminders_in_every_collectivite(alpha, beta):
+    """The daily beat entry fans the task out to each collectivité (tasks run eagerly in tests)."""
+    from django.conf import settings
+    from freezegun import freeze_time
+
+    from portal.tasks import run_for_every_collectivite
+    from rpe import tasks  # noqa: F401  (the worker imports it through autodiscovery)
+
+    entry = settings.CELERY_BEAT_SCHEDULE["disponibilites-am"]
+    assert entry["args"] == ("rpe.tasks.availability_reminders_daily",)
+    ams = {}
+    for collectivite in (alpha, beta):
+        with tenant_context(collectivite):
+            ams[collectivite.slug] = AssistantMaternelFactory(places=1, availability_confirmed_on=None)
+    connection.set_schema_to_public()
+    with freeze_time("2027-11-02 09:00:00"):
+        run_for_every_collectivite(*entry["args"])
+    for collectivite in (alpha, beta):
+        with tenant_context(collectivite):
+            assert reminders(ams[collectivite.slug]).get().version == "2027-12-01:J-30"

@@ -1,7 +1,6 @@
 """Public read-only API of the offer: anyone may list the établissements of a collectivité."""
 
 import django_filters
-from django import forms
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -11,6 +10,7 @@ from rest_framework.permissions import AllowAny
 
 from creches.enums import EstablishmentType
 from creches.models import Establishment, Section
+from portal.api import NoEmptyParametersForm
 
 
 class SectionSerializer(serializers.ModelSerializer):
@@ -62,17 +62,6 @@ class EstablishmentSerializer(serializers.ModelSerializer):
 
 
 INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
-
-
-class NoEmptyParametersForm(forms.Form):
-    """A parameter is absent or has a value: `?commune=` is refused like any value outside the schema."""
-
-    def clean(self):
-        cleaned = super().clean()
-        for name, value in self.data.items():
-            if name in self.fields and value == "":
-                self.add_error(name, _("Valeur vide : omettez ce paramètre plutôt."))
-        return cleaned
 
 
 class EstablishmentFilter(django_filters.FilterSet):

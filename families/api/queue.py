@@ -6,11 +6,11 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.generics import ListAPIView
 
 from creches.enums import CareKind
-from families.api_serializers import QueueApplicationSerializer
+from families.api.serializers import QueueApplicationSerializer
 from families.enums import CareMode
 from families.forms_guichet import NO, QUEUE_STATUSES, YES, QueueQueryForm
+from families.models import Application
 from families.perms import can_instruct
-from families.views.guichet import queue_queryset
 from portal.api import PredicatePermission
 
 NO_NUL = "^[^\\u0000]*$"  # PostgreSQL stores no NUL character
@@ -61,4 +61,4 @@ class QueueView(ListAPIView):
         form = QueueQueryForm(self.request.query_params or None)
         if form.is_bound and not form.is_valid():
             raise ValidationError(form.errors.get_json_data())
-        return form.filter(queue_queryset())
+        return form.filter(Application.objects.visible_to(self.request.user).queue_rows())

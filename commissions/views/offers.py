@@ -23,7 +23,8 @@ OFFERS_PAGE_SIZE = 50
 def offer_pending_list(request):
     """Offers waiting for the family's answer, the nearest deadline first."""
     offers = with_place_start(
-        Offer.objects.pending()
+        Offer.objects.visible_to(request.user)
+        .pending()
         .select_related("application__child", "establishment", "section", "session", "dossier")
         .order_by("deadline", "pk")
     )
@@ -40,7 +41,7 @@ def offer_pending_list(request):
 def offer_answer(request, pk):
     """An agent records the family's answer (accept or decline) with how it was given and a note."""
     offer = get_object_or_404(
-        with_place_start(Offer.objects).select_related(
+        with_place_start(Offer.objects.visible_to(request.user)).select_related(
             "application__child", "establishment", "section", "session", "dossier"
         ),
         pk=pk,

@@ -10,8 +10,8 @@ from families import services
 from families.enums import WEEKDAYS
 from families.forms import ApplicationForm
 from families.models import Application, Child, GuichetSettings
-from families.perms import is_family
-from portal.api import PredicatePermission
+from families.perms import is_family, is_own_application
+from portal.api import CommentField, PredicatePermission
 from portal.api_defaults import JSONParser
 from portal.api_schema import VALIDATION
 
@@ -73,16 +73,6 @@ class PlanningField(serializers.DictField):
         return planning
 
 
-# PostgreSQL stores no NUL character: the schema says so.
-@extend_schema_field({"type": "string", "maxLength": 2000, "pattern": "^[^\\u0000]*$"})
-class CommentField(serializers.CharField):
-    """Blank or spaces allowed, kept as "" (the schema's pattern says so; DRF's `allow_blank` would write a second,
-    overlapping schema that "" matches twice)."""
-
-    def run_validation(self, data=serializers.empty):
-        return "" if isinstance(data, str) and not data.strip() else super().run_validation(data)
-
-
 class WishesField(serializers.ListField):
     """Written as establishment ids in order of preference; read back the same way from the vœux."""
 
@@ -126,7 +116,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
         validators = []
 
     def own_child(self, child_id):
-        child = Child.objects.filter(family__account=self.context["request"].user, pk=child_id).first()
+        user = self.context["request"].user
+        child = Child.objects.visible_to(user).filter(family__account=user, pk=child_id).first()
         if child is None:
             raise RefusedByRules({"child": [_("Cet enfant n'est pas rattaché à votre foyer.")]})
         return child
@@ -243,12 +234,13 @@ class FamilyApplicationViewSet(
     """A family's own requests: another family's ids answer 404."""
 
     serializer_class = ApplicationSerializer
-    permission_classes = [PredicatePermission.of(is_family)]
+    permission_classes = [PredicatePermission.of(is_family, obj=is_own_application)]
     parser_classes = [JSONParser]
 
     def get_queryset(self):
         return (
-            Application.objects.filter(family__account=self.request.user)
+            Application.objects.visible_to(self.request.user)
+            .owned_by(self.request.user)
             .select_related("child")
             .prefetch_related("wishes")
             .order_by("-created_at")

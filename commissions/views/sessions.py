@@ -6,12 +6,13 @@ Members and the chair see anonymised dossiers only: the templates receive `show_
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commissions import figures, meeting, perms, sessions
@@ -32,7 +33,9 @@ from commissions.workflows import SESSION
 from families.enums import AuditAction
 from families.models import AuditEntry, Situation
 from families.perms import is_family
-from portal.decorators import allowed_if
+from portal.decorators import allowed_if, get_visible_object_or_404
+from portal.downloads import file_response
+from portal.i18n import deferred
 from portal.perms import is_signed_in
 from portal.workflows import Actor
 
@@ -44,36 +47,30 @@ def _error_text(error):
 
 
 def visible_session(request, pk):
-    session = get_object_or_404(Session.objects.select_related("regulation", "chair"), pk=pk)
-    if not perms.can_see_session(request.user, session):
-        raise Http404
-    return session
+    """A session the person sits in or runs, else 404."""
+    return get_visible_object_or_404(Session.objects.select_related("regulation", "chair"), request.user, pk=pk)
+
+
+def visible_dossier(request, pk, number):
+    """A dossier of a session the person sits in or runs, else 404."""
+    return get_visible_object_or_404(
+        Dossier.objects.select_related("session__regulation", "session__chair"),
+        request.user,
+        session_id=pk,
+        number=number,
+    )
 
 
 @allowed_if(perms.can_list_sessions)
 @require_http_methods(["GET", "POST"])
 def session_list(request):
-    can_create = perms.can_manage_sessions(request.user)
-    form = SessionCreateForm(request.POST or None) if can_create else None
     if request.method == "POST":
-        if not can_create:
-            raise PermissionDenied
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                session = sessions.session_create(
-                    title=data["title"],
-                    date=data["date"],
-                    places_until=data["places_until"],
-                    chair=data["chair"],
-                    members=data["members"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(request, _("Commission créée : préparez-la quand les places sont déclarées."))
-                return redirect("commissions:session_detail", pk=session.pk)
+        return session_create(request)
+    form = SessionCreateForm() if perms.can_manage_sessions(request.user) else None
+    return session_list_page(request, form)
+
+
+def session_list_page(request, form):
     queryset = Session.objects.visible_to(request.user).select_related("chair", "regulation").order_by("-date", "-pk")
     page = Paginator(queryset, SESSIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -82,6 +79,28 @@ def session_list(request):
         {"page": page, "form": form},
         status=400 if form is not None and form.errors else 200,
     )
+
+
+@allowed_if(perms.can_manage_sessions)
+def session_create(request):
+    form = SessionCreateForm(request.POST or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            session = sessions.session_create(
+                title=data["title"],
+                date=data["date"],
+                places_until=data["places_until"],
+                chair=data["chair"],
+                members=data["members"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Commission créée : préparez-la quand les places sont déclarées."))
+            return redirect("commissions:session_detail", pk=session.pk)
+    return session_list_page(request, form)
 
 
 def _forms_for(dossier, session, facts, seats, seats_by_id, everyone, bound):
@@ -156,10 +175,14 @@ def session_page(request, session, *, bound=None, status=200):
     page.object_list = list(page.object_list)
     if show_identity and page.object_list:
         # Staff read who is behind the numbers: each read is in the audit log, as for the guichet's pages.
-        detail = _("Commission « %(title)s »") % {"title": session.title}
+        detail = deferred(gettext_noop("Commission « %(title)s »"), title=session.title)
         AuditEntry.objects.bulk_create(
             AuditEntry(
-                user=request.user, application_id=d.application_id, action=AuditAction.READ, detail=detail[:300]
+                user=request.user,
+                application_id=d.application_id,
+                action=AuditAction.READ,
+                detail=detail.french()[:300],
+                detail_message=detail.as_json(),
             )
             for d in page.object_list
         )
@@ -213,8 +236,9 @@ def session_page(request, session, *, bound=None, status=200):
 
 @allowed_if(perms.can_list_sessions)
 @require_GET
-def session_detail(request, pk):
-    return session_page(request, visible_session(request, pk))
+@allowed_if(perms.can_see_session, obj=visible_session)
+def session_detail(request, session):
+    return session_page(request, session)
 
 
 def _act(request, session, action, success):
@@ -238,11 +262,9 @@ def _prepared_message(session):
 
 @allowed_if(perms.can_list_sessions)
 @require_http_methods(["GET", "POST"])
-def session_prepare_view(request, pk):
+@allowed_if(perms.can_manage_sessions, obj=visible_session)
+def session_prepare_view(request, session):
     """GET: what preparing would take and leave out, and why; POST: take it."""
-    session = visible_session(request, pk)
-    if not perms.can_manage_sessions(request.user):
-        raise PermissionDenied
     if request.method == "POST":
         return _act(
             request,
@@ -260,10 +282,8 @@ def session_prepare_view(request, pk):
 
 @allowed_if(perms.can_list_sessions)
 @require_POST
-def session_allocate_view(request, pk):
-    session = visible_session(request, pk)
-    if not perms.can_deliberate(request.user, session):
-        raise PermissionDenied
+@allowed_if(perms.can_deliberate, obj=visible_session)
+def session_allocate_view(request, session):
     return _act(request, session, lambda: sessions.session_allocate(session=session), _("Répartition calculée."))
 
 
@@ -285,11 +305,9 @@ def validation_summary(session):
 
 @allowed_if(perms.can_list_sessions)
 @require_http_methods(["GET", "POST"])
-def session_validate_view(request, pk):
+@allowed_if(perms.can_validate_session, obj=visible_session)
+def session_validate_view(request, session):
     """A summary first, then an explicit confirmation: validating notifies every family of the session."""
-    session = visible_session(request, pk)
-    if not perms.can_validate_session(request.user, session):
-        raise PermissionDenied
     if not SESSION.allowed(session, SessionStatus.VALIDATED, Actor.STAFF):
         messages.error(request, _("Cette commission ne peut pas être validée à cette étape."))
         return redirect("commissions:session_detail", pk=session.pk)
@@ -310,13 +328,6 @@ def session_validate_view(request, pk):
         {"session": session, "form": form, **validation_summary(session)},
         status=400 if form.errors else 200,
     )
-
-
-def _dossier(request, pk, number):
-    session = visible_session(request, pk)
-    if not perms.can_deliberate(request.user, session):
-        raise PermissionDenied
-    return session, get_object_or_404(Dossier, session=session, number=number)
 
 
 # A refusal of the service goes next to the field it is about (else above the form).
@@ -354,8 +365,9 @@ def _form_action(request, session, dossier, action_name, form, action, success):
 
 @allowed_if(perms.can_list_sessions)
 @require_POST
-def dossier_adjust(request, pk, number):
-    session, dossier = _dossier(request, pk, number)
+@allowed_if(perms.can_deliberate_on, obj=visible_dossier)
+def dossier_adjust(request, dossier):
+    session, number = dossier.session, dossier.number
     return _form_action(
         request,
         session,
@@ -371,8 +383,9 @@ def dossier_adjust(request, pk, number):
 
 @allowed_if(perms.can_list_sessions)
 @require_POST
-def dossier_assign(request, pk, number):
-    session, dossier = _dossier(request, pk, number)
+@allowed_if(perms.can_deliberate_on, obj=visible_dossier)
+def dossier_assign(request, dossier):
+    session, number = dossier.session, dossier.number
     return _form_action(
         request,
         session,
@@ -388,8 +401,9 @@ def dossier_assign(request, pk, number):
 
 @allowed_if(perms.can_list_sessions)
 @require_POST
-def dossier_unassign(request, pk, number):
-    session, dossier = _dossier(request, pk, number)
+@allowed_if(perms.can_deliberate_on, obj=visible_dossier)
+def dossier_unassign(request, dossier):
+    session, number = dossier.session, dossier.number
     return _form_action(
         request,
         session,
@@ -403,8 +417,9 @@ def dossier_unassign(request, pk, number):
 
 @allowed_if(perms.can_list_sessions)
 @require_POST
-def dossier_swap(request, pk, number):
-    session, dossier = _dossier(request, pk, number)
+@allowed_if(perms.can_deliberate_on, obj=visible_dossier)
+def dossier_swap(request, dossier):
+    session, number = dossier.session, dossier.number
     return _form_action(
         request,
         session,
@@ -422,16 +437,14 @@ def dossier_swap(request, pk, number):
 def _pdf(field, filename):
     if not field:
         raise Http404
-    response = FileResponse(field.open("rb"), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return file_response(field.open("rb"), filename=filename, content_type="application/pdf")
 
 
 @allowed_if(perms.can_list_sessions)
 @require_GET
-def session_minutes(request, pk):
+@allowed_if(perms.can_see_session, obj=visible_session)
+def session_minutes(request, session):
     """The procès-verbal: the service, the chair and the members."""
-    session = visible_session(request, pk)
     return _pdf(session.minutes, f"pv-commission-{session.pk}.pdf")
 
 
@@ -440,7 +453,8 @@ def session_minutes(request, pk):
 def admissions(request):
     """Places families accepted in the establishments the director runs."""
     offers = (
-        Offer.objects.admissions_for(request.user)
+        Offer.objects.visible_to(request.user)
+        .admissions_for(request.user)
         .select_related("establishment", "section", "application__child", "application__family")
         .order_by("establishment__name", "-responded_at")
     )
@@ -452,17 +466,16 @@ def admissions(request):
 
 
 def own_offer(request, pk):
-    """An offer of the signed-in family, else 404 (never tell another family's offer exists)."""
-    offer = get_object_or_404(Offer.objects.select_related("application__family", "establishment", "section"), pk=pk)
-    if not perms.can_answer_offer(request.user, offer):
-        raise Http404
-    return offer
+    """An offer the person may see, else 404 (never tell another family's offer exists)."""
+    return get_visible_object_or_404(
+        Offer.objects.select_related("application__family", "establishment", "section"), request.user, pk=pk
+    )
 
 
 @allowed_if(is_family)
 @require_POST
-def offer_accept_view(request, pk):
-    offer = own_offer(request, pk)
+@allowed_if(perms.can_answer_offer, obj=own_offer)
+def offer_accept_view(request, offer):
     try:
         sessions.offer_accept(offer=offer, user=request.user)
     except ValidationError as error:
@@ -474,8 +487,8 @@ def offer_accept_view(request, pk):
 
 @allowed_if(is_family)
 @require_http_methods(["GET", "POST"])
-def offer_decline_view(request, pk):
-    offer = own_offer(request, pk)
+@allowed_if(perms.can_answer_offer, obj=own_offer)
+def offer_decline_view(request, offer):
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -495,16 +508,23 @@ def offer_decline_view(request, pk):
     )
 
 
+def letter_dossier(request, pk):
+    # A dossier whose request was erased (retention) has no letter to give anyone; members of the session see the
+    # dossier, not the letter that names the family.
+    return get_visible_object_or_404(
+        Dossier.objects.select_related("application__family", "session")
+        .filter(application__isnull=False)
+        .filter(perms.visible_letters(request.user)),
+        request.user,
+        pk=pk,
+    )
+
+
 @allowed_if(is_signed_in)
 @require_GET
-def letter_download(request, pk):
+@allowed_if(perms.can_read_letter, obj=letter_dossier)
+def letter_download(request, dossier):
     """The decision letter: the family it is addressed to, and the service."""
-    # A dossier whose request was erased (retention) has no letter to give anyone.
-    dossier = get_object_or_404(
-        Dossier.objects.select_related("application__family").filter(application__isnull=False), pk=pk
-    )
-    if not (dossier.application.family.account_id == request.user.pk or perms.can_manage_sessions(request.user)):
-        raise Http404
     if not dossier.letter and dossier.session.is_validated:
         # Letters of sessions recorded without notifications (the demo's past sessions) are drawn on first read.
         from commissions.tasks import build_letter
@@ -516,11 +536,9 @@ def letter_download(request, pk):
 
 @allowed_if(perms.can_list_sessions)
 @require_http_methods(["GET", "POST"])
-def session_attendance(request, pk):
+@allowed_if(perms.can_manage_sessions, obj=visible_session)
+def session_attendance(request, session):
     """The service records who of the chair and members attend, before validation (for the minutes)."""
-    session = visible_session(request, pk)
-    if not perms.can_manage_sessions(request.user):
-        raise PermissionDenied
     people = [session.chair, *session.members.exclude(pk=session.chair_id)]
     recorded = dict(session.attendances.values_list("user", "status"))
     choices = {value for value, _label in Attendance.choices}
