@@ -19,8 +19,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.demo import account_ensure
-from rpe import demo_ateliers
-from rpe import demo_search
+from rpe import demo_ateliers, demo_search
 from rpe.enums import (
     WEEKDAY_HALF_DAYS,
     ActivityStatus,
