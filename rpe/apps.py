@@ -14,3 +14,4 @@ class RpeConfig(AppConfig):
         from rpe.followup import open_followups_of_session
 
         session_validated.connect(open_followups_of_session, dispatch_uid="rpe.followups")
+        from rpe.ateliers import notifications as atelier_notifications  # noqa: F401 (ateliers)

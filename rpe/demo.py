@@ -19,7 +19,7 @@ from django.utils import timezone
 from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.demo import account_ensure
-from rpe import demo_booking, demo_search
+from rpe import demo_ateliers, demo_booking, demo_search
 from rpe.enums import (
     WEEKDAY_HALF_DAYS,
     ActivityStatus,
@@ -169,6 +169,7 @@ def seed(collectivite):
         relais = directory_seed(collectivite, spec)
         demo_am_seed(collectivite, relais[0])
     # Other areas of the rpe app seed after the directory (one call line each):
+    demo_ateliers.seed(collectivite)
     demo_search.seed(collectivite)  # job offers, contact requests (rpesearch)
     demo_booking.seed(collectivite)
 

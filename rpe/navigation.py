@@ -21,3 +21,12 @@ ENTRIES = [
     NavEntry(_("Rendez-vous au relais"), "rpe:booking:my_appointments", perms.can_book_online),
     NavEntry(_("Calendrier des rendez-vous"), "rpe:booking:school_holidays", perms.can_configure_calendar),
 ]
+
+# Ateliers, inbox, contact log and figures of the relais (ateliers).
+ENTRIES += [
+    NavEntry(_("Ateliers du relais"), "rpe:staff_ateliers", perms.can_run_ateliers),
+    NavEntry(_("Demandes au relais"), "rpe:inbox", perms.can_use_inbox),
+    NavEntry(_("Journal des contacts"), "rpe:contacts", perms.can_use_inbox),
+    NavEntry(_("Chiffres des relais"), "rpe:figures", perms.can_see_relais_figures),
+    NavEntry(_("Mes ateliers"), "rpe:my_ateliers", perms.can_register_to_ateliers),
+]

@@ -211,3 +211,40 @@ def can_manage_appointment(user, appointment=None):
 def can_configure_calendar(user, obj=None):
     """The school holidays table and the calendar's département and zone: the collectivité's administrator."""
     return has_role(user, Role.ADMINISTRATEUR)
+# --- Ateliers, inbox, contact log and figures (engineer ateliers) ------------------------------------------------
+
+
+@predicate
+def can_register_to_ateliers(user, obj=None):
+    """AM register to every atelier; parents to those open to families (réunions d'information)."""
+    return has_role(user, Role.ASSISTANT_MATERNEL, Role.PARENT)
+
+
+def sees_every_atelier(user):
+    """Families and visitors see the ateliers open to families only; AM and the relais' staff see them all."""
+    return has_role(user, Role.ASSISTANT_MATERNEL, Role.ANIMATRICE_RPE, *SERVICE_ROLES)
+
+
+@predicate
+def can_run_ateliers(user, relais=None):
+    """Plan ateliers, see who registered, note attendance: the staff of that relais (of one at least, without)."""
+    return works_for(user, relais) if relais is not None else can_use_relais_pages(user)
+
+
+@predicate
+def can_use_inbox(user, relais=None):
+    """Read and answer the relais' requests, log contacts: the staff of that relais."""
+    return works_for(user, relais) if relais is not None else can_use_relais_pages(user)
+
+
+@predicate
+def can_see_relais_figures(user, relais=None):
+    """Activity figures (aggregates only): the relais' staff, and the élus for every relais."""
+    if has_role(user, Role.ELU):
+        return True
+    return works_for(user, relais) if relais is not None else can_use_relais_pages(user)
+
+
+def relais_for_figures(user):
+    Relais = _models().Relais
+    return Relais.objects.all() if has_role(user, Role.ELU) else relais_of(user)

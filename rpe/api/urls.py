@@ -5,6 +5,7 @@ from django.urls import include, path
 areas = [
     path("", include("rpe.api.urls_search")),  # directory, own profile and availability, job offers
     path("", include("rpe.api.booking")),  # motifs, créneaux, rendez-vous
+    path("", include("rpe.api.urls_ateliers")),  # ateliers and registrations (ateliers)
 ]
 
 urlpatterns = [path("rpe/", include(areas))]

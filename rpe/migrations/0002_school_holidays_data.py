@@ -8,6 +8,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("rpe", "0001_relais_directory_offers_appointments")]
+    dependencies = [("rpe", "0001_relais_directory_offers_appointments_ateliers")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

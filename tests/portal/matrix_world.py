@@ -27,7 +27,20 @@ from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.models import Collectivite
 from portal.tenancy import collectivite_create
-from rpe.models import AgrementPlace, Appointment, AssistantMaternel, Lieu, Motif, Plage, Relais, RelaisMembership
+from rpe.ateliers.enums import AtelierKind
+from rpe.inbox.enums import ContactPerson, ContactTheme
+from rpe.models import (
+    AgrementPlace,
+    Appointment,
+    AssistantMaternel,
+    Atelier,
+    InboxRequest,
+    Lieu,
+    Motif,
+    Plage,
+    Relais,
+    RelaisMembership,
+)
 from rpe.slots import PARIS
 from tests.families.factories import application_in, child_in, establishment_in, family_in, pdf_bytes, upload
 from tests.utils import user_in
@@ -150,6 +163,26 @@ def _rpe_build():
     )
     AgrementPlace.objects.create(am=am, count=2)
     _rpe_search_build(relais, am)
+    # Ateliers and inbox (engineer ateliers): a matinée a year ahead, a request in the relais' inbox.
+    start = timezone.now() + datetime.timedelta(days=365)
+    Atelier.objects.create(
+        relais=relais,
+        kind=AtelierKind.EARLY_LEARNING,
+        title="Matinée de la matrice",
+        code_insee="44109",
+        start=start,
+        end=start + datetime.timedelta(hours=2),
+        seats_adults=8,
+        seats_children=16,
+    )
+    InboxRequest.objects.create(
+        relais=relais,
+        person=ContactPerson.FAMILY,
+        theme=ContactTheme.CARE_SEARCH,
+        message="Une question",
+        name="Famille Matrice",
+        email="famille@matrice.test",
+    )
 
 
 def _rpe_search_build(relais, am):
@@ -261,6 +294,9 @@ def world_ensure(other):
             "followup": _max_pk(apps.get_model("rpe", "FollowUp")),
             "appointment": Appointment.objects.get(person=world.users["parent"]).pk,
             "motif": Motif.objects.get().pk,
+            # rpe: an atelier and a request of the inbox (ateliers).
+            "atelier": Atelier.objects.get().pk,
+            "inbox_request": InboxRequest.objects.get().pk,
         }
         other_family = {
             "application": applications["other_parent"].pk,
@@ -320,4 +356,6 @@ _MODELS = {
     "followup": apps.get_model("rpe", "FollowUp"),
     "appointment": Appointment,
     "motif": Motif,
+    "atelier": Atelier,
+    "inbox_request": InboxRequest,
 }

@@ -67,6 +67,11 @@ OBJECT_OF_PREFIX = [
     ("api/v1/commissions/seances/", "session"),
     ("api/v1/etablissements/", "establishment_id"),
     ("api/v1/demandes/", "application"),
+    # rpe: ateliers and the inbox (ateliers).
+    ("ateliers/", "atelier"),
+    ("relais/ateliers/", "atelier"),
+    ("relais/boite/", "inbox_request"),
+    ("api/v1/rpe/ateliers/", "atelier"),
     # rpe: the directory (rpecore).
     ("relais/assistants-maternels/", "am_profile"),
     ("gestion/relais/<int:relais_pk>/lieux/", "lieu"),
@@ -597,6 +602,86 @@ api/v1/commissions/seances/<int:pk>/
     others: 403 | 403
 api/v1/guichet/demandes/
     agent, admin: 200 | 405
+    others: 403 | 403
+ateliers/
+    everyone: 200 | 405
+ateliers/programme.ics
+    everyone: 200 | 405
+ateliers/<int:pk>/
+    am, animatrice, agent, admin: 200 404 | 405
+    others: 404 | 405
+ateliers/<int:pk>/inscription/
+    anonymous: 302>login | 302>login
+    am: 405 | 302>/mes-ateliers/ 404
+    parent, other_parent: 405 | 404
+    others: 403 | 403
+ateliers/<int:pk>/desinscription/
+    anonymous: 302>login | 302>login
+    am, parent, other_parent: 405 | 404
+    others: 403 | 403
+mes-ateliers/
+    anonymous: 302>login | 302>login
+    am, parent, other_parent: 200 | 405
+    others: 403 | 403
+relais/ateliers/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/ateliers/nouveau/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 400
+    others: 403 | 403
+relais/ateliers/programme/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 400
+    others: 403 | 403
+relais/ateliers/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 405
+    others: 403 | 403
+relais/ateliers/<int:pk>/presences/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 409 404
+    others: 403 | 403
+ecrire-au-relais/
+    everyone: 200 | 400
+relais/boite/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 405
+    others: 403 | 403
+relais/boite/<int:pk>/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 404 | 405
+    others: 403 | 403
+relais/boite/<int:pk>/repondre/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 400 404
+    others: 403 | 403
+relais/boite/<int:pk>/attribuer/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 400 404
+    others: 403 | 403
+relais/boite/<int:pk>/statut/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 405 | 400 404
+    others: 403 | 403
+relais/contacts/
+    anonymous: 302>login | 302>login
+    animatrice, agent, admin: 200 | 400
+    others: 403 | 403
+relais/chiffres/
+    anonymous: 302>login | 302>login
+    animatrice, agent, elu, admin: 200 | 405
+    others: 403 | 403
+relais/chiffres/export.xlsx
+    anonymous: 302>login | 302>login
+    animatrice, agent, elu, admin: 200 | 405
+    others: 403 | 403
+api/v1/rpe/ateliers/
+    everyone: 200 | 405
+api/v1/rpe/ateliers/<int:pk>/inscription/
+    am: 405 | 201 404
+    parent, other_parent: 405 | 409 404
     others: 403 | 403
 relais/
     anonymous: 302>login | 302>login

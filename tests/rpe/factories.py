@@ -11,8 +11,10 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.utils import timezone
 
 from portal.accounts.roles import Role
+from rpe.ateliers.enums import AtelierKind
 from rpe.enums import WEEKDAY_HALF_DAYS, AvailabilityStatus, LieuKind, Workplace
 from rpe.geo import coarsen
+from rpe.inbox.enums import ContactPerson, ContactTheme
 from rpe.models import (
     AgrementPlace,
     AssistantMaternel,
@@ -181,3 +183,47 @@ class PlageFactory(factory.django.DjangoModelFactory):
     def motifs(plage, create, extracted, **kwargs):
         if create and extracted:
             plage.motifs.set(extracted)
+# --- Ateliers, inbox and contact log (engineer ateliers) ---------------------------------------------------------
+
+
+class AtelierFactory(factory.django.DjangoModelFactory):
+    """A matinée d'éveil in a week: 8 adults and 16 children unless told otherwise."""
+
+    class Meta:
+        model = "rpe.Atelier"
+
+    relais = factory.SubFactory(RelaisFactory)
+    kind = AtelierKind.EARLY_LEARNING
+    title = factory.Sequence(lambda n: f"Matinée d'éveil {n}")
+    code_insee = "44109"
+    place_name = "Salle des fêtes"
+    start = factory.LazyFunction(lambda: timezone.now().replace(microsecond=0) + datetime.timedelta(days=7))
+    end = factory.LazyAttribute(lambda atelier: atelier.start + datetime.timedelta(hours=2))
+    seats_adults = 8
+    seats_children = 16
+
+
+class InboxRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "rpe.InboxRequest"
+
+    relais = factory.SubFactory(RelaisFactory)
+    person = ContactPerson.FAMILY
+    theme = ContactTheme.CARE_SEARCH
+    message = "Bonjour, nous cherchons un mode d'accueil pour septembre."
+    name = factory.Sequence(lambda n: f"Famille {n}")
+    email = factory.Sequence(lambda n: f"famille{n}@exemple.test")
+
+
+def staff_client(collectivite, user):
+    """A client logged in as a staff member, with the TOTP that staff must have set up."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django_tenants.utils import tenant_context
+
+    from tests.utils import client_for
+
+    with tenant_context(collectivite):
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, "JBSWY3DPEHPK3PXP")
+    return client_for(collectivite, user)

@@ -1,0 +1,1 @@
+"""The relais' inbox (online requests) and its contact log (calls, desk visits, emails)."""
