@@ -211,6 +211,8 @@ def can_manage_appointment(user, appointment=None):
 def can_configure_calendar(user, obj=None):
     """The school holidays table and the calendar's département and zone: the collectivité's administrator."""
     return has_role(user, Role.ADMINISTRATEUR)
+
+
 # --- Ateliers, inbox, contact log and figures (engineer ateliers) ------------------------------------------------
 
 

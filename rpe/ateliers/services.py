@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,8 +13,9 @@ from portal.enums import Actor
 from portal.perms import has_role
 from rpe.ateliers import notifications
 from rpe.ateliers.enums import FAMILY_KINDS, SEAT_STATUSES, RegistrationStatus
-from rpe.ateliers.recurrence import programme_dates, term_time_skips
+from rpe.ateliers.recurrence import programme_dates
 from rpe.ateliers.workflow import REGISTRATION
+from rpe.booking.calendars import booking_settings, public_holidays, school_holiday_days
 from rpe.models.ateliers import Atelier, Registration, RegistrationLog
 from rpe.perms import am_of
 
@@ -50,26 +51,23 @@ class Registrant:
         return Registration.objects.filter(mine)
 
 
-def collectivite_calendar():
-    """(school-holiday zone, public-holiday subdivision) of the current collectivité.
-
-    The subdivision is the département of its first commune when `holidays` knows it (Moselle adds Good Friday
-    and 26 December). The zone is B until the relais' calendar settings (engineer `booking`) give it.
-    """
-    communes = getattr(getattr(connection, "tenant", None), "communes", None) or []
-    departement = communes[0]["code_insee"][:2] if communes else None
-    return "B", departement if departement == "57" else None
+def term_time_skips(first, last):
+    """Dates a term-time programme skips: the school holidays of the collectivité's zone (the relais' table,
+    which the administrator extends) and the public holidays of its département (Moselle's included)."""
+    settings = booking_settings()
+    public = {
+        day
+        for year in range(first.year, last.year + 1)
+        for day in public_holidays(settings.departement, year)
+        if first <= day <= last
+    }
+    return school_holiday_days(settings.school_zone, first, last) | public
 
 
 @transaction.atomic
 def programme_generate(programme):
     """Create the programme's dated ateliers (skipping school and public holidays in term time); idempotent."""
-    zone, subdivision = collectivite_calendar()
-    skipped = (
-        term_time_skips(programme.first_date, programme.last_date, zone=zone, subdivision=subdivision)
-        if programme.term_time_only
-        else frozenset()
-    )
+    skipped = term_time_skips(programme.first_date, programme.last_date) if programme.term_time_only else frozenset()
     dates = programme_dates(
         first=programme.first_date,
         last=programme.last_date,

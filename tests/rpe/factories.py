@@ -183,6 +183,8 @@ class PlageFactory(factory.django.DjangoModelFactory):
     def motifs(plage, create, extracted, **kwargs):
         if create and extracted:
             plage.motifs.set(extracted)
+
+
 # --- Ateliers, inbox and contact log (engineer ateliers) ---------------------------------------------------------
 
 

@@ -12,7 +12,10 @@ from portal.outbox.checks import still_applies
 from portal.outbox.models import OutboxMessage
 from rpe.ateliers import services
 from rpe.ateliers.enums import AtelierKind, RecurrenceFrequency, RegistrationStatus
-from rpe.ateliers.recurrence import programme_dates, term_time_skips
+from rpe.ateliers.recurrence import programme_dates
+from rpe.ateliers.services import term_time_skips
+from rpe.booking.calendars import booking_settings
+from rpe.models import SchoolHoliday
 from rpe.models.ateliers import AtelierProgramme, Registration
 from tests.families.factories import UserFactory
 from tests.rpe.factories import AssistantMaternelFactory, AtelierFactory, RelaisFactory
@@ -146,9 +149,10 @@ def test_attendance_is_refused_before_the_day(alpha):
             services.attendance_record(atelier, present={})
 
 
-def test_every_tuesday_in_term_time_skips_school_and_public_holidays():
+def test_every_tuesday_in_term_time_skips_school_and_public_holidays(alpha):
     first, last = datetime.date(2026, 9, 1), datetime.date(2027, 7, 3)
-    skipped = term_time_skips(first, last, zone="B")
+    with tenant_context(alpha):
+        skipped = term_time_skips(first, last)
     dates = programme_dates(first=first, last=last, weekday=1, skipped=skipped)
     assert all(day.weekday() == 1 for day in dates)
     assert datetime.date(2026, 10, 20) not in dates  # Toussaint holidays
@@ -181,3 +185,17 @@ def test_a_programme_generates_its_sessions_once(alpha):
         assert services.programme_generate(programme) == 0
         first = programme.ateliers.order_by("start").first()
         assert timezone.localtime(first.start).time() == datetime.time(9, 30)
+
+
+def test_a_programme_skips_the_school_holidays_the_administrator_added_past_the_official_data(alpha):
+    with tenant_context(alpha):
+        zone = booking_settings().school_zone
+        SchoolHoliday.objects.create(
+            zone=zone,
+            name="Vacances d'automne",
+            first_day=datetime.date(2031, 10, 18),
+            last_day=datetime.date(2031, 11, 2),
+        )
+        skipped = term_time_skips(datetime.date(2031, 9, 1), datetime.date(2031, 12, 1))
+    assert datetime.date(2031, 10, 21) in skipped
+    assert datetime.date(2031, 10, 14) not in skipped
