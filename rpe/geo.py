@@ -1,0 +1,39 @@
+"""Locations of assistants maternels: the approximate one shown when the address is not published."""
+
+import math
+
+# About 1.1 km north-south: enough to place a home in its part of a commune, not on its street.
+GRID_DEGREES = 0.01
+
+
+def coarsen(latitude, longitude):
+    """Centre of the grid cell holding the point, or None when the point is unknown."""
+    if latitude is None or longitude is None:
+        return None, None
+    return (
+        round((math.floor(latitude / GRID_DEGREES) + 0.5) * GRID_DEGREES, 5),
+        round((math.floor(longitude / GRID_DEGREES) + 0.5) * GRID_DEGREES, 5),
+    )
+
+
+def commune_centre(collectivite, code_insee):
+    for commune in collectivite.communes:
+        if commune.get("code_insee") == code_insee and commune.get("latitude") is not None:
+            return commune["latitude"], commune["longitude"]
+    return None, None
+
+
+def commune_name(collectivite, code_insee):
+    for commune in collectivite.communes:
+        if commune.get("code_insee") == code_insee:
+            return commune["nom"]
+    return code_insee
+
+
+def locate(am, collectivite):
+    """Fill the AM's coarse location from her precise one, or from her commune's centre."""
+    if am.latitude is not None:
+        am.coarse_latitude, am.coarse_longitude = coarsen(am.latitude, am.longitude)
+    else:
+        am.coarse_latitude, am.coarse_longitude = commune_centre(collectivite, am.code_insee)
+    return am

@@ -1,0 +1,1 @@
+from rpe.models.directory import *  # noqa: F403  (rpecore: relais, lieux, AM, MAM, availability)
