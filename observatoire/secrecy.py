@@ -106,9 +106,7 @@ def _complement(table, cell, hidden, system, candidates):
 def protect(table):
     """Hide small personal counts and every cell that would give one away; returns the table (suppressed set)."""
     personal = [column.key for column in table.columns if column.personal]
-    candidates = {
-        (row.code, key) for row in table.all_rows for key in personal if row.values.get(key) is not None
-    }
+    candidates = {(row.code, key) for row in table.all_rows for key in personal if row.values.get(key) is not None}
     hidden = {cell for cell in candidates if table_value(table, cell) in SMALL_COUNT}
     system = equations(table)
     while hidden:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from commissions import perms as commissions_perms
 from creches import perms as creches_perms
 from families.perms import can_configure_guichet, can_instruct, can_read_audit_log
+from observatoire import perms as observatoire_perms
 from portal.accounts.roles import HOME_ORDER, Role
 from portal.perms import can_manage_users, has_role
 
@@ -81,4 +82,12 @@ def navigation_for(user):
         items.append(NavItem(_("Propositions en attente"), reverse("commissions:offer_pending_list")))
     if commissions_perms.can_see_admissions(user):
         items.append(NavItem(_("Admissions"), reverse("commissions:admissions")))
+    # The observatoire: figures, report, guide, arrivals and departures (observatoire app).
+    if observatoire_perms.can_see_observatoire(user):
+        items.append(NavItem(_("Observatoire"), reverse("observatoire:dashboard")))
+    if observatoire_perms.can_administer_observatoire(user):
+        items.append(NavItem(_("Population INSEE"), reverse("observatoire:population_import")))
+        items.append(NavItem(_("Guide petite enfance"), reverse("observatoire:guide_admin")))
+    if observatoire_perms.can_record_stays(user):
+        items.append(NavItem(_("Arrivées et départs"), reverse("observatoire:stays")))
     return items

@@ -207,6 +207,16 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 3600,
         "args": ("families.tasks.retention_daily",),
     },
+    "observatoire-indicateurs": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("observatoire.tasks.snapshots_nightly",),
+    },
+    "guide-petite-enfance": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 300,
+        "args": ("observatoire.tasks.guides_sweep",),
+    },
     "propositions-expirees": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,

@@ -10,6 +10,7 @@ from commissions.api import SessionDetailView, SessionListView
 from creches.api import EstablishmentViewSet
 from families.api_family import FamilyApplicationViewSet
 from families.views.api import QueueView
+from observatoire.api import IndicatorsView
 from portal import views
 from portal.api import MeView
 from portal.sitemaps import EstablishmentSitemap, PublicPagesSitemap
@@ -43,6 +44,7 @@ api_v1 = [
     path("guichet/demandes/", login_not_required(QueueView.as_view()), name="queue"),
     path("commissions/seances/", login_not_required(SessionListView.as_view()), name="sessions"),
     path("commissions/seances/<int:pk>/", login_not_required(SessionDetailView.as_view()), name="session"),
+    path("observatoire/indicateurs/", login_not_required(IndicatorsView.as_view()), name="observatoire_indicators"),
 ]
 
 urlpatterns = [
@@ -54,6 +56,7 @@ urlpatterns = [
     path("", include("creches.urls")),
     path("", include("families.urls")),
     path("", include("commissions.urls")),
+    path("", include("observatoire.urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
