@@ -86,6 +86,7 @@ def dashboard(request):
         "map": charts.symbol_map(territory, "places_eaje", compute.territory_communes()),
         "map_am": charts.symbol_map(territory, "places_am", compute.territory_communes()),
         "can_refresh": can_refresh_figures(request.user),
+        "can_administer": can_administer_observatoire(request.user),
         "query": request.GET.urlencode(),
     }
     return render(request, "observatoire/dashboard.html", context)
@@ -147,10 +148,9 @@ def report_pdf(request, year):
 
 @allowed_if(can_administer_observatoire)
 @require_http_methods(["GET", "POST"])
-def report_edit(request, year):
-    if not 2000 <= year <= timezone.localdate().year:
-        raise Http404
-    form = ReportCommentsForm(request.POST or None, year=year)
+def report_edit(request):
+    _form, year, _commune = _filters(request)
+    form = ReportCommentsForm(request.POST if request.method == "POST" else None, year=year)
     if request.method == "POST" and form.is_valid():
         form.save(request.user)
         if "build" in request.POST:
@@ -160,7 +160,7 @@ def report_edit(request, year):
             )
         else:
             messages.success(request, _("Commentaires enregistrés."))
-        return redirect("observatoire:report_edit", year=year)
+        return redirect(f"{request.path}?annee={year}")
     versions = ReportVersion.objects.filter(year=year).order_by("-version")
     return render(
         request,
@@ -274,8 +274,8 @@ def stay_arrival(request, offer_pk):
 
 @allowed_if(can_record_stays)
 @require_POST
-def stay_departure(request, pk):
-    stay = get_object_or_404(Stay.objects.select_related("establishment"), pk=pk)
+def stay_departure(request, stay_pk):
+    stay = get_object_or_404(Stay.objects.select_related("establishment"), pk=stay_pk)
     if not can_record_stays(request.user, stay.establishment):
         raise Http404
     form = DepartureForm(request.POST)
