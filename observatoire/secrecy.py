@@ -84,8 +84,8 @@ def determined_cells(hidden, system):
 
 
 def _complement(table, cell, hidden, system, candidates):
-    """The cell to hide next to a recomputable `cell`: in one of its equations first, the smallest positive count,
-    a detail cell rather than a total."""
+    """The cell to hide next to a recomputable `cell`: in one of its equations first; a positive count rather than
+    a zero (a reader may guess a zero), a detail cell rather than a total, the smallest."""
     near = {c for equation in system if any(c2 == cell for c2, _ in equation) for c, _ in equation}
     linked = {c for equation in system if any(c2 in hidden for c2, _ in equation) for c, _ in equation}
     for pool in (near, linked, candidates):
@@ -94,8 +94,8 @@ def _complement(table, cell, hidden, system, candidates):
             return min(
                 choices,
                 key=lambda c: (
-                    c[0] == "total" or c[1] in table.row_sums,
                     table_value(table, c) == 0,
+                    c[0] == "total" or c[1] in table.row_sums,
                     table_value(table, c),
                     str(c),
                 ),

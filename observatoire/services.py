@@ -85,5 +85,3 @@ def population_import(*, dataset, year, dry_run):
         dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True
     )
     return result
-
-

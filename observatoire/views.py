@@ -5,7 +5,6 @@ and the public guide petite enfance.
 Every figure comes from `indicators.published_tables` (secrecy applied once); élus only ever get aggregates.
 """
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -291,5 +290,3 @@ def stay_departure(request, stay_pk):
     else:
         messages.error(request, _("Indiquez la date et le motif du départ."))
     return redirect("observatoire:stays")
-
-
