@@ -159,3 +159,19 @@ def test_only_one_guide_build_runs_at_a_time_per_collectivite(world):
             other.close()
         assert documents.guide_build_if_due("fr") == "built"
     connection.set_schema_to_public()
+
+
+def test_each_session_shows_the_period_s_synthesis_and_its_minutes_carry_it(metz):
+    from commissions.models import Session
+    from commissions.pdf import minutes_pdf
+
+    with tenant_context(metz):
+        session = Session.objects.order_by("date").last()
+        text = " ".join(text_of(minutes_pdf(session, metz)).split())
+    connection.set_schema_to_public()
+    assert "Synthèse de la période" in text
+    assert "Demandes déposées sur la période" in text
+    from tests.utils import demo_user
+
+    html = client_for(metz, demo_user(metz, "agent")).get(f"/gestion/commissions/{session.pk}/").content.decode()
+    assert "Synthèse de la période" in html and "Arrivées en établissement" in html
