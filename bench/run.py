@@ -15,6 +15,7 @@ BENCHMARKS = [
     "session_bench.py",
     "pages_bench.py",
     "outbox_bench.py",
+    "observatoire_bench.py",
 ]
 
 
