@@ -115,6 +115,7 @@ def compute(year, today=None):
     return {
         "year": year,
         "as_of": day.isoformat(),
+        "history": _history(year, territory),
         "population_years": population["years"],
         "establishment_capacities": capacities,
         "am_headline": am["headline"],
@@ -339,6 +340,21 @@ def _monthly(start, end, year):
         for month in range(1, 13)
     }
     return {"rows": rows}
+
+
+def _history(year, territory):
+    """The territory's headline counts of each year with a snapshot, and this year's (the time series)."""
+    series = {}
+    for snapshot in Snapshot.objects.filter(year__lt=year).order_by("year"):
+        rows = snapshot.data.get("tables", {}).get("territory", {}).get("rows", {})
+        series[str(snapshot.year)] = _territory_sums(rows)
+    series[str(year)] = _territory_sums(territory)
+    return series
+
+
+def _territory_sums(rows):
+    keys = ["children_under_3", "places_eaje", "places_am", "places_am_available", "requests_filed", "requests_active"]
+    return {key: sum(row.get(key) or 0 for row in rows.values()) for key in keys}
 
 
 def _population(year):

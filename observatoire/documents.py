@@ -56,6 +56,7 @@ def report_html(year):
         "outcomes": ReportSection.ALLOCATION,
         "movements": ReportSection.MOVEMENTS,
         "monthly": ReportSection.MOVEMENTS,
+        "history": ReportSection.COVERAGE,
         "am_communes": ReportSection.AM,
         "am_pyramid": ReportSection.AM,
         "am_flows": ReportSection.AM,

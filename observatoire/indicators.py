@@ -368,6 +368,32 @@ def published_tables(data, computed_at=None):
         )
     )
 
+    columns = [
+        Column("places_eaje", _("Places en EAJE"), summed=False),
+        Column("places_am", _("Places d'assistants maternels"), summed=False),
+        Column("coverage_rate", _("Taux de couverture"), summed=False, kind="rate"),
+        Column("requests_filed", _("Demandes déposées"), personal=True, summed=False),
+        Column("requests_active", _("Demandes en cours en fin de période"), personal=True, summed=False),
+    ]
+    rows = []
+    for code, values in sorted((data.get("history") or {}).items()):
+        values = dict(values)
+        values["coverage_rate"] = rate(
+            values.get("places_eaje", 0) + values.get("places_am", 0), values.get("children_under_3")
+        )
+        rows.append(Row(code, code, values))
+    tables.append(
+        Table(
+            "history",
+            _("Évolution d'une année sur l'autre"),
+            _("Calculs annuels de l'observatoire (un relevé par année)"),
+            _("Année"),
+            columns,
+            rows,
+            chart="coverage_rate",
+        )
+    )
+
     am_source = _("Liste des assistants maternels tenue par les relais %(on)s") % {"on": on}
     columns = [
         Column("am_active", _("Assistants maternels en activité")),

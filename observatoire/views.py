@@ -20,7 +20,7 @@ from commissions.enums import OfferStatus
 from commissions.models import Offer
 from creches.models import Establishment
 from observatoire import charts, compute, documents, exports, indicators
-from observatoire.enums import ReportSection
+from observatoire.enums import BuildState, ReportSection
 from observatoire.forms import ArrivalForm, DepartureForm, FiguresFilterForm, PopulationImportForm, ReportCommentsForm
 from observatoire.models import CommunePopulation, ReportVersion, Stay
 from observatoire.perms import (
@@ -202,7 +202,9 @@ def guide_admin(request):
         documents.guide_mark_stale()
         messages.success(request, _("Une nouvelle construction du guide est demandée."))
         return redirect("observatoire:guide_admin")
-    return render(request, "observatoire/guide_admin.html", {"guides": documents.guide_states()})
+    guides = documents.guide_states()
+    building = any(guide.state in (BuildState.QUEUED, BuildState.BUILDING) for guide in guides)
+    return render(request, "observatoire/guide_admin.html", {"guides": guides, "building": building})
 
 
 @login_not_required
