@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from creches.forms import ImportForm
 from observatoire.enums import DepartureReason, ReportSection
-from observatoire.models import ReportComment
+from observatoire.models import ObservatoireSettings, ReportComment
 
 FIRST_YEAR = 2020
 
@@ -69,3 +69,9 @@ class ArrivalForm(forms.Form):
 class DepartureForm(forms.Form):
     left_on = forms.DateField(label=_("Date de départ"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.ChoiceField(label=_("Motif du départ"), choices=DepartureReason.choices)
+
+
+class SharingForm(forms.ModelForm):
+    class Meta:
+        model = ObservatoireSettings
+        fields = ["share_with_departement"]

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from observatoire.enums import BuildState, DepartureReason, ReportSection
+from portal.models import SingletonSettings
 
 CODE_INSEE = RegexValidator(r"^(\d{5}|2[AB]\d{3})$", _("Un code INSEE a cinq caractères (2A/2B pour la Corse)."))
 
@@ -155,3 +156,18 @@ class GuideDocument(models.Model):
 
     def __str__(self):
         return f"{self.language}"
+
+
+class ObservatoireSettings(SingletonSettings):
+    share_with_departement = models.BooleanField(
+        _("partager les chiffres avec le département"),
+        default=False,
+        help_text=_(
+            "Les chiffres publiés par commune (secret statistique appliqué) rejoignent le tableau départemental "
+            "de la plateforme ; aucune donnée nominative ne quitte la collectivité."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("réglages de l'observatoire")
+        verbose_name_plural = _("réglages de l'observatoire")

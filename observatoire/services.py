@@ -11,7 +11,9 @@ from commissions.enums import OfferStatus
 from families.enums import Actor, ApplicationStatus
 from families.services import application_transition
 from observatoire import compute
-from observatoire.models import Snapshot, Stay
+from observatoire.departement.services import share_publish, share_withdraw
+from observatoire.indicators import published_tables
+from observatoire.models import ObservatoireSettings, Snapshot, Stay
 
 
 def snapshot_compute(year, today=None):
@@ -26,7 +28,20 @@ def snapshot_compute(year, today=None):
             "duration_ms": round((time.perf_counter() - started) * 1000),
         },
     )
+    if ObservatoireSettings.current().share_with_departement:
+        share_publish(published_tables(snapshot.data, snapshot.computed_at))
     return snapshot
+
+
+def sharing_set(*, enabled):
+    """Opt in or out of the département view; opting out withdraws what was shared."""
+    ObservatoireSettings.objects.update_or_create(pk=1, defaults={"share_with_departement": enabled})
+    if enabled:
+        year = timezone.localdate().year
+        snapshot = Snapshot.objects.filter(year=year).first() or snapshot_compute(year)
+        share_publish(published_tables(snapshot.data, snapshot.computed_at))
+    else:
+        share_withdraw()
 
 
 def snapshots_refresh(today=None):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("observatoire/rapport/", views.report_edit, name="report_edit"),
     path("observatoire/population/", views.population_import_view, name="population_import"),
     path("observatoire/guide/", views.guide_admin, name="guide_admin"),
+    path("observatoire/partage/", views.sharing, name="sharing"),
     path("guide-petite-enfance.pdf", views.guide_pdf, name="guide_pdf"),
     # Directors: the arrivals and departures of their établissements.
     path("gestion/accueils/", views.stays, name="stays"),

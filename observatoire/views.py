@@ -21,15 +21,28 @@ from commissions.models import Offer
 from creches.models import Establishment
 from observatoire import charts, compute, documents, exports, indicators
 from observatoire.enums import BuildState, ReportSection
-from observatoire.forms import ArrivalForm, DepartureForm, FiguresFilterForm, PopulationImportForm, ReportCommentsForm
-from observatoire.models import CommunePopulation, ReportVersion, Stay
+from observatoire.forms import (
+    ArrivalForm,
+    DepartureForm,
+    FiguresFilterForm,
+    PopulationImportForm,
+    ReportCommentsForm,
+    SharingForm,
+)
+from observatoire.models import CommunePopulation, ObservatoireSettings, ReportVersion, Stay
 from observatoire.perms import (
     can_administer_observatoire,
     can_record_stays,
     can_refresh_figures,
     can_see_observatoire,
 )
-from observatoire.services import population_dataset, population_import, stay_confirm_arrival, stay_record_departure
+from observatoire.services import (
+    population_dataset,
+    population_import,
+    sharing_set,
+    stay_confirm_arrival,
+    stay_record_departure,
+)
 from observatoire.tasks import build_report, snapshot_on_demand
 from portal.decorators import allowed_if
 from portal.tasks import enqueue_on_commit
@@ -205,6 +218,20 @@ def guide_admin(request):
     guides = documents.guide_states()
     building = any(guide.state in (BuildState.QUEUED, BuildState.BUILDING) for guide in guides)
     return render(request, "observatoire/guide_admin.html", {"guides": guides, "building": building})
+
+
+@allowed_if(can_administer_observatoire)
+@require_http_methods(["GET", "POST"])
+def sharing(request):
+    current = ObservatoireSettings.current()
+    form = SharingForm(request.POST if request.method == "POST" else None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        sharing_set(enabled=form.cleaned_data["share_with_departement"])
+        messages.success(request, _("Réglage enregistré."))
+        return redirect("observatoire:sharing")
+    return render(
+        request, "observatoire/sharing.html", {"form": form}, status=400 if request.method == "POST" else 200
+    )
 
 
 @login_not_required

@@ -67,6 +67,8 @@ SHARED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    # The département view: only the aggregates collectivités choose to share, in the public schema.
+    "observatoire.departement",
 ]
 
 TENANT_APPS = [

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from observatoire.departement import views as departement_views
 from portal import views
 
 # Operators sign in through allauth (and its TOTP step), never through the admin's own form.
@@ -19,6 +20,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("_caddy/domaine", views.caddy_domain, name="caddy_domain"),
     path("theme.css", views.theme_css, name="theme_css"),
+    path("departements/", departement_views.departement_list, name="departement_list"),
+    path("departements/<str:code>/<int:year>/", departement_views.departement_detail, name="departement_detail"),
 ]
 
 handler403 = "portal.errors.permission_denied"

@@ -587,6 +587,10 @@ observatoire/rapport/
     anonymous: 302>login | 302>login
     admin: 200 | 302>/observatoire/rapport/
     others: 403 | 403
+observatoire/partage/
+    anonymous: 302>login | 302>login
+    admin: 200 | 302>/observatoire/partage/
+    others: 403 | 403
 observatoire/population/
     anonymous: 302>login | 302>login
     admin: 200 | 400
