@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import Case, Max, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from weasyprint import HTML
@@ -130,12 +130,10 @@ def guide_mark_stale(languages=GUIDE_LANGUAGES):
     """The guide's data changed: mark it stale and nudge a build once the changes settle."""
     from observatoire.tasks import build_guide
 
-    now = timezone.now()
-    for language in languages:
-        GuideDocument.objects.get_or_create(language=language)
-    GuideDocument.objects.filter(language__in=languages).update(stale_since=now)
-    GuideDocument.objects.filter(language__in=languages).exclude(state=BuildState.BUILDING).update(
-        state=BuildState.QUEUED
+    # One statement (a save of an établissement pays one query): rows are created on first use elsewhere.
+    GuideDocument.objects.filter(language__in=languages).update(
+        stale_since=timezone.now(),
+        state=Case(When(state=BuildState.BUILDING, then=Value(BuildState.BUILDING)), default=Value(BuildState.QUEUED)),
     )
     schema = connection.schema_name
     for language in languages:
@@ -156,6 +154,7 @@ def guide_current(language):
     if guide is not None and guide.file and guide.file.storage.exists(guide.file.name):
         return guide
     if guide is None or guide.stale_since is None:
+        GuideDocument.objects.get_or_create(language=language)
         guide_mark_stale([language])
     return None
 
