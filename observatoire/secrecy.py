@@ -49,7 +49,67 @@ def table_value(table, cell):
 
 
 def determined_cells(hidden, system):
-    """The hidden cells the equations fix, whatever the hidden values: exact row reduction over the hidden cells."""
+    """The hidden cells the equations fix, whatever the hidden values.
+
+    A table of counts with a total row and row totals is a network: each cell sits in at most two sums (its
+    column's and its row's), and the sums, signed, form the incidence matrix of a graph whose nodes are the sums
+    (plus one "ground" node for cells in a single sum) and whose edges are the hidden cells. A hidden cell is then
+    fixed exactly when its edge lies on no cycle: a bridge (linear time). Any other shape of equations goes
+    through an exact row reduction.
+    """
+    where = {}
+    for number, equation in enumerate(system):
+        for cell, _coefficient in equation:
+            if cell in hidden:
+                where.setdefault(cell, []).append(number)
+    if all(len(numbers) <= 2 for numbers in where.values()):
+        return _bridges(where, len(system))
+    return _reduced(hidden, system)
+
+
+def _bridges(where, ground):
+    """Hidden cells whose edge (between its sums, or its sum and the ground node) is a bridge."""
+    adjacency = {}
+    edges = []
+    for cell, numbers in where.items():
+        a, b = (numbers[0], numbers[1]) if len(numbers) == 2 else (numbers[0], ground)
+        index = len(edges)
+        edges.append(cell)
+        adjacency.setdefault(a, []).append((b, index))
+        adjacency.setdefault(b, []).append((a, index))
+    order, low, bridges, counter = {}, {}, set(), 0
+    for root in adjacency:
+        if root in order:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack = [(root, -1, iter(adjacency[root]))]
+        while stack:
+            node, via, neighbours = stack[-1]
+            advanced = False
+            for neighbour, index in neighbours:
+                if index == via:
+                    continue
+                if neighbour in order:
+                    low[node] = min(low[node], order[neighbour])
+                else:
+                    order[neighbour] = low[neighbour] = counter
+                    counter += 1
+                    stack.append((neighbour, index, iter(adjacency[neighbour])))
+                    advanced = True
+                    break
+            if not advanced:
+                stack.pop()
+                if stack:
+                    parent = stack[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                    if low[node] > order[parent]:
+                        bridges.add(edges[via])
+    return bridges
+
+
+def _reduced(hidden, system):
+    """Exact row reduction over the hidden cells (fractions)."""
     unknowns = sorted(hidden)
     index = {cell: i for i, cell in enumerate(unknowns)}
     matrix = []

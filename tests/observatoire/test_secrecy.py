@@ -110,3 +110,28 @@ def test_places_are_never_hidden_and_rates_follow_their_counts():
     table = protect(Table("t", "t", "s", "stub", columns, rows, total=with_total(columns, rows, "Total")))
     assert ("a", "places") not in table.suppressed
     assert {("a", "given"), ("a", "rate"), ("b", "given")} <= table.suppressed
+
+
+@settings(max_examples=200, deadline=None)
+@given(grid=grids, with_row_total=st.booleans(), data=st.data())
+def test_the_fast_network_check_agrees_with_exact_row_reduction(grid, with_row_total, data):
+    """Tables of counts with margins are networks: a hidden cell is recomputable exactly when it is a bridge."""
+    from observatoire.secrecy import _reduced, determined_cells, equations
+
+    table = build(grid, with_row_total)
+    cells = sorted(((row.code, column.key) for row in table.all_rows for column in table.columns), key=str)
+    hidden = set(data.draw(st.lists(st.sampled_from(cells), unique=True)))
+    system = equations(table)
+    assert determined_cells(hidden, system) == _reduced(hidden, system)
+
+
+def test_a_large_table_is_protected_quickly():
+    import random
+    import time
+
+    rng = random.Random(7)
+    table = build([[rng.randrange(0, 12) for _ in range(7)] for _ in range(40)], with_row_total=True)
+    started = time.perf_counter()
+    protect(table)
+    assert time.perf_counter() - started < 2
+    assert recomputable(table) == []
