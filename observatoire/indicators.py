@@ -14,7 +14,7 @@ from families.enums import CareMode
 from observatoire import compute
 from observatoire.enums import DepartureReason
 from observatoire.secrecy import protect_all
-from observatoire.tables import TOTAL_CODE, Column, Row, Table, with_total
+from observatoire.tables import Column, Row, Table, with_total
 
 # The CNAF's terms of the coverage rate (data.caf.fr) and whether the platform has the data for them.
 COVERAGE_TERMS = [
@@ -504,6 +504,3 @@ def for_year(year, *, compute_if_missing=True):
             return None
         snapshot = snapshot_compute(year)
     return published_tables(snapshot.data, snapshot.computed_at)
-
-
-TOTAL = TOTAL_CODE

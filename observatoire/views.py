@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -137,7 +138,7 @@ def refresh(request):
         year = timezone.localdate().year
     enqueue_on_commit(snapshot_on_demand, year)
     messages.success(request, _("Le calcul des indicateurs est lancé : rechargez la page dans un instant."))
-    return redirect(f"{request.path.rsplit('actualiser/', 1)[0]}?annee={year}")
+    return redirect(f"{reverse('observatoire:dashboard')}?annee={year}")
 
 
 @allowed_if(can_see_observatoire)

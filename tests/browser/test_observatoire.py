@@ -8,7 +8,7 @@ import time
 import openpyxl
 import pytest
 
-from tests.browser.test_transparency import log_in_with_totp
+from tests.browser.test_transparency import log_in_with_totp, url
 
 pytestmark = pytest.mark.browser
 
@@ -54,4 +54,30 @@ def test_an_elu_filters_the_dashboard_reads_a_table_and_downloads_the_xlsx_and_t
         assert retry_after
         time.sleep(1)
     assert (status, start) == (200, "%PDF")
+    axe.assert_clean()
+
+
+def test_the_administrator_s_and_the_director_s_observatoire_pages_are_accessible(page, axe, server_port):
+    log_in_with_totp(page, server_port, "admin@metz.demo")
+    page.wait_for_url(re.compile(r"/espace/administration/$"))
+    for path in (
+        "/observatoire/rapport/",
+        "/observatoire/population/",
+        "/observatoire/guide/",
+        "/observatoire/partage/",
+    ):
+        page.goto(url(server_port, "metz.localhost", path))
+        assert page.get_by_role("heading", level=1).count() == 1
+        axe.check(page)
+    page.goto(url(server_port, "metz.localhost", "/observatoire/rapport/"))
+    page.get_by_label("Le taux de couverture").fill("La couverture progresse.")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    assert page.get_by_text("Commentaires enregistrés.").is_visible()
+    axe.check(page)
+    page.context.clear_cookies()
+    log_in_with_totp(page, server_port, "directrice@metz.demo")
+    page.wait_for_url(re.compile(r"/espace/etablissement/$"))
+    page.goto(url(server_port, "metz.localhost", "/gestion/accueils/"))
+    assert page.get_by_role("heading", level=1, name="Arrivées et départs des enfants").is_visible()
+    axe.check(page)
     axe.assert_clean()
