@@ -7,8 +7,9 @@ territory and each commune, statistical secrecy applied (hidden counts are null 
 from django.db import connection
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -16,19 +17,31 @@ from observatoire import indicators
 from observatoire.perms import can_see_observatoire
 from observatoire.tables import TOTAL_CODE
 from portal.api import PredicatePermission
+from portal.api_schema import DETAIL, AutoSchema, error
 
-FIRST_YEAR = 2000
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class YearQuery(serializers.Serializer):
+    year = serializers.IntegerField(
+        required=False,
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        help_text="Année des indicateurs (par défaut l'année en cours) ; une année à venir n'en a pas (404).",
+    )
 
 
 def parse_year(raw):
-    """The year asked for (this year when absent), or a French 400."""
+    """The year asked for (this year when absent), or a French 400; a year to come has no figures (404)."""
     today = timezone.localdate()
     if raw in (None, ""):
         return today.year
-    if not str(raw).isdigit() or not FIRST_YEAR <= int(raw) <= today.year:
+    if not str(raw).isdigit() or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
         raise ValidationError(
             {"year": [f"Indiquez une année entre {FIRST_YEAR} et {today.year}, par exemple ?year={today.year}."]}
         )
+    if int(raw) > today.year:
+        raise NotFound(f"Pas encore d'indicateurs pour {raw} : l'année n'est pas commencée.")
     return int(raw)
 
 
@@ -74,8 +87,14 @@ def indicators_json(published):
     }
 
 
+class IndicatorsSchema(AutoSchema):
+    def error_responses(self):
+        return {**super().error_responses(), "404": error("Pas encore d'indicateurs pour une année à venir.", DETAIL)}
+
+
 class IndicatorsView(APIView):
     permission_classes = [PredicatePermission.of(can_see_observatoire)]
+    schema = IndicatorsSchema()
 
     @extend_schema(
         summary="Indicateurs de l'observatoire",
@@ -84,7 +103,7 @@ class IndicatorsView(APIView):
             "d'enfants de 1 à 4, et ce qui permettrait de les retrouver, sont publiés à null et listés dans "
             "`suppressed`. Élus, agents et administrateurs."
         ),
-        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Année (par défaut l'année en cours)")],
+        parameters=[YearQuery],
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request):

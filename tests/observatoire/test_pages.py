@@ -204,3 +204,9 @@ def test_a_director_cannot_record_another_establishment_s_children(metz):
         f"/gestion/accueils/arrivee/{offer.pk}/", {"arrived_on": timezone.localdate().isoformat()}
     )
     assert response.status_code == 404
+
+
+def test_a_year_to_come_has_no_indicators_yet(elu):
+    response = elu.get("/api/v1/observatoire/indicateurs/", {"year": YEAR + 1})
+    assert response.status_code == 404
+    assert "pas commencée" in response.json()["detail"]
