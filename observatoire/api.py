@@ -34,7 +34,7 @@ class YearQuery(serializers.Serializer):
 def parse_year(raw):
     """The year asked for (this year when absent), or a French 400; a year to come has no figures (404)."""
     today = timezone.localdate()
-    if raw in (None, ""):
+    if raw is None:
         return today.year
     if not str(raw).isdigit() or not FIRST_YEAR <= int(raw) <= LAST_YEAR:
         raise ValidationError(

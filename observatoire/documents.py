@@ -130,11 +130,17 @@ def guide_mark_stale(languages=GUIDE_LANGUAGES):
     """The guide's data changed: mark it stale and nudge a build once the changes settle."""
     from observatoire.tasks import build_guide
 
-    # One statement (a save of an établissement pays one query): rows are created on first use elsewhere.
-    GuideDocument.objects.filter(language__in=languages).update(
-        stale_since=timezone.now(),
+    # One statement in the usual case (a save of an établissement pays one query); the first time, the rows.
+    now = timezone.now()
+    marked = GuideDocument.objects.filter(language__in=languages).update(
+        stale_since=now,
         state=Case(When(state=BuildState.BUILDING, then=Value(BuildState.BUILDING)), default=Value(BuildState.QUEUED)),
     )
+    if marked < len(languages):
+        GuideDocument.objects.bulk_create(
+            [GuideDocument(language=language, stale_since=now, state=BuildState.QUEUED) for language in languages],
+            ignore_conflicts=True,
+        )
     schema = connection.schema_name
     for language in languages:
         # One nudge per quiet period and language; the build re-nudges itself while changes keep coming.
@@ -154,7 +160,6 @@ def guide_current(language):
     if guide is not None and guide.file and guide.file.storage.exists(guide.file.name):
         return guide
     if guide is None or guide.stale_since is None:
-        GuideDocument.objects.get_or_create(language=language)
         guide_mark_stale([language])
     return None
 

@@ -213,7 +213,6 @@ def population_import_view(request):
 @require_http_methods(["GET", "POST"])
 def guide_admin(request):
     if request.method == "POST":
-        documents.guide_states()  # the rows exist before they are marked
         documents.guide_mark_stale()
         messages.success(request, _("Une nouvelle construction du guide est demandée."))
         return redirect("observatoire:guide_admin")

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.formats import number_format
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -17,9 +18,15 @@ def figure(value, kind="count"):
     return number_format(int(value), use_l10n=True, force_grouping=True)
 
 
-@register.inclusion_tag("observatoire/includes/cell.html")
+@register.simple_tag
 def cell(column, value, hidden):
-    return {"column": column, "value": value, "hidden": hidden}
+    """One published cell: « s » with its explanation when secret (a simple tag: pages have thousands of cells)."""
+    if hidden:
+        return format_html(
+            '<abbr title="{}">s</abbr>',
+            _("secret statistique : effectif de 1 à 4, ou qui permettrait de le retrouver"),
+        )
+    return figure(value, column.kind)
 
 
 @register.inclusion_tag("observatoire/includes/headline.html", takes_context=True)
