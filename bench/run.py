@@ -17,6 +17,7 @@ BENCHMARKS = [
     "outbox_bench.py",
     "directory_search.py",
     "booking_bench.py",
+    "observatoire_bench.py",
 ]
 
 

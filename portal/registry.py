@@ -2,6 +2,7 @@
 
 A domain app (settings.DOMAIN_APPS, in that order) may have
 - `urls.py`: its pages, mounted at the site's root (each path starts with its audience: famille/, guichet/, gestion/…);
+- `urls_public.py`: its pages on the platform itself (public schema), mounted at the platform's root;
 - `api/urls.py`: its API, mounted under /api/v1/ in the "api" namespace;
 - `navigation.py`: `ENTRIES`, its links in the menu (portal.navigation.NavEntry);
 - `sitemaps.py`: `SITEMAPS` (section name → Sitemap class) and `PUBLIC_PAGES` (URL names anyone may read).

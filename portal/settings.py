@@ -67,6 +67,8 @@ SHARED_APPS = [
     "django_filters",
     "django_htmx",
     "import_export",
+    # The département view: only the aggregates collectivités choose to share, in the public schema.
+    "observatoire.departement",
 ]
 
 # The domain apps: each mounts its own pages, API, menu entries and sitemaps (portal.registry), in this order.
@@ -207,6 +209,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,
         "args": ("families.tasks.retention_daily",),
+    },
+    "observatoire-indicateurs": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 24 * 3600,
+        "args": ("observatoire.tasks.snapshots_nightly",),
+    },
+    "guide-petite-enfance": {
+        "task": "portal.tasks.run_for_every_collectivite",
+        "schedule": 300,
+        "args": ("observatoire.tasks.guides_sweep",),
     },
     "propositions-expirees": {
         "task": "portal.tasks.run_for_every_collectivite",

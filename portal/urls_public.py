@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from portal import views
+from portal.registry import url_includes
 
 # Operators sign in through allauth (and its TOTP step), never through the admin's own form.
 admin.site.login = login_required(admin.site.login)
@@ -19,6 +20,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("_caddy/domaine", views.caddy_domain, name="caddy_domain"),
     path("theme.css", views.theme_css, name="theme_css"),
+    *url_includes("urls_public"),  # each domain app's platform pages (portal.registry)
 ]
 
 handler403 = "portal.errors.permission_denied"
