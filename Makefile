@@ -33,8 +33,11 @@ audit: install
 lock: install
 	$(PY) tools/lock.py $(LOCK_ARGS)
 
+# Two workers (one per core of the CI machine), each test module kept on one worker (its browser and server).
+TEST_WORKERS ?= 2
+
 test: quality
-	$(WITH_SERVICES) $(PY) -m pytest $(PYTEST_ARGS)
+	$(WITH_SERVICES) $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 fix: install
 	$(VENV)/bin/ruff check --fix .
