@@ -181,7 +181,7 @@ def map_points(establishments):
 def individual_care_points(am_communes, mams, collectivite):
     """The MAM (their own address) and, per commune, how many assistants maternels: every mode on one map."""
     search_url = reverse("rpe:am_search")
-    names = {c.get("code_insee"): c.get("nom") for c in collectivite.communes}
+    names = collectivite.commune_names()
     points = [
         {
             "name": mam.name,

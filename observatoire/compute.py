@@ -15,7 +15,6 @@ import math
 import statistics
 from collections import defaultdict
 
-from django.db import connection
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -28,6 +27,7 @@ from families.enums import WAITING_STATUSES, ApplicationStatus, CareMode
 from families.models import MODE_FIELDS, Application
 from observatoire.enums import DepartureReason
 from observatoire.models import CommunePopulation, Snapshot, Stay
+from portal.models import Collectivite
 
 OUTSIDE = "hors"  # requests from a family living outside the territory (or whose commune is unknown)
 AGE_BANDS = [("age_0_11", 0, 11), ("age_12_23", 12, 23), ("age_24_plus", 24, 999)]
@@ -53,10 +53,7 @@ def as_of(year, today=None):
 
 def territory_communes():
     """[(code INSEE, name, latitude, longitude)] of the collectivité, in its order."""
-    tenant = getattr(connection, "tenant", None)
-    return [
-        (c["code_insee"], c["nom"], c.get("latitude"), c.get("longitude")) for c in getattr(tenant, "communes", [])
-    ]
+    return [(c.code_insee, c.name, c.latitude, c.longitude) for c in Collectivite.current_territory()]
 
 
 def percentile(values, fraction):

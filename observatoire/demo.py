@@ -14,18 +14,18 @@ VIE_ET_BOULOGNE_CHILDREN = 1350
 
 def seed(collectivite):
     year = timezone.localdate().year - 3  # the census year INSEE publishes three years later
-    communes = collectivite.communes
+    communes = collectivite.territory()
     total = METZ_CHILDREN if collectivite.slug == "metz" else VIE_ET_BOULOGNE_CHILDREN
     # Stable weights per commune (a checksum of its code), so the demo says the same thing each time.
-    weights = {c["code_insee"]: 50 + zlib.crc32(c["code_insee"].encode()) % 150 for c in communes}
+    weights = {c.code_insee: 50 + zlib.crc32(c.code_insee.encode()) % 150 for c in communes}
     whole = sum(weights.values()) or 1
     for commune in communes:
         CommunePopulation.objects.update_or_create(
-            code_insee=commune["code_insee"],
+            code_insee=commune.code_insee,
             year=year,
             defaults={
-                "name": commune["nom"],
-                "children_under_3": round(total * weights[commune["code_insee"]] / whole),
+                "name": commune.name,
+                "children_under_3": round(total * weights[commune.code_insee] / whole),
                 "source": _("INSEE, recensement %(year)s") % {"year": year},
             },
         )

@@ -83,6 +83,10 @@ class Commune:
     longitude: float | None = None
 
 
+def names_of(territory):
+    return {commune.code_insee: commune.name for commune in territory}
+
+
 class Collectivite(TenantMixin):
     """A collectivité (commune or intercommunalité): one PostgreSQL schema of its own."""
 
@@ -152,6 +156,26 @@ class Collectivite(TenantMixin):
         """The territory of the collectivité whose schema is active; none on the platform."""
         tenant = getattr(connection, "tenant", None)
         return tenant.territory() if isinstance(tenant, cls) else []
+
+    def commune_names(self):
+        """{code INSEE: name} of the territory's communes."""
+        return names_of(self.territory())
+
+    @classmethod
+    def current_commune_names(cls):
+        """{code INSEE: name} of the active collectivité's communes; none on the platform."""
+        return names_of(cls.current_territory())
+
+    def commune_name(self, code_insee):
+        """The name of a commune of the territory; a code outside it reads as itself."""
+        return self.commune_names().get(code_insee, code_insee)
+
+    def commune(self, code_insee=None, name=None):
+        """The territory's commune with this code INSEE (or, failing a code, this name), or None."""
+        for commune in self.territory():
+            if (code_insee and commune.code_insee == code_insee) or (name and commune.name == name):
+                return commune
+        return None
 
     def commune_centre(self, name):
         """(latitude, longitude) of a commune of the territory by its name, or None when unknown."""

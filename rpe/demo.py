@@ -175,12 +175,12 @@ def seed(collectivite):
 
 
 def centres(collectivite):
-    return {c["code_insee"]: (c["latitude"], c["longitude"]) for c in collectivite.communes if c.get("latitude")}
+    return {c.code_insee: (c.latitude, c.longitude) for c in collectivite.territory() if c.latitude}
 
 
 def relais_ensure(collectivite, spec):
     """The relais, their lieux and animatrices (the contract's animatrice@ is in the first relais)."""
-    codes = [commune["code_insee"] for commune in collectivite.communes]
+    codes = [commune.code_insee for commune in collectivite.territory()]
     where = centres(collectivite)
     slug = collectivite.slug
     all_relais = []

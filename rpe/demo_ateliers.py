@@ -88,17 +88,13 @@ def seed(collectivite):
             contacts_seed(relais, rng, share=share)
 
 
-def commune_names(collectivite):
-    return {commune["code_insee"]: commune["nom"] for commune in collectivite.communes}
-
-
 def programmes_seed(collectivite, relais, rng):
     """The relais' programmes of the year and their sessions (missing sessions only, on later runs)."""
     today = timezone.localdate()
     first, last = today - datetime.timedelta(days=PAST_DAYS), today + datetime.timedelta(days=COMING_DAYS)
     animatrices = list(User.objects.filter(relais_memberships__relais=relais).order_by("pk"))
     lieux = list(relais.lieux.order_by("pk"))
-    names = commune_names(collectivite)
+    names = collectivite.commune_names()
     itinerant = len(relais.communes) > 1
     specs = []
     if itinerant:

@@ -81,12 +81,10 @@ class Located:
 
 
 def commune_located(collectivite, *, code_insee="", name=""):
-    for commune in getattr(collectivite, "communes", None) or []:
-        if commune.get("latitude") is None:
-            continue
-        if (code_insee and commune.get("code_insee") == code_insee) or (name and commune.get("nom") == name):
-            return Located(float(commune["latitude"]), float(commune["longitude"]), commune["nom"], False)
-    return None
+    commune = collectivite.commune(code_insee=code_insee, name=name)
+    if commune is None or commune.latitude is None:
+        return None
+    return Located(float(commune.latitude), float(commune.longitude), commune.name, False)
 
 
 def geocode(address, collectivite, *, code_insee=""):
@@ -115,7 +113,7 @@ def geocode(address, collectivite, *, code_insee=""):
         return commune_located(collectivite, code_insee=code_insee)
     # No geocoder: an address that names a commune of the territory is placed at its centre.
     lowered = address.casefold()
-    for commune in getattr(collectivite, "communes", None) or []:
-        if commune.get("nom") and commune["nom"].casefold() in lowered:
-            return commune_located(collectivite, name=commune["nom"])
+    for commune in collectivite.territory():
+        if commune.name and commune.name.casefold() in lowered:
+            return commune_located(collectivite, name=commune.name)
     return None

@@ -12,8 +12,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def commune_choices(collectivite, codes=None):
-    communes = sorted(collectivite.communes, key=lambda commune: commune["nom"])
-    return [(c["code_insee"], c["nom"]) for c in communes if codes is None or c["code_insee"] in codes]
+    communes = sorted(collectivite.territory(), key=lambda commune: commune.name)
+    return [(c.code_insee, c.name) for c in communes if codes is None or c.code_insee in codes]
 
 
 class AmProfileForm(forms.ModelForm):

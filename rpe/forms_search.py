@@ -23,10 +23,8 @@ RADIUS_CHOICES = [("", _("—")), ("2", _("2 km")), ("5", _("5 km")), ("10", _("
 
 
 def commune_choices(collectivite, empty=None):
-    communes = sorted(
-        (c for c in getattr(collectivite, "communes", None) or [] if c.get("code_insee")), key=lambda c: c["nom"]
-    )
-    return [("", empty or _("Toutes"))] + [(c["code_insee"], c["nom"]) for c in communes]
+    communes = sorted((c for c in collectivite.territory() if c.code_insee), key=lambda c: c.name)
+    return [("", empty or _("Toutes"))] + [(c.code_insee, c.name) for c in communes]
 
 
 class ChildAgeMixin:

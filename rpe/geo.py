@@ -17,17 +17,14 @@ def coarsen(latitude, longitude):
 
 
 def commune_centre(collectivite, code_insee):
-    for commune in collectivite.communes:
-        if commune.get("code_insee") == code_insee and commune.get("latitude") is not None:
-            return commune["latitude"], commune["longitude"]
-    return None, None
+    commune = collectivite.commune(code_insee=code_insee)
+    if commune is None or commune.latitude is None:
+        return None, None
+    return commune.latitude, commune.longitude
 
 
 def commune_name(collectivite, code_insee):
-    for commune in collectivite.communes:
-        if commune.get("code_insee") == code_insee:
-            return commune["nom"]
-    return code_insee
+    return collectivite.commune_name(code_insee)
 
 
 def locate(am, collectivite):

@@ -128,16 +128,15 @@ def territory_counts(collectivite):
         AssistantMaternel.objects.listed().values("code_insee").annotate(n=Count("pk")).values_list("code_insee", "n")
     )
     rows = []
-    for commune in getattr(collectivite, "communes", None) or []:
-        code = commune.get("code_insee")
-        if am_counts.get(code):
+    for commune in collectivite.territory():
+        if am_counts.get(commune.code_insee):
             rows.append(
                 {
-                    "code_insee": code,
-                    "name": commune.get("nom"),
-                    "am": am_counts[code],
-                    "lat": commune.get("latitude"),
-                    "lon": commune.get("longitude"),
+                    "code_insee": commune.code_insee,
+                    "name": commune.name,
+                    "am": am_counts[commune.code_insee],
+                    "lat": commune.latitude,
+                    "lon": commune.longitude,
                 }
             )
     mams = list(Mam.objects.annotate(members=Count("assistants_maternels")).order_by("name"))

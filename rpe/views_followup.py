@@ -13,7 +13,6 @@ from rpe.forms_search import FollowUpContactForm
 from rpe.perms import can_follow_up, followups_visible_to
 from rpe.publication import am_data
 from rpe.search import search_page
-from rpe.views_search import commune_names
 
 MATCHING_SHOWN = 12
 
@@ -34,7 +33,7 @@ def followup_list(request):
             "followups": rows[:200],
             "show": show,
             "outcomes": FollowUpOutcome.choices,
-            "names": commune_names(request.tenant),
+            "names": request.tenant.commune_name,
             "figures": services.solution_shares(followups_visible_to(request.user)),
         },
     )
@@ -66,7 +65,7 @@ def followup_detail(request, pk):
         else:
             messages.success(request, _("Contact enregistré."))
             return redirect("rpe:followup_detail", followup.pk)
-    names = commune_names(request.tenant)
+    names = request.tenant.commune_name
     return render(
         request,
         "rpe/followup/detail.html",

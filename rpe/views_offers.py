@@ -25,11 +25,10 @@ from rpe.perms import (
     relais_of,
 )
 from rpe.publication import am_data
-from rpe.views_search import commune_names
 
 
 def offer_context(request, offer):
-    names = commune_names(request.tenant)
+    names = request.tenant.commune_name
     labels = dict(HalfDay.choices)
     return {
         "offer": offer,
@@ -45,7 +44,7 @@ def offer_context(request, offer):
 @require_GET
 def family_job_offer_list(request):
     rows = own_job_offers(request.user).select_related("relais")
-    return render(request, "rpe/offers/family_list.html", {"offers": rows, "names": commune_names(request.tenant)})
+    return render(request, "rpe/offers/family_list.html", {"offers": rows, "names": request.tenant.commune_name})
 
 
 @allowed_if(can_post_job_offer)
@@ -79,7 +78,7 @@ def family_job_offer_create(request):
 @require_GET
 def family_job_offer(request, pk):
     offer = get_object_or_404(own_job_offers(request.user), pk=pk)
-    names = commune_names(request.tenant)
+    names = request.tenant.commune_name
     answers = [
         (answer, am_data(answer.am, request.user, commune_name=names))
         for answer in offer.answers.select_related("am").prefetch_related("am__places__availability")
@@ -135,7 +134,7 @@ def job_offer_moderation_list(request):
         {
             "waiting": [o for o in rows if o.status == JobOfferStatus.SUBMITTED],
             "others": [o for o in rows if o.status != JobOfferStatus.SUBMITTED][:100],
-            "names": commune_names(request.tenant),
+            "names": request.tenant.commune_name,
             "counts": offers.yearly_counts(moderatable_job_offers(request.user)),
             "contact_counts": contacts.contact_counts(
                 ContactRequest.objects.filter(am__relais__in=relais_of(request.user))
@@ -191,7 +190,7 @@ def am_job_offer_list(request):
     rows = JobOffer.objects.published().select_related("relais")
     if am is not None:
         rows = rows.filter(relais=am.relais)
-    return render(request, "rpe/offers/am_list.html", {"offers": rows[:100], "names": commune_names(request.tenant)})
+    return render(request, "rpe/offers/am_list.html", {"offers": rows[:100], "names": request.tenant.commune_name})
 
 
 @allowed_if(can_answer_job_offers)

@@ -36,11 +36,6 @@ from rpe.search import Criteria, search_page
 PAGE_SIZE = 20
 
 
-def commune_names(collectivite):
-    names = {c.get("code_insee"): c.get("nom") for c in getattr(collectivite, "communes", None) or []}
-    return lambda code: names.get(code, code)
-
-
 def map_point(item):
     return {
         "name": item["display_name"],
@@ -54,7 +49,7 @@ def map_point(item):
 
 
 def published_items(ams, viewer, collectivite):
-    names = commune_names(collectivite)
+    names = collectivite.commune_name
     return [am_data(am, viewer, commune_name=names) for am in ams]
 
 
@@ -99,7 +94,7 @@ def listed_am(pk):
 @require_GET
 def am_detail(request, pk):
     am = listed_am(pk)
-    item = am_data(am, request.user, commune_name=commune_names(request.tenant))
+    item = am_data(am, request.user, commune_name=request.tenant.commune_name)
     return render(
         request,
         "rpe/search/detail.html",
@@ -133,7 +128,7 @@ def am_contact(request, pk):
         else:
             messages.success(request, _("Votre demande de contact est envoyée. La réponse arrivera ici."))
             return redirect("rpe:family_contact_list")
-    item = am_data(am, request.user, commune_name=commune_names(request.tenant))
+    item = am_data(am, request.user, commune_name=request.tenant.commune_name)
     return render(
         request, "rpe/search/contact.html", {"am": item, "form": form}, status=400 if request.method == "POST" else 200
     )
@@ -143,7 +138,7 @@ def am_contact(request, pk):
 @require_GET
 def family_contact_list(request):
     rows = own_contacts(request.user).select_related("am").prefetch_related("am__places__availability")
-    names = commune_names(request.tenant)
+    names = request.tenant.commune_name
     items = [(contact, am_data(contact.am, request.user, commune_name=names)) for contact in rows[:100]]
     return render(request, "rpe/search/family_contacts.html", {"items": items})
 

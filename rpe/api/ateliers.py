@@ -2,7 +2,6 @@
 
 import datetime
 
-from django.db import connection
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from portal.api import PredicatePermission
 from portal.api_schema import DETAIL
+from portal.models import Collectivite
 from rpe import perms
 from rpe.ateliers import services
 from rpe.ateliers.enums import RegistrationStatus
@@ -30,10 +30,7 @@ class Conflict(APIException):
 
 
 def commune_name(code_insee):
-    for commune in getattr(getattr(connection, "tenant", None), "communes", None) or []:
-        if commune.get("code_insee") == code_insee:
-            return commune["nom"]
-    return ""
+    return Collectivite.current_commune_names().get(code_insee, "")
 
 
 class AtelierSerializer(serializers.ModelSerializer):

@@ -10,7 +10,6 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import RegexValidator
-from django.db import connection
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -32,6 +31,7 @@ from rest_framework.views import APIView
 from portal.api import CommentField, NoEmptyParametersForm, PredicatePermission
 from portal.api_defaults import JSONParser
 from portal.api_schema import DETAIL
+from portal.models import Collectivite
 from portal.workflows import TransitionError
 from rpe import offers
 from rpe.enums import ActivityStatus, ChangedBy, HalfDay
@@ -77,7 +77,7 @@ def _json_ready(value):
 
 
 def _commune_names():
-    names = {c.get("code_insee"): c.get("nom") for c in getattr(connection.tenant, "communes", None) or []}
+    names = Collectivite.current_commune_names()
     return lambda code: names.get(code, code)
 
 

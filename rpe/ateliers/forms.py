@@ -1,10 +1,10 @@
 import datetime
 
 from django import forms
-from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.models import Collectivite
 from rpe.ateliers.enums import AtelierKind
 from rpe.ateliers.services import MAX_CHILDREN
 from rpe.models import Lieu
@@ -15,7 +15,7 @@ TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 
 def commune_choices(relais):
-    names = {commune["code_insee"]: commune["nom"] for commune in getattr(connection.tenant, "communes", None) or []}
+    names = Collectivite.current_commune_names()
     codes = relais.communes or list(names)
     return [(code, names.get(code, code)) for code in codes]
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.decorators import allowed_if
+from portal.models import Collectivite
 from portal.workflows import TransitionError
 from rpe import perms
 from rpe.ateliers import feeds, services
@@ -25,10 +26,6 @@ from rpe.models.ateliers import Atelier, Registration
 from rpe.relais_choice import chosen_relais
 
 FEED_DAYS = 366
-
-
-def commune_names():
-    return {commune["code_insee"]: commune["nom"] for commune in getattr(connection.tenant, "communes", None) or []}
 
 
 def visible_ateliers(user):
@@ -46,7 +43,7 @@ def month_param(request):
 
 def filtered(request, ateliers):
     kinds = list(AtelierKind) if perms.sees_every_atelier(request.user) else sorted(FAMILY_KINDS)
-    names = commune_names()
+    names = Collectivite.current_commune_names()
     form = ProgrammeFilterForm(request.GET or None, kinds=kinds, communes=sorted(names.items(), key=lambda c: c[1]))
     if form.is_valid():
         if form.cleaned_data["kind"]:
@@ -82,7 +79,7 @@ def programme(request):
             "next_month": next_month,
             "previous_month": previous_month,
             "filters": querystring.urlencode(),
-            "communes": commune_names(),
+            "communes": Collectivite.current_commune_names(),
             "can_register": perms.can_register_to_ateliers(request.user),
         },
     )
@@ -99,7 +96,7 @@ def programme_ics(request):
         ateliers.order_by("start", "id"),
         name=_("Ateliers du relais petite enfance — %(name)s") % {"name": connection.tenant.name},
         domain=request.get_host().split(":")[0],
-        commune_names=commune_names(),
+        commune_names=Collectivite.current_commune_names(),
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="ateliers.ics"'
@@ -123,7 +120,7 @@ def atelier_detail(request, pk):
             "mine_waiting": mine is not None and mine.status == RegistrationStatus.WAITING,
             "free_adults": free_adults,
             "free_children": free_children,
-            "commune": commune_names().get(atelier.code_insee, ""),
+            "commune": Collectivite.current_commune_names().get(atelier.code_insee, ""),
             "form": RegistrationForm(),
             "can_register": perms.can_register_to_ateliers(request.user),
             "is_open": atelier.start > timezone.now(),
@@ -196,7 +193,12 @@ def my_ateliers(request):
     return render(
         request,
         "rpe/ateliers/mine.html",
-        {"page": page, "now": now, "communes": commune_names(), "cancellable": services.CANCELLABLE},
+        {
+            "page": page,
+            "now": now,
+            "communes": Collectivite.current_commune_names(),
+            "cancellable": services.CANCELLABLE,
+        },
     )
 
 
@@ -231,7 +233,7 @@ def staff_list(request):
             "page": page,
             "past": past,
             "waiting": waiting,
-            "communes": commune_names(),
+            "communes": Collectivite.current_commune_names(),
             "querystring": f"relais={relais.pk}" + ("&passes=1" if past else ""),
         },
     )
@@ -266,7 +268,7 @@ def staff_detail_page(request, atelier, *, error=None, status=200):
             "waiting": waiting,
             "adults": adults,
             "children": children,
-            "commune": commune_names().get(atelier.code_insee, ""),
+            "commune": Collectivite.current_commune_names().get(atelier.code_insee, ""),
             "attendance_open": timezone.localdate(atelier.start) <= timezone.localdate(),
             "error": error,
         },

@@ -16,6 +16,7 @@ from django.db.models.functions import Cast, Extract
 from django.utils import timezone
 from vacances_scolaires_france import SchoolHolidayDates
 
+from portal.models import Collectivite
 from rpe.booking.enums import SchoolZone
 from rpe.models import Absence, Appointment, BookingSettings, Closure, Plage, SchoolHoliday
 from rpe.slots import PARIS, Busy, Calendar, Motif, Opening, distinct_by_place, free_slots
@@ -31,9 +32,8 @@ def public_holidays(departement, year):
 
 def departement_of(collectivite):
     """The département of the collectivité's first commune (its code INSEE's first two characters)."""
-    communes = getattr(collectivite, "communes", None) or []
-    code = communes[0].get("code_insee", "") if communes else ""
-    return code[:2]
+    territory = collectivite.territory() if isinstance(collectivite, Collectivite) else []
+    return territory[0].code_insee[:2] if territory else ""
 
 
 def booking_settings():

@@ -4,10 +4,10 @@ proposals (on the family's request page)."""
 from urllib.parse import urlencode
 
 from django import template
-from django.db import connection
 from django.urls import reverse
 
 from families.enums import ApplicationStatus
+from portal.models import Collectivite
 from rpe.enums_offers import FollowUpContactKind
 from rpe.followup import half_days_of
 from rpe.models import FollowUpContact, Relais
@@ -49,7 +49,7 @@ def application_am(context, application):
     shown = application.status not in CLOSED and (application.wants_individual_care or proposals)
     if not shown:
         return {"shown": False}
-    names = {c.get("code_insee"): c.get("nom") for c in getattr(connection.tenant, "communes", None) or []}
+    names = Collectivite.current_commune_names()
     user = context.get("user")
     criteria = application_criteria(application)
     matching = list(search_page(criteria)[:MATCHING_SHOWN]) if criteria.code_insee else []
