@@ -28,6 +28,7 @@ from families.models import MODE_FIELDS, Application
 from observatoire.enums import DepartureReason
 from observatoire.models import CommunePopulation, Snapshot, Stay
 from portal.models import Collectivite
+from rpe import activity as rpe_activity
 
 OUTSIDE = "hors"  # requests from a family living outside the territory (or whose commune is unknown)
 AGE_BANDS = [("age_0_11", 0, 11), ("age_12_23", 12, 23), ("age_24_plus", 24, 999)]
@@ -454,13 +455,5 @@ def _am(day, year, known):
 
 
 def relais_activity(year):
-    """The relais' activity figures, from the function the ateliers work exposes (None until it exists).
-
-    Wiring point: `rpe.activity.relais_activity(year)` returning [{"code", "label", "values": {...}}] with
-    "ateliers", "participations", "appointments" counts per relais. Shown as its own table when present.
-    """
-    try:
-        from rpe.activity import relais_activity as source  # noqa: PLC0415 - optional until the relais work lands
-    except ImportError:
-        return None
-    return source(year)
+    """The relais' activity figures (rpe.activity): ateliers held, participations, appointments per relais."""
+    return rpe_activity.relais_activity(year)

@@ -19,11 +19,13 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Max, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.module_loading import import_string
 from weasyprint import HTML
 
-from observatoire import charts, compute, indicators
+from observatoire import charts, compute, indicators, services
 from observatoire.enums import BuildState, ReportSection
 from observatoire.models import GuideDocument, ReportComment, ReportVersion
+from rpe.guide import relais_schedule
 
 GUIDE_LANGUAGES = ("fr", "en")
 PDF_OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
@@ -41,7 +43,7 @@ def debounce_seconds():
 
 
 def report_html(year):
-    published = indicators.for_year(year)
+    published = services.for_year(year)
     comments = dict(ReportComment.objects.filter(year=year).values_list("section", "text"))
     section_of = {
         "territory": ReportSection.COVERAGE,
@@ -108,7 +110,7 @@ def report_build(year):
 
 def report_queue(year):
     """Ask the worker for the year's report once (repeated downloads while it builds queue nothing more)."""
-    from observatoire.tasks import build_report
+    build_report = import_string("observatoire.tasks.build_report")  # by name: tasks imports this module
 
     if cache.add(f"observatoire:report:{connection.schema_name}:{year}", "1", timeout=120):
         schema = connection.schema_name
@@ -128,7 +130,7 @@ def guide_data_changed(sender, **kwargs):
 
 def guide_mark_stale(languages=GUIDE_LANGUAGES):
     """The guide's data changed: mark it stale and nudge a build once the changes settle."""
-    from observatoire.tasks import build_guide
+    build_guide = import_string("observatoire.tasks.build_guide")  # by name: tasks imports this module
 
     # One statement in the usual case (a save of an établissement pays one query); the first time, the rows.
     now = timezone.now()
@@ -206,7 +208,7 @@ def guide_build_if_due(language, now=None):
 def _nudge_later(language, seconds):
     from celery import current_app
 
-    from observatoire.tasks import build_guide
+    build_guide = import_string("observatoire.tasks.build_guide")  # by name: tasks imports this module
 
     if current_app.conf.task_always_eager:
         return  # in-process tasks cannot wait: the periodic sweep builds it
@@ -266,7 +268,7 @@ def guide_context():
     today = timezone.localdate()
     establishments = list(Establishment.objects.active().prefetch_related("sections").order_by("commune", "name"))
     relais = list(Relais.objects.prefetch_related("lieux").order_by("name"))
-    schedules = {r.pk: relais_schedule(r) for r in relais}
+    schedules = {r.pk: relais_schedule(r) for r in relais}  # permanences and ateliers (rpe.guide)
     for r in relais:
         r.schedule = schedules[r.pk]
     data = compute.compute(today.year, today)
@@ -285,19 +287,6 @@ def guide_context():
         "sessions": sessions,
         "generated_at": timezone.now(),
     }
-
-
-def relais_schedule(relais):
-    """Permanences and ateliers of a relais, from the relais work when it is there ({} until then).
-
-    Wiring point: `rpe.guide.relais_schedule(relais)` returning {"permanences": [...], "ateliers": [...]}, each
-    item a dict with "label" and "when" (text).
-    """
-    try:
-        from rpe.guide import relais_schedule as source  # noqa: PLC0415 - optional until the relais work lands
-    except ImportError:
-        return {}
-    return source(relais)
 
 
 # --- The INSEE import's per-row report ----------------------------------------------------------------------------

@@ -491,16 +491,3 @@ def published_tables(data, computed_at=None):
         terms=coverage_terms(),
         population_years=population_years,
     )
-
-
-def for_year(year, *, compute_if_missing=True):
-    """The published figures of `year` from its snapshot (computed now if it has none)."""
-    from observatoire.models import Snapshot
-    from observatoire.services import snapshot_compute
-
-    snapshot = Snapshot.objects.filter(year=year).first()
-    if snapshot is None:
-        if not compute_if_missing:
-            return None
-        snapshot = snapshot_compute(year)
-    return published_tables(snapshot.data, snapshot.computed_at)

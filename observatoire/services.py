@@ -100,3 +100,13 @@ def population_import(*, dataset, year, dry_run):
         dataset, dry_run=dry_run, raise_errors=False, use_transactions=True, rollback_on_validation_errors=True
     )
     return result
+
+
+def for_year(year, *, compute_if_missing=True):
+    """The published figures of `year` from its snapshot (computed now if it has none)."""
+    snapshot = Snapshot.objects.filter(year=year).first()
+    if snapshot is None:
+        if not compute_if_missing:
+            return None
+        snapshot = snapshot_compute(year)
+    return published_tables(snapshot.data, snapshot.computed_at)

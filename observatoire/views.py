@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from commissions.enums import OfferStatus
 from commissions.models import Offer
 from creches.models import Establishment
-from observatoire import charts, compute, documents, exports, indicators
+from observatoire import charts, compute, documents, exports, services
 from observatoire.enums import BuildState, ReportSection
 from observatoire.forms import (
     ArrivalForm,
@@ -87,7 +87,7 @@ def _commune_codes():
 @require_GET
 def dashboard(request):
     form, year, commune = _filters(request)
-    published = indicators.for_year(year)
+    published = services.for_year(year)
     territory = published.table("territory")
     context = {
         "form": form,
@@ -111,7 +111,7 @@ def table_export(request, key, fmt):
     if fmt not in EXPORT_TYPES:
         raise Http404
     _form, year, commune = _filters(request)
-    published = indicators.for_year(year)
+    published = services.for_year(year)
     codes = {commune} if commune else None
     if key == "tout":
         if fmt != "xlsx":

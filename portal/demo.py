@@ -81,7 +81,8 @@ DEMO_ACCOUNTS = [
     ("admin", Role.ADMINISTRATEUR, "Thomas", "Garnier"),
 ]
 
-# Apps fill a demo collectivité through `<app>.demo.seed(collectivite)` as their issues land.
+# Apps fill a demo collectivité through `<app>.demo.seed(collectivite)`, then `seed_after(collectivite)` if they
+# need the other apps' data.
 DOMAIN_APPS = ["creches", "families", "rpe", "commissions", "observatoire"]
 
 
@@ -136,16 +137,19 @@ def collectivite_seed(spec):
             account_ensure(
                 email=email, roles=[role], first_name=first_name, last_name=last_name, staff_totp=role in STAFF_ROLES
             )
+        modules = []
         for app in DOMAIN_APPS:
             try:
-                module = importlib.import_module(f"{app}.demo")
+                modules.append(importlib.import_module(f"{app}.demo"))
             except ModuleNotFoundError:
                 continue
+        for module in modules:
             module.seed(collectivite)
-        # After the commissions: the relais follow up the families their past sessions left without a place.
-        from rpe.demo_search import followup_seed
-
-        followup_seed(collectivite)
+        # A second pass for what needs every app's data (the relais follow up the families past sessions left
+        # without a place, once the commissions are seeded).
+        for module in modules:
+            if hasattr(module, "seed_after"):
+                module.seed_after(collectivite)
     return collectivite
 
 

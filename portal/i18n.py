@@ -81,7 +81,7 @@ def _param_text(value):
     if isinstance(value, dict) and "msgid" in value:
         return render(value)
     if isinstance(value, dict) and "date" in value:
-        from portal.templatetags.portal_tags import long_date
+        from portal.dates import long_date
 
         return long_date(datetime.date.fromisoformat(value["date"]))
     if isinstance(value, dict) and "fields" in value:

@@ -435,3 +435,8 @@ def demo_am_seed(collectivite, relais):
             },
             user=account,
         )
+
+
+def seed_after(collectivite):
+    """Once every app is seeded: outcomes for the families the past commission sessions left without a place."""
+    demo_search.followup_seed(collectivite)

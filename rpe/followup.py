@@ -10,21 +10,10 @@ from django.utils.translation import gettext as _
 from rpe import notifications_search as notifications
 from rpe.enums_offers import SOLVED_OUTCOMES, FollowUpContactKind, FollowUpOutcome
 from rpe.models import FollowUp, FollowUpContact, Relais
-from rpe.search import Criteria
+from rpe.search import Criteria, half_days_of
 
 # The figure kept: the share of followed families with a solution this long after their session.
 FIGURE_WEEKS = (4, 12)
-
-
-def half_days_of(planning):
-    """The half-days a weekly planning covers: morning before noon, afternoon after 13:30."""
-    half_days = []
-    for day, (start, end) in sorted(planning.items()):
-        if start < "12:00":
-            half_days.append(f"{day}_am")
-        if end > "13:30":
-            half_days.append(f"{day}_pm")
-    return half_days
 
 
 def _relais_by_commune():

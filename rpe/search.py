@@ -141,3 +141,14 @@ def territory_counts(collectivite):
             )
     mams = list(Mam.objects.annotate(members=Count("assistants_maternels")).order_by("name"))
     return rows, mams
+
+
+def half_days_of(planning):
+    """The half-days a weekly planning covers: morning before noon, afternoon after 13:30."""
+    half_days = []
+    for day, (start, end) in sorted(planning.items()):
+        if start < "12:00":
+            half_days.append(f"{day}_am")
+        if end > "13:30":
+            half_days.append(f"{day}_pm")
+    return half_days

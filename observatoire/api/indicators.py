@@ -13,7 +13,7 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from observatoire import indicators
+from observatoire import services
 from observatoire.perms import can_see_observatoire
 from observatoire.tables import TOTAL_CODE
 from portal.api import PredicatePermission
@@ -108,4 +108,4 @@ class IndicatorsView(APIView):
     )
     def get(self, request):
         year = parse_year(request.query_params.get("year"))
-        return Response(indicators_json(indicators.for_year(year)))
+        return Response(indicators_json(services.for_year(year)))

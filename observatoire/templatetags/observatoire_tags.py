@@ -34,9 +34,9 @@ def observatoire_headline(context):
     """The élu home's headline figures (this year's snapshot; computed now if there is none yet)."""
     from django.utils import timezone
 
-    from observatoire import indicators
+    from observatoire import services
 
-    published = indicators.for_year(timezone.localdate().year)
+    published = services.for_year(timezone.localdate().year)
     return {"published": published, "headline": published.headline, "request": context.get("request")}
 
 

@@ -17,6 +17,7 @@ from portal.perms import has_role
 from portal.workflows import Actor
 from rpe.booking import calendars, notifications
 from rpe.booking.enums import AppointmentStatus, BookableBy
+from rpe.booking.workflow import APPOINTMENT
 from rpe.models import Appointment, CalendarFeed, Motif, WaitingListEntry
 from rpe.perms import am_of
 from rpe.slots import distinct_by_place
@@ -198,7 +199,6 @@ def appointment_cancel(*, appointment, user, target=None, note="", notes=None):
 
     The relais records either a person's cancellation (a phone call) or its own (`target`).
     """
-    from rpe.booking.workflow import APPOINTMENT
 
     actor = actor_of(user)
     if actor != Actor.STAFF or target is None:
@@ -213,7 +213,6 @@ def appointment_cancel(*, appointment, user, target=None, note="", notes=None):
 
 def appointment_mark(*, appointment, status, user, notes=None):
     """The animatrice's day: seen, absent, excused, with the relais' private notes."""
-    from rpe.booking.workflow import APPOINTMENT
 
     changes = {} if notes is None else {"notes": notes}
     return APPOINTMENT.transition(appointment, status, actor=Actor.STAFF, user=user, changes=changes)
@@ -235,15 +234,6 @@ def waiting_list_join(*, appointment):
 
 def waiting_list_leave(*, appointment):
     WaitingListEntry.objects.filter(appointment=appointment).delete()
-
-
-def waiting_list_release(appointment):
-    """An appointment cancelled: it leaves the list, and people waiting on that motif may hear of its slot."""
-    WaitingListEntry.objects.filter(appointment=appointment).delete()
-    from portal.tasks import enqueue_on_commit
-    from rpe.booking.tasks import waiting_list_notify
-
-    enqueue_on_commit(waiting_list_notify, appointment.motif_id)
 
 
 def waiting_list_notify_motif(motif, *, now=None):

@@ -5,9 +5,11 @@ import datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.tasks import enqueue_on_commit
 from portal.workflows import Actor, Move, Workflow
+from rpe.booking import notifications
 from rpe.booking.enums import AppointmentStatus as S
-from rpe.models import Appointment, AppointmentLog
+from rpe.models import Appointment, AppointmentLog, WaitingListEntry
 
 PERSON = {Actor.FAMILY, Actor.AM}
 STAFF = {Actor.STAFF}
@@ -32,10 +34,10 @@ def has_started(appointment, actor, user):
 
 
 def cancelled(appointment, move, user):
-    from rpe.booking import notifications, services
-
+    """A cancelled appointment leaves the waiting list, and people waiting on its motif may hear of its slot."""
     notifications.cancellation(appointment)
-    services.waiting_list_release(appointment)
+    WaitingListEntry.objects.filter(appointment=appointment).delete()
+    enqueue_on_commit("rpe.booking.tasks.waiting_list_notify", appointment.motif_id)
 
 
 APPOINTMENT = Workflow(

@@ -9,10 +9,9 @@ from django.urls import reverse
 from families.enums import ApplicationStatus
 from portal.models import Collectivite
 from rpe.enums_offers import FollowUpContactKind
-from rpe.followup import half_days_of
 from rpe.models import FollowUpContact, Relais
 from rpe.publication import am_data
-from rpe.search import Criteria, search_page
+from rpe.search import Criteria, half_days_of, search_page
 
 register = template.Library()
 

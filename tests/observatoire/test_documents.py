@@ -1,5 +1,6 @@
 """The annual report and the guide petite enfance, read back as text; the guide URL never serves a partial file."""
 
+import datetime
 import io
 
 import pytest
@@ -13,9 +14,11 @@ from observatoire import documents
 from observatoire.enums import BuildState, ReportSection
 from observatoire.models import GuideDocument, ReportComment
 from portal.accounts.roles import Role
-from rpe.models import Relais
+from rpe.ateliers.enums import AtelierKind
+from rpe.models import AtelierProgramme, Relais
 from tests.observatoire.factories import hand_computed_world, territory
 from tests.observatoire.test_pages import staff
+from tests.rpe.factories import LieuFactory, MotifFactory, PlageFactory, RelaisFactory
 from tests.utils import client_for
 
 YEAR = timezone.localdate().year
@@ -175,3 +178,29 @@ def test_each_session_shows_the_period_s_synthesis_and_its_minutes_carry_it(metz
 
     html = client_for(metz, demo_user(metz, "agent")).get(f"/gestion/commissions/{session.pk}/").content.decode()
     assert "Synthèse de la période" in html and "Arrivées en établissement" in html
+
+
+def test_the_guide_gives_each_relais_its_permanences_and_its_atelier_programmes(world):
+    with tenant_context(world):
+        relais = Relais.objects.order_by("pk").first() or RelaisFactory()
+        lieu = LieuFactory(relais=relais, name="Maison des familles du Bocage")
+        PlageFactory(lieu=lieu, motifs=[MotifFactory(relais=relais)], first_day=datetime.date(2026, 12, 1))
+        AtelierProgramme.objects.create(
+            relais=relais,
+            kind=AtelierKind.EARLY_LEARNING,
+            title="Matinée d'éveil des Lucs",
+            code_insee="85129",
+            place_name="Salle Saint-Pierre",
+            seats_adults=8,
+            seats_children=16,
+            weekday=1,
+            start_time=datetime.time(9, 30),
+            end_time=datetime.time(11, 30),
+            first_date=datetime.date(2026, 9, 1),
+            last_date=datetime.date(2027, 7, 3),
+        )
+        documents.guide_build("fr")
+        french = " ".join(text_of(read(GuideDocument.objects.get(language="fr").file)).split())
+    connection.set_schema_to_public()
+    assert "Maison des familles du Bocage — le mardi, 09:00–12:00 (chaque semaine)" in french
+    assert "Matinée d'éveil des Lucs (Salle Saint-Pierre) — le mardi, 09:30–11:30 (chaque semaine)" in french

@@ -7,7 +7,7 @@ from django_tenants.utils import tenant_context
 
 from commissions import figures as commission_figures
 from commissions.models import Session
-from observatoire import compute, indicators
+from observatoire import compute, indicators, services
 from observatoire.services import snapshot_compute
 from tests.observatoire.factories import hand_computed_world, territory
 
@@ -110,6 +110,6 @@ def test_the_snapshot_stores_the_year_and_when_it_was_computed(alpha):
         snapshot = snapshot_compute(timezone.localdate().year)
         assert snapshot.data["year"] == timezone.localdate().year
         assert snapshot.computed_at is not None
-        published = indicators.for_year(timezone.localdate().year)
+        published = services.for_year(timezone.localdate().year)
         assert published.computed_at == snapshot.computed_at
     connection.set_schema_to_public()

@@ -959,6 +959,7 @@ api/v1/rpe/rendez-vous/<int:pk>/annulation/
 api/v1/rpe/rendez-vous/<int:pk>/ics
     parent, other_parent: 200 404 404 | 405
     am: 404 | 405
+    others: 403 | 403
 observatoire/
     anonymous: 302>login | 302>login
     agent, elu, admin: 200 | 405

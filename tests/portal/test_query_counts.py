@@ -219,8 +219,8 @@ LISTS = [
     ("directrice", "/gestion/admissions/", lambda m: offers(m, OfferStatus.ACCEPTED), 8),
     ("agent", "/gestion/propositions/", lambda m: offers(m, OfferStatus.PENDING), 8),
     ("admin", "/gestion/reglement/", regulations, 10),
-    ("agent", session_page, dossiers, 20),
-    ("member", session_page, dossiers, 20),
+    ("agent", session_page, dossiers, 28),  # 8 of them the period's synthesis (observatoire)
+    ("member", session_page, dossiers, 28),
     ("parent", "/transparence/", lambda m: sessions(m, SessionStatus.VALIDATED), 13),
     ("agent", "/gestion/places-reservees/", reservations, 9),
     # Families and the guichet
