@@ -1,15 +1,19 @@
 """A family finds an assistant maternel by address (map and list) and writes to her; an animatrice moderates a
 job offer and records a solution for a family a commission left without a place. axe-core on every page."""
 
+import datetime
 import re
 
 import pytest
+from django.utils import timezone
 from django_tenants.utils import tenant_context
 
+from portal.accounts.models import User
 from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import Collectivite
+from rpe import offers
 from rpe.enums_offers import FollowUpOutcome, JobOfferStatus
-from rpe.models import ContactRequest, FollowUp, JobOffer
+from rpe.models import ContactRequest, FollowUp, JobOffer, Relais
 from tests.utils import totp_now
 
 pytestmark = pytest.mark.browser
@@ -32,6 +36,9 @@ def log_in(page, port, email, totp=False):
 
 
 def test_a_family_searches_by_address_sees_an_am_on_the_map_and_the_list_and_writes_to_her(page, axe, server_port):
+    # The server commits: a request left open by an earlier run would (rightly) refuse a second one.
+    with tenant_context(Collectivite.objects.get(slug="metz")):
+        ContactRequest.objects.filter(author__email="parent2@metz.demo").delete()
     log_in(page, server_port, "parent2@metz.demo")
     page.goto(url(server_port, "/assistants-maternels/"))
     axe.check(page)
@@ -51,6 +58,8 @@ def test_a_family_searches_by_address_sees_an_am_on_the_map_and_the_list_and_wri
     page.wait_for_url(re.compile(r"/assistants-maternels/\d+/$"))
     assert page.get_by_role("heading", level=1).inner_text() == name
     axe.check(page)
+    # The small map appears once drawn (hidden without JavaScript): let the page settle before typing.
+    page.locator(".leaflet-marker-icon").first.wait_for()
     page.get_by_label("Votre message").fill("Bonjour, nous cherchons un accueil à partir de mars.")
     page.get_by_role("button", name="Envoyer la demande de contact").click()
     page.wait_for_url(re.compile(r"/famille/assistants-maternels/contacts/$"))
@@ -65,6 +74,17 @@ def test_a_family_searches_by_address_sees_an_am_on_the_map_and_the_list_and_wri
 
 
 def test_an_animatrice_moderates_a_job_offer_and_records_a_solution_for_a_family(page, axe, server_port):
+    # A fresh offer waiting for the relais (the server commits: earlier runs published the demo's).
+    with tenant_context(Collectivite.objects.get(slug="metz")):
+        animatrice = User.objects.get(email="animatrice@metz.demo")
+        relais = Relais.objects.filter(memberships__user=animatrice).first()
+        offers.job_offer_create(
+            author=User.objects.get(email="parent@metz.demo"),
+            code_insee=relais.communes[0],
+            start_date=timezone.localdate() + datetime.timedelta(days=45),
+            child_age_months=8,
+            half_days=["mon_am", "tue_am"],
+        )
     log_in(page, server_port, "animatrice@metz.demo", totp=True)
     page.goto(url(server_port, "/relais/annonces/"))
     axe.check(page)
