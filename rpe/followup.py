@@ -4,12 +4,14 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rpe import notifications_search as notifications
+from rpe.booking.enums import BookableBy
 from rpe.enums_offers import SOLVED_OUTCOMES, FollowUpContactKind, FollowUpOutcome
-from rpe.models import FollowUp, FollowUpContact, Relais
+from rpe.models import FollowUp, FollowUpContact, Motif, Relais
 from rpe.search import Criteria, half_days_of
 
 # The figure kept: the share of followed families with a solution this long after their session.
@@ -120,13 +122,21 @@ def solution_shares(followups=None, today=None):
 
 def letter_guidance(application, collectivite):
     """What the letter of a family left without a place says of the relais: its name and contact, and the
-    address of the AM matching its need."""
+    address of the AM matching its need, and where to book an appointment with the relais."""
     from portal.mail import absolute_url
     from rpe.templatetags.rpe_search import application_criteria, search_url
 
     code = application.family.code_insee
     relais = Relais.objects.filter(communes__contains=[code]).order_by("pk").first() if code else None
+    # Families book an appointment online when their relais has a motif open to them.
+    bookable = (
+        relais is not None
+        and Motif.objects.filter(
+            relais=relais, is_active=True, bookable_by__in=[BookableBy.EVERYONE, BookableBy.FAMILIES]
+        ).exists()
+    )
     return {
         "relais": relais,
         "am_search_url": absolute_url(search_url(application_criteria(application)), collectivite),
+        "booking_url": absolute_url(reverse("rpe:booking:choose_motif"), collectivite) if bookable else "",
     }

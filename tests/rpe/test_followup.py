@@ -11,12 +11,13 @@ from django_tenants.utils import tenant_context
 from commissions import sessions
 from commissions.models import Dossier
 from families.enums import ApplicationStatus
+from rpe.booking.enums import BookableBy
 from rpe.enums_offers import FollowUpContactKind, FollowUpOutcome
 from rpe.followup import followup_record, solution_shares
 from rpe.models import FollowUp
 from tests.commissions.test_sessions import allocated, pdf_text
 from tests.commissions.test_sessions import world as world  # noqa: F401  (the commission's fixture)
-from tests.rpe.factories import AnimatriceFactory, AssistantMaternelFactory, RelaisFactory
+from tests.rpe.factories import AnimatriceFactory, AssistantMaternelFactory, MotifFactory, RelaisFactory
 from tests.utils import client_for
 
 
@@ -55,6 +56,20 @@ def test_validating_a_session_puts_each_family_without_a_place_in_its_relais_s_l
         # The letter names the relais and links to the matching AM.
         letter = pdf_text(Dossier.objects.get(application=followup.application, session=world.session).letter)
         assert "Relais de Nantes-Nord" in letter and "/assistants-maternels/?commune=44109" in letter.replace(" ", "")
+        assert "/rendez-vous/prendre/" not in letter.replace(" ", "")  # no motif open to families yet
+
+
+def test_the_letter_links_to_online_booking_when_the_relais_has_a_motif_open_to_families(
+    relais_world, django_capture_on_commit_callbacks
+):
+    with relais_world:
+        MotifFactory(relais=relais_world.relais, bookable_by=BookableBy.FAMILIES)
+    world = validated(relais_world, django_capture_on_commit_callbacks)
+    with world:
+        followup = FollowUp.objects.get(session=world.session)
+        letter = pdf_text(Dossier.objects.get(application=followup.application, session=world.session).letter)
+    assert "Prendre rendez-vous en ligne avec le relais" in letter
+    assert "/rendez-vous/prendre/" in letter.replace(" ", "")
 
 
 def test_the_animatrice_proposes_an_am_the_family_sees_it_and_the_figures_follow(
