@@ -109,7 +109,9 @@ def sign_up_and_file(page, base, tmp_path, birth, start, establishment_id):
 
 
 def instruct_to_complete(agent, number):
-    agent.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Demandes").click()
+    agent.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Demandes", exact=True
+    ).click()
     agent.get_by_label("Rechercher").fill(number)
     agent.get_by_role("button", name="Filtrer").click()
     agent.wait_for_url(re.compile(number))

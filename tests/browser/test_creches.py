@@ -37,7 +37,10 @@ def test_a_visitor_finds_a_creche_sees_it_on_the_map_and_estimates_the_cost(page
     page.get_by_role("link", name="Voir tous les établissements sur la carte").click()
     page.wait_for_url(re.compile(r"/creches/carte/$"))
     page.locator("#carte .leaflet-marker-icon").nth(23).wait_for()
-    assert page.locator("#carte .leaflet-marker-icon").count() == 24
+    # Every mode is on the map: the 24 établissements, then the AM counted per commune and the MAM.
+    am_communes = page.get_by_role("table", name="Assistant·es maternel·les agréé·es par commune").locator("tbody tr")
+    mams = page.locator("section[aria-labelledby='liste-individuel'] ul li")
+    assert page.locator("#carte .leaflet-marker-icon").count() == 24 + am_communes.count() + mams.count()
     assert page.get_by_role("table", name="24 établissements").locator("tbody tr").count() == 24
     axe.check(page)
 

@@ -104,7 +104,9 @@ def test_a_parent_files_a_request_and_an_agent_instructs_it_to_complete(page, br
     agent.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
     agent.locator("main").get_by_role("button").first.click()
     agent.wait_for_url(re.compile(r"/espace/agent/$"))
-    agent.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Demandes").click()
+    agent.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Demandes", exact=True
+    ).click()
     axe.check(agent)
     agent.get_by_label("Rechercher").fill(number)
     agent.get_by_role("button", name="Filtrer").click()

@@ -314,7 +314,9 @@ def test_two_commissions_in_sequence_with_a_re_offer_answered_by_phone(page, bro
     ).click()
     agent.wait_for_url(re.compile(r"/gestion/propositions/$"))
     axe.check(agent)
-    agent.get_by_role("navigation", name="Navigation principale").get_by_role("link", name="Demandes").click()
+    agent.get_by_role("navigation", name="Navigation principale").get_by_role(
+        "link", name="Demandes", exact=True
+    ).click()
     agent.get_by_label("Rechercher").fill(winner)
     agent.get_by_role("button", name="Filtrer").click()
     agent.wait_for_url(re.compile(winner))
