@@ -49,7 +49,7 @@ from rpe.perms import (
 )
 from rpe.publication import am_data, directory_queryset
 from rpe.search import MAX_RADIUS_KM, Criteria, search
-from rpe.services import am_profile_update, availability_declare
+from rpe.services import PROFILE_FIELDS, am_profile_update, availability_declare
 
 INSEE_CODE = r"^(\d{5}|2[AB]\d{3})$"
 
@@ -236,26 +236,6 @@ class AssistantMaternelDetail(generics.RetrieveAPIView):
 
 # --- The AM's own profile and availability -------------------------------------------------------------------
 
-OWN_FIELDS = [
-    "phone",
-    "email",
-    "address",
-    "postal_code",
-    "publish_phone",
-    "publish_email",
-    "publish_address",
-    "languages",
-    "early_hours",
-    "late_hours",
-    "saturday",
-    "sunday",
-    "night",
-    "disability",
-    "periscolaire",
-    "school_holidays",
-    "emergency_cover",
-]
-
 
 class OwnProfileSerializer(serializers.ModelSerializer):
     """What the AM reads and may change of her own profile (the agrément is the département's)."""
@@ -274,7 +254,7 @@ class OwnProfileSerializer(serializers.ModelSerializer):
             "renewal_due_on",
             "availability_confirmed_on",
             "activity_status",
-            *OWN_FIELDS,
+            *PROFILE_FIELDS,
             "availability",
         ]
         read_only_fields = [
