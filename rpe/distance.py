@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import requests
 from django.conf import settings
-from django.db.models import ExpressionWrapper, F, FloatField, Value
+from django.db.models import ExpressionWrapper, FloatField, Value
 from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 
 EARTH_RADIUS_KM = 6371.0088
@@ -66,10 +66,6 @@ def within_radius(queryset, latitude, longitude, radius_km, lat_field="latitude"
         .annotate(distance_km=distance_expression(latitude, longitude, lat_field, lon_field))
         .filter(distance_km__lte=radius_km)
     )
-
-
-def nearest_first(queryset):
-    return queryset.order_by(F("distance_km").asc(nulls_last=True))
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,3 @@ def commune_centre(collectivite, code_insee):
 
 def commune_name(collectivite, code_insee):
     return collectivite.commune_name(code_insee)
-
-
-def locate(am, collectivite):
-    """Fill the AM's coarse location from her precise one, or from her commune's centre."""
-    if am.latitude is not None:
-        am.coarse_latitude, am.coarse_longitude = coarsen(am.latitude, am.longitude)
-    else:
-        am.coarse_latitude, am.coarse_longitude = commune_centre(collectivite, am.code_insee)
-    return am
