@@ -99,11 +99,6 @@ def can_edit_am_profile(user, am=None):
     return can_see_am(user, am)
 
 
-@predicate
-def can_update_availability(user, am=None):
-    return can_edit_am_profile(user, am)
-
-
 # --- Search, contact requests, job offers, follow-up of families without a place (rpesearch) -------------------
 
 
