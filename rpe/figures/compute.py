@@ -59,8 +59,8 @@ class RelaisFigures:
     attendance_children: int = 0
     am_reached: int = 0
     am_total: int = 0
-    appointments: dict | None = None  # {"by_motif": {...}, "by_outcome": {...}, "total": n}, None if not available
-    job_offers: dict | None = None  # {"published": n, ...}, None if not available
+    appointments: dict = field(default_factory=dict)  # {"by_motif": {...}, "by_outcome": {...}, "total": n}
+    job_offers: dict = field(default_factory=dict)  # {"published": n, "by_status": {...}}
     by_month: list = field(default_factory=list)  # one dict per month for a year's figures
 
     @property
