@@ -299,35 +299,17 @@ def _movements(year, day):
     return {"rows": rows}
 
 
+def _per_month(queryset, field):
+    """{month number: count} of the queryset's rows by the month of `field`."""
+    rows = queryset.annotate(month=ExtractMonth(field)).values("month").annotate(n=Count("pk"))
+    return dict(rows.values_list("month", "n"))
+
+
 def _monthly(start, end, year):
-    filed = dict(
-        Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
-        .annotate(month=ExtractMonth("submitted_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    offers = dict(
-        Offer.objects.filter(created_at__gte=start, created_at__lt=end)
-        .annotate(month=ExtractMonth("created_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    entries = dict(
-        Stay.objects.filter(arrived_on__year=year)
-        .annotate(month=ExtractMonth("arrived_on"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    exits = dict(
-        Stay.objects.filter(left_on__year=year)
-        .annotate(month=ExtractMonth("left_on"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
+    filed = _per_month(Application.objects.filter(submitted_at__gte=start, submitted_at__lt=end), "submitted_at")
+    offers = _per_month(Offer.objects.filter(created_at__gte=start, created_at__lt=end), "created_at")
+    entries = _per_month(Stay.objects.filter(arrived_on__year=year), "arrived_on")
+    exits = _per_month(Stay.objects.filter(left_on__year=year), "left_on")
     rows = {
         f"{month:02d}": {
             "filed": filed.get(month, 0),

@@ -7,8 +7,7 @@ from rpe.models import Relais
 def relais_activity(year):
     """One row per relais for `year`: sessions of ateliers held, children present, appointments.
 
-    [{"code": relais id, "label": name, "values": {"ateliers", "participations", "appointments"}}]. The
-    appointments count is 0 until the booking part's figures are wired in rpe.figures.compute.
+    [{"code": relais id, "label": name, "values": {"ateliers", "participations", "appointments"}}].
     """
     rows = []
     for relais in Relais.objects.order_by("name"):
@@ -20,7 +19,7 @@ def relais_activity(year):
                 "values": {
                     "ateliers": figures.ateliers_total,
                     "participations": figures.attendance_children,
-                    "appointments": (figures.appointments or {}).get("total", 0),
+                    "appointments": figures.appointments.get("total", 0),
                 },
             }
         )

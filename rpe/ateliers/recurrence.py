@@ -1,7 +1,5 @@
 """The dates of a recurring programme ("every Tuesday in term time"): pure functions, no ORM."""
 
-import datetime
-
 from dateutil.rrule import MONTHLY, WEEKLY, rrule
 
 from rpe.ateliers.enums import RecurrenceFrequency
@@ -24,7 +22,3 @@ def programme_dates(*, first, last, weekday, frequency=RecurrenceFrequency.WEEKL
         rule["bysetpos"] = 1
     dates = rrule(dtstart=first, until=last, byweekday=weekday, **rule)
     return [day.date() for day in dates if day.date() not in skipped]
-
-
-def dates_between(first, last):
-    return [first + datetime.timedelta(days=n) for n in range((last - first).days + 1)]

@@ -91,16 +91,6 @@ def closed_days(relais_id, first, last, departement):
     return days
 
 
-def as_motif(motif):
-    return Motif(
-        id=motif.pk,
-        duration=datetime.timedelta(minutes=motif.duration_minutes),
-        buffer=datetime.timedelta(minutes=motif.buffer_minutes),
-        min_delay=datetime.timedelta(hours=motif.min_delay_hours),
-        max_delay=datetime.timedelta(days=motif.max_delay_days),
-    )
-
-
 def epoch(field):
     """Seconds since 1970 as a float: thousands of them load much faster than datetimes."""
     return Cast(Extract(field, "epoch", tzinfo=datetime.UTC), FloatField())

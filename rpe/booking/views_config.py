@@ -90,7 +90,17 @@ class PlageForm(forms.ModelForm):
         return data
 
 
-class ClosureForm(forms.ModelForm):
+class DayRangeForm(forms.ModelForm):
+    """A form of a model with `first_day` and `last_day`: the last day may not come before the first."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("first_day") and data.get("last_day") and data["last_day"] < data["first_day"]:
+            self.add_error("last_day", _("Le dernier jour suit le premier."))
+        return data
+
+
+class ClosureForm(DayRangeForm):
     class Meta:
         model = Closure
         fields = ["first_day", "last_day", "reason"]
@@ -98,12 +108,6 @@ class ClosureForm(forms.ModelForm):
 
     def __init__(self, *args, relais, **kwargs):
         super().__init__(*args, **kwargs)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("first_day") and data.get("last_day") and data["last_day"] < data["first_day"]:
-            self.add_error("last_day", _("Le dernier jour suit le premier."))
-        return data
 
 
 class AbsenceForm(forms.ModelForm):
@@ -186,17 +190,11 @@ def settings_edit(request, relais_pk, kind, pk=None):
     )
 
 
-class SchoolHolidayForm(forms.ModelForm):
+class SchoolHolidayForm(DayRangeForm):
     class Meta:
         model = SchoolHoliday
         fields = ["zone", "name", "first_day", "last_day"]
         widgets = {"first_day": DATE, "last_day": DATE}
-
-    def clean(self):
-        data = super().clean()
-        if data.get("first_day") and data.get("last_day") and data["last_day"] < data["first_day"]:
-            self.add_error("last_day", _("Le dernier jour suit le premier."))
-        return data
 
 
 class CalendarSettingsForm(forms.ModelForm):

@@ -8,7 +8,6 @@ import calendar
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, Sum
 from django.db.models.functions import Coalesce, ExtractMonth
 from django.utils import timezone
@@ -16,8 +15,10 @@ from django.utils import timezone
 from rpe.ateliers.enums import AtelierKind, RegistrationStatus
 from rpe.inbox.enums import ContactChannel, ContactPerson, ContactTheme
 from rpe.models import AssistantMaternel
+from rpe.models.appointments import Appointment
 from rpe.models.ateliers import Atelier, Registration
 from rpe.models.inbox import ContactLog, InboxRequest
+from rpe.models.offers import JobOffer
 
 
 @dataclass
@@ -58,8 +59,8 @@ class RelaisFigures:
     attendance_children: int = 0
     am_reached: int = 0
     am_total: int = 0
-    appointments: dict | None = None  # {"by_motif": {...}, "by_outcome": {...}, "total": n}, None if not available
-    job_offers: dict | None = None  # {"published": n, ...}, None if not available
+    appointments: dict = field(default_factory=dict)  # {"by_motif": {...}, "by_outcome": {...}, "total": n}
+    job_offers: dict = field(default_factory=dict)  # {"published": n, "by_status": {...}}
     by_month: list = field(default_factory=list)  # one dict per month for a year's figures
 
     @property
@@ -114,14 +115,6 @@ def atelier_figures(relais, start, end):
     }
 
 
-def _model(name):
-    """A model of another part of the rpe app, or None while that part is not merged."""
-    try:
-        return apps.get_model("rpe", name)
-    except LookupError:
-        return None
-
-
 def _by_status(queryset, model):
     labels = dict(model._meta.get_field("status").choices)
     rows = queryset.values("status").annotate(n=Count("pk")).order_by("status")
@@ -129,24 +122,16 @@ def _by_status(queryset, model):
 
 
 def appointment_figures(relais, start, end):
-    """Appointments of the period by motif and by outcome (status), read from the booking part's `Appointment`
-    (relais, motif, start, status); None while that model is absent."""
-    appointment = _model("Appointment")
-    if appointment is None:
-        return None
-    held = appointment.objects.filter(relais=relais, start__gte=start, start__lt=end)
+    """Appointments of the period by motif and by outcome (status)."""
+    held = Appointment.objects.filter(relais=relais, start__gte=start, start__lt=end)
     by_motif = {row["motif__name"]: row["n"] for row in held.values("motif__name").annotate(n=Count("pk")).order_by()}
-    return {"total": sum(by_motif.values()), "by_motif": by_motif, "by_outcome": _by_status(held, appointment)}
+    return {"total": sum(by_motif.values()), "by_motif": by_motif, "by_outcome": _by_status(held, Appointment)}
 
 
 def job_offer_figures(relais, start, end):
-    """Job offers filed in the period, by status, read from the offers part's `JobOffer` (relais, status,
-    created_at); None while that model is absent."""
-    offer = _model("JobOffer")
-    if offer is None:
-        return None
-    filed = offer.objects.filter(relais=relais, created_at__gte=start, created_at__lt=end)
-    by_status = _by_status(filed, offer)
+    """Job offers filed in the period, by status."""
+    filed = JobOffer.objects.filter(relais=relais, created_at__gte=start, created_at__lt=end)
+    by_status = _by_status(filed, JobOffer)
     return {"published": sum(by_status.values()), "by_status": by_status}
 
 

@@ -23,8 +23,6 @@ def summary_rows(figures):
             figures.am_reached_share if figures.am_reached_share is not None else "",
         ),
     ]
-    if figures.appointments is not None:
-        rows.append((_("Rendez-vous"), figures.appointments.get("total", 0)))
-    if figures.job_offers is not None:
-        rows.append((_("Offres d'emploi déposées"), figures.job_offers.get("published", 0)))
+    rows.append((_("Rendez-vous"), figures.appointments.get("total", 0)))
+    rows.append((_("Offres d'emploi déposées"), figures.job_offers.get("published", 0)))
     return rows
