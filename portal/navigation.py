@@ -41,8 +41,9 @@ def role_home_views():
 
 
 def role_home_url(role):
-    if role in role_home_views():
-        return reverse(role_home_views()[role])
+    url_name = role_home_views().get(role)
+    if url_name is not None:
+        return reverse(url_name)
     return reverse("role_home", kwargs={"slug": ROLE_HOME_SLUGS[role]})
 
 

@@ -139,19 +139,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
                 }
             )
         merged = {**(self.to_internal_dict(self.instance) if self.instance else {}), **attrs}
-        data = {
-            key: merged.get(key)
-            for key in (
-                "kind",
-                "desired_start",
-                "wants_collective",
-                "wants_assistant_maternel",
-                "wants_mam",
-                "wants_home_care",
-                "wants_shared_home_care",
-                "comment",
-            )
-        }
+        # The form's own fields: a field added to the page's form is read here too.
+        data = {key: merged.get(key) for key in ApplicationForm.Meta.fields}
         data = {key: value for key, value in data.items() if value not in (None, False)}
         for day, _label in WEEKDAYS:
             if day in merged.get("planning", {}):
