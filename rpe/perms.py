@@ -185,11 +185,6 @@ def can_book_online(user, obj=None):
 
 
 @predicate
-def can_see_own_appointment(user, appointment=None):
-    return appointment is not None and appointment.person_id is not None and appointment.person_id == user.pk
-
-
-@predicate
 def can_run_agenda(user, relais=None):
     """The agenda, bookings on someone's behalf, marks and notes: the relais' animatrices and the service."""
     if relais is None:
