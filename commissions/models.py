@@ -18,7 +18,7 @@ from commissions.enums import (
     ReservationFlag,
     SessionStatus,
 )
-from portal.i18n import localized
+from portal.i18n import localized, stored_text
 from portal.models import SingletonSettings
 from portal.workflows import TransitionLog
 
@@ -478,6 +478,11 @@ class Dossier(models.Model):
     @property
     def effective_score(self):
         return self.score + self.adjustment
+
+    @property
+    def breakdown_lines(self):
+        """The frozen score lines, each detail in the reader's language (dossiers frozen before kept French text)."""
+        return [{**line, "detail": stored_text(line["detail"])} for line in self.breakdown]
 
 
 class Decision(models.Model):

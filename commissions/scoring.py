@@ -3,7 +3,8 @@
 Pure: no ORM, no clock, no settings. `commissions.services.facts_for` reads the facts from the database and
 `Criterion.as_rule` turns the stored criteria into `Rule`s; everything here works on plain values, so that a
 score can be recomputed, explained and tested without a database. Only gettext is used, for the words a
-family reads.
+family reads: a line's `detail` is a message (portal.i18n.Deferred) that `str()` writes in the reader's language,
+so that a dossier frozen by a commission keeps it as a message and is read later in anyone's language.
 
 Points are whole numbers, as in the published grids. A request's `total` is what every establishment sees;
 `bonus` adds points at one establishment only (sibling already there, family living in its commune), which
@@ -13,12 +14,11 @@ is what the allocation engine's `bonus` expects.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from commissions.enums import BandsMeasure, BonusReason, CriterionKind, DeclineReason, NegativeMeasure, UnitMeasure
+from portal.i18n import Deferred, deferred, deferred_plural, ngettext_noop, number, number_text
 
 MAX_POINTS = 1000
 MAX_BANDS = 12
@@ -71,11 +71,11 @@ class Rule:
 
 @dataclass(frozen=True)
 class Line:
-    """One criterion that counts for every establishment, with its points explained in words."""
+    """One criterion that counts for every establishment, with its points explained in words (`str(detail)`)."""
 
     code: str
     label: str
-    detail: str
+    detail: Deferred
     points: int
 
 
@@ -85,7 +85,7 @@ class BonusLine:
 
     code: str
     label: str
-    detail: str
+    detail: Deferred
     points: int
     establishment_id: int
     establishment_name: str
@@ -103,45 +103,41 @@ class Score:
 # --- Words -------------------------------------------------------------------------------------------------------
 
 
-def _reader_is_french():
-    return (translation.get_language() or settings.LANGUAGE_CODE).startswith("fr")
+# Messages (portal.i18n) build a line's detail: its numbers, plurals and words are written when it is read.
 
 
-def number_text(value):
-    """An integer grouped as the reader's language groups it: 1 200 in French, 1,200 in English."""
-    sign = "-" if value < 0 else ""
-    return sign + f"{abs(value):,}".replace(",", " " if _reader_is_french() else ",")
+def points_message(points, *, signed=False):
+    """ "3 points", "0 point" in French, "0 points" in English; "+3 points" when signed and positive."""
+    return deferred_plural(
+        ngettext_noop("%(points)s point", "%(points)s points"), points, points=number(points, signed=signed)
+    )
 
 
 def points_text(points):
-    # The msgids are French and there is no French catalogue, so gettext falls back to the English
-    # rule; French makes 0 and 1 singular ("0 point"). Other languages use their catalogue's rule
-    # ("0 points" in English).
-    count = (1 if abs(points) <= 1 else 2) if _reader_is_french() else abs(points)
-    return ngettext("%(points)s point", "%(points)s points", count) % {"points": number_text(points)}
+    return str(points_message(points))
 
 
 def signed_points_text(points):
-    return ("+" if points > 0 else "") + points_text(points)
+    return str(points_message(points, signed=True))
 
 
 def _unit_of(measure):
-    return "€" if measure == BandsMeasure.QUOTIENT_FAMILIAL else _("mois")
+    return "€" if measure == BandsMeasure.QUOTIENT_FAMILIAL else deferred(gettext_noop("mois"))
 
 
-def _bracket_text(bands, index, measure):
+def _bracket_message(bands, index, measure):
     """The bracket of the band at `index`, short form: "500–800 €", "1 200 € et plus"."""
     unit = _unit_of(measure)
     low = bands[index]["from"]
     if index + 1 < len(bands):
         high = bands[index + 1]["from"]
-        return f"{number_text(low)}–{number_text(high)} {unit}"
-    return _("%(low)s %(unit)s et plus") % {"low": number_text(low), "unit": unit}
+        return deferred(gettext_noop("%(low)s–%(high)s %(unit)s"), low=number(low), high=number(high), unit=unit)
+    return deferred(gettext_noop("%(low)s %(unit)s et plus"), low=number(low), unit=unit)
 
 
 def _bracket_sentence(bands, index, measure):
     """The bracket in a full sentence for the public page: "de 500 à moins de 800 €"."""
-    unit = _unit_of(measure)
+    unit = str(_unit_of(measure))
     low = bands[index]["from"]
     if index + 1 < len(bands):
         high = bands[index + 1]["from"]
@@ -159,16 +155,16 @@ def _capitalised(text):
     return text[:1].upper() + text[1:]
 
 
-def _quantity_text(measure, count):
+def _quantity_message(measure, count):
     if measure == UnitMeasure.MONTHS_WAITING:
-        return ngettext(
-            "%(count)s mois d'attente depuis le dépôt", "%(count)s mois d'attente depuis le dépôt", count
-        ) % {"count": count}
-    if measure == UnitMeasure.COMMISSIONS_PASSED:
-        return ngettext(
-            "%(count)s commission passée sans proposition", "%(count)s commissions passées sans proposition", count
-        ) % {"count": count}
-    return ngettext("%(count)s offre adaptée refusée", "%(count)s offres adaptées refusées", count) % {"count": count}
+        forms = ngettext_noop("%(count)s mois d'attente depuis le dépôt", "%(count)s mois d'attente depuis le dépôt")
+    elif measure == UnitMeasure.COMMISSIONS_PASSED:
+        forms = ngettext_noop(
+            "%(count)s commission passée sans proposition", "%(count)s commissions passées sans proposition"
+        )
+    else:
+        forms = ngettext_noop("%(count)s offre adaptée refusée", "%(count)s offres adaptées refusées")
+    return deferred_plural(forms, count, count=number(count))
 
 
 def _per_unit_text(measure):
@@ -375,29 +371,34 @@ def _bands_line(rule, facts):
             return Line(
                 rule.code,
                 rule.label,
-                _("Quotient familial non communiqué → %(points)s") % {"points": points_text(points)},
+                deferred(gettext_noop("Quotient familial non communiqué → %(points)s"), points=points_message(points)),
                 points,
             )
-        measured = _("Quotient familial de %(value)s €") % {"value": number_text(value)}
+        measured = deferred(gettext_noop("Quotient familial de %(value)s €"), value=number(value))
     else:
         value = facts.months_waiting
-        measured = ngettext(
-            "Demande déposée depuis %(value)s mois", "Demande déposée depuis %(value)s mois", value
-        ) % {"value": number_text(value)}
+        measured = deferred_plural(
+            ngettext_noop("Demande déposée depuis %(value)s mois", "Demande déposée depuis %(value)s mois"),
+            value,
+            value=number(value),
+        )
     index = _band_index(p["bands"], value)
     if index is None:
         return Line(
             rule.code,
             rule.label,
-            _("%(measured)s : hors tranches → %(points)s") % {"measured": measured, "points": points_text(0)},
+            deferred(
+                gettext_noop("%(measured)s : hors tranches → %(points)s"), measured=measured, points=points_message(0)
+            ),
             0,
         )
     points = p["bands"][index]["points"]
-    detail = _("%(measured)s : tranche %(bracket)s → %(points)s") % {
-        "measured": measured,
-        "bracket": _bracket_text(p["bands"], index, p["measure"]),
-        "points": points_text(points),
-    }
+    detail = deferred(
+        gettext_noop("%(measured)s : tranche %(bracket)s → %(points)s"),
+        measured=measured,
+        bracket=_bracket_message(p["bands"], index, p["measure"]),
+        points=points_message(points),
+    )
     return Line(rule.code, rule.label, detail, points)
 
 
@@ -422,18 +423,22 @@ def _per_unit_line(rule, facts, sign):
     capped = p["max_points"] is not None and raw > p["max_points"]
     magnitude = p["max_points"] if capped else raw
     points = sign * magnitude
-    detail = _("%(quantity)s × %(per)s → %(points)s") % {
-        "quantity": _quantity_text(p["measure"], count),
-        "per": points_text(sign * p["points"]),
-        "points": points_text(points),
-    }
+    quantity, per = _quantity_message(p["measure"], count), points_message(sign * p["points"])
     if capped:
-        detail = _("%(quantity)s × %(per)s, plafonné à %(cap)s → %(points)s") % {
-            "quantity": _quantity_text(p["measure"], count),
-            "per": points_text(sign * p["points"]),
-            "cap": points_text(sign * p["max_points"]),
-            "points": points_text(points),
-        }
+        detail = deferred(
+            gettext_noop("%(quantity)s × %(per)s, plafonné à %(cap)s → %(points)s"),
+            quantity=quantity,
+            per=per,
+            cap=points_message(sign * p["max_points"]),
+            points=points_message(points),
+        )
+    else:
+        detail = deferred(
+            gettext_noop("%(quantity)s × %(per)s → %(points)s"),
+            quantity=quantity,
+            per=per,
+            points=points_message(points),
+        )
     return Line(rule.code, rule.label, detail, points)
 
 
@@ -442,21 +447,21 @@ def _bonus_lines(rule, facts):
     for establishment in facts.establishments:
         if p["reason"] == BonusReason.SIBLING:
             applies = establishment.id in facts.sibling_establishments
-            detail = _("Frère ou sœur déjà accueilli·e à %(name)s → %(points)s pour cet établissement")
+            msgid = gettext_noop("Frère ou sœur déjà accueilli·e à %(name)s → %(points)s pour cet établissement")
         else:
             applies = bool(facts.residence) and establishment.code_insee == facts.residence
             # Read by the family and by staff alike: a fact in the third person, not "vous".
-            detail = _("Domicile à %(commune)s, commune de %(name)s → %(points)s pour cet établissement")
+            msgid = gettext_noop("Domicile à %(commune)s, commune de %(name)s → %(points)s pour cet établissement")
         if applies:
             yield BonusLine(
                 rule.code,
                 rule.label,
-                detail
-                % {
-                    "name": establishment.name,
-                    "commune": establishment.commune or establishment.code_insee,
-                    "points": signed_points_text(p["points"]),
-                },
+                deferred(
+                    msgid,
+                    name=establishment.name,
+                    commune=establishment.commune or establishment.code_insee,
+                    points=points_message(p["points"], signed=True),
+                ),
                 p["points"],
                 establishment.id,
                 establishment.name,
@@ -494,7 +499,10 @@ def _line(rule, facts):
             return None
         points = rule.parameters["points"]
         return Line(
-            rule.code, rule.label, _("Situation reconnue → %(points)s") % {"points": points_text(points)}, points
+            rule.code,
+            rule.label,
+            deferred(gettext_noop("Situation reconnue → %(points)s"), points=points_message(points)),
+            points,
         )
     if rule.kind == CriterionKind.BANDS:
         return _bands_line(rule, facts)

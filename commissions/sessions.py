@@ -331,14 +331,16 @@ def _facts_json(facts):
 
 
 def _breakdown_json(score):
+    # Each detail is kept as a message, written in the language of whoever reads the dossier (Dossier.breakdown_lines).
     lines = [
-        {"code": line.code, "label": line.label, "detail": line.detail, "points": line.points} for line in score.lines
+        {"code": line.code, "label": line.label, "detail": line.detail.as_json(), "points": line.points}
+        for line in score.lines
     ]
     lines += [
         {
             "code": line.code,
             "label": line.label,
-            "detail": line.detail,
+            "detail": line.detail.as_json(),
             "points": line.points,
             "establishment_id": line.establishment_id,
             "establishment_name": line.establishment_name,

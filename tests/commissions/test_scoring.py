@@ -65,7 +65,7 @@ def test_a_situation_counts_only_when_the_family_has_it():
     result = score(Facts(situations=frozenset({"monoparentalite"})), rules)
     assert result.total == 5
     assert [(line.code, line.points) for line in result.lines] == [("monoparentalite", 5)]
-    assert result.lines[0].detail == "Situation reconnue → 5 points"
+    assert str(result.lines[0].detail) == "Situation reconnue → 5 points"
 
 
 # --- bands --------------------------------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ def test_a_situation_counts_only_when_the_family_has_it():
 
 def test_the_quotient_familial_line_says_the_bracket_in_words():
     result = score(Facts(quotient_familial=620), [qf(QF_BANDS)])
-    assert result.lines[0].detail == "Quotient familial de 620 € : tranche 500–800 € → 3 points"
+    assert str(result.lines[0].detail) == "Quotient familial de 620 € : tranche 500–800 € → 3 points"
     assert result.total == 3
 
 
@@ -87,16 +87,16 @@ def test_a_band_includes_its_lower_bound_and_excludes_the_next_one(value, points
 
 def test_the_last_band_has_no_upper_limit_and_a_value_below_the_first_band_gets_nothing():
     high = score(Facts(quotient_familial=2400), [qf(QF_BANDS)])
-    assert high.lines[0].detail == "Quotient familial de 2 400 € : tranche 1 200 € et plus → 0 point"
+    assert str(high.lines[0].detail) == "Quotient familial de 2 400 € : tranche 1 200 € et plus → 0 point"
     low = score(Facts(quotient_familial=100), [qf([(300, 4), (600, 2)])])
     assert low.total == 0
-    assert "hors tranches" in low.lines[0].detail
+    assert "hors tranches" in str(low.lines[0].detail)
 
 
 def test_an_unknown_quotient_familial_gets_the_points_the_grid_sets_for_it():
     result = score(Facts(quotient_familial=None), [qf(QF_BANDS, missing_points=1)])
     assert result.total == 1
-    assert result.lines[0].detail == "Quotient familial non communiqué → 1 point"
+    assert str(result.lines[0].detail) == "Quotient familial non communiqué → 1 point"
 
 
 def test_bands_on_seniority_use_the_months_waiting():
@@ -110,7 +110,7 @@ def test_bands_on_seniority_use_the_months_waiting():
     )
     result = score(Facts(months_waiting=14), [rule])
     assert result.total == 4
-    assert result.lines[0].detail == "Demande déposée depuis 14 mois : tranche 12 mois et plus → 4 points"
+    assert str(result.lines[0].detail) == "Demande déposée depuis 14 mois : tranche 12 mois et plus → 4 points"
 
 
 # --- per unit and negative ----------------------------------------------------------------------------------------
@@ -118,12 +118,14 @@ def test_bands_on_seniority_use_the_months_waiting():
 
 def test_points_per_month_are_capped():
     rule = per_unit("months_waiting", 1, cap=24)
-    assert score(Facts(months_waiting=14), [rule]).lines[0].detail == (
+    assert str(score(Facts(months_waiting=14), [rule]).lines[0].detail) == (
         "14 mois d'attente depuis le dépôt × 1 point → 14 points"
     )
     capped = score(Facts(months_waiting=30), [rule])
     assert capped.total == 24
-    assert capped.lines[0].detail == "30 mois d'attente depuis le dépôt × 1 point, plafonné à 24 points → 24 points"
+    assert (
+        str(capped.lines[0].detail) == "30 mois d'attente depuis le dépôt × 1 point, plafonné à 24 points → 24 points"
+    )
 
 
 def test_points_per_commission_passed_are_capped():
@@ -136,7 +138,7 @@ def test_each_refused_offer_takes_points_away_and_no_refusal_shows_no_line():
     assert score(Facts(refused_offers=0), [rule]).lines == ()
     result = score(Facts(refused_offers=2), [rule])
     assert result.total == -10
-    assert result.lines[0].detail == "2 offres adaptées refusées × -5 points → -10 points"
+    assert str(result.lines[0].detail) == "2 offres adaptées refusées × -5 points → -10 points"
 
 
 # --- establishment bonus ------------------------------------------------------------------------------------------
@@ -148,7 +150,7 @@ def test_the_sibling_bonus_counts_for_that_establishment_only():
     assert result.total == 0
     assert result.bonus == {2: 5}  # 99 is not asked for: nothing there
     assert (
-        result.bonus_lines[0].detail
+        str(result.bonus_lines[0].detail)
         == "Frère ou sœur déjà accueilli·e à Les Coccinelles → +5 points pour cet établissement"
     )
 
@@ -211,7 +213,7 @@ facts_strategy = st.builds(
 def test_the_total_is_the_sum_of_the_lines_and_bonuses_are_apart(facts, grid):
     result = score(facts, grid)
     assert result.total == sum(line.points for line in result.lines)
-    assert all(line.detail and line.label for line in result.lines + result.bonus_lines)
+    assert all(str(line.detail) and line.label for line in result.lines + result.bonus_lines)
     assert set(result.bonus) <= {1, 2, 3}
     assert sum(result.bonus.values()) == sum(line.points for line in result.bonus_lines)
 

@@ -74,36 +74,36 @@ def test_only_positive_points_carry_a_plus_sign(points, text):
 def test_a_single_refused_offer_already_takes_points_away():
     result = score(Facts(refused_offers=1), [per_unit("refused_offers", 5, kind="negative")])
     assert result.total == -5
-    assert [(line.code, line.detail) for line in result.lines] == [
+    assert [(line.code, str(line.detail)) for line in result.lines] == [
         ("refused_offers", "1 offre adaptée refusée × -5 points → -5 points")
     ]
 
 
 def test_one_month_and_one_commission_are_said_in_the_singular():
     months = score(Facts(months_waiting=1), [per_unit("months_waiting", 2)])
-    assert months.lines[0].detail == "1 mois d'attente depuis le dépôt × 2 points → 2 points"
+    assert str(months.lines[0].detail) == "1 mois d'attente depuis le dépôt × 2 points → 2 points"
     one = score(Facts(commissions_passed=1), [per_unit("commissions_passed", 3)])
-    assert one.lines[0].detail == "1 commission passée sans proposition × 3 points → 3 points"
+    assert str(one.lines[0].detail) == "1 commission passée sans proposition × 3 points → 3 points"
     two = score(Facts(commissions_passed=2), [per_unit("commissions_passed", 3)])
-    assert two.lines[0].detail == "2 commissions passées sans proposition × 3 points → 6 points"
+    assert str(two.lines[0].detail) == "2 commissions passées sans proposition × 3 points → 6 points"
 
 
 def test_reaching_the_cap_exactly_is_not_said_to_be_capped():
     line = score(Facts(months_waiting=24), [per_unit("months_waiting", 1, cap=24)]).lines[0]
     assert (line.code, line.points) == ("months_waiting", 24)
-    assert line.detail == "24 mois d'attente depuis le dépôt × 1 point → 24 points"
+    assert str(line.detail) == "24 mois d'attente depuis le dépôt × 1 point → 24 points"
 
 
 def test_the_band_before_the_last_one_names_both_its_bounds():
     line = score(Facts(quotient_familial=1000), [qf(QF_BANDS)]).lines[0]
     assert (line.code, line.points) == ("qf", 1)
-    assert line.detail == "Quotient familial de 1 000 € : tranche 800–1 200 € → 1 point"
+    assert str(line.detail) == "Quotient familial de 1 000 € : tranche 800–1 200 € → 1 point"
 
 
 def test_a_value_below_every_band_is_said_to_be_outside_them():
     line = score(Facts(quotient_familial=100), [qf([(300, 4), (600, 2)])]).lines[0]
     assert (line.code, line.points) == ("qf", 0)
-    assert line.detail == "Quotient familial de 100 € : hors tranches → 0 point"
+    assert str(line.detail) == "Quotient familial de 100 € : hors tranches → 0 point"
 
 
 def test_an_unknown_quotient_familial_line_keeps_the_criterion_code():
@@ -113,7 +113,7 @@ def test_an_unknown_quotient_familial_line_keeps_the_criterion_code():
 
 def test_one_month_of_seniority_is_said_in_the_singular():
     line = score(Facts(months_waiting=1), [seniority([(0, 0), (12, 4)])]).lines[0]
-    assert line.detail == "Demande déposée depuis 1 mois : tranche 0–12 mois → 0 point"
+    assert str(line.detail) == "Demande déposée depuis 1 mois : tranche 0–12 mois → 0 point"
 
 
 # --- establishment bonuses ----------------------------------------------------------------------------------------
@@ -128,13 +128,13 @@ def test_the_residence_bonus_names_the_commune_and_the_establishment():
         "Les Lutins",
         3,
     )
-    assert line.detail == "Domicile à Metz, commune de Les Lutins → +3 points pour cet établissement"
+    assert str(line.detail) == "Domicile à Metz, commune de Les Lutins → +3 points pour cet établissement"
 
 
 def test_the_residence_bonus_falls_back_on_the_insee_code_when_the_commune_is_unnamed():
     ruche = WishedEstablishment(3, "La Ruche", "", "57463")
     (line,) = score(Facts(residence="57463", establishments=(ruche,)), [bonus("residence", 1)]).bonus_lines
-    assert line.detail == "Domicile à 57463, commune de La Ruche → +1 point pour cet établissement"
+    assert str(line.detail) == "Domicile à 57463, commune de La Ruche → +1 point pour cet établissement"
 
 
 def test_bonuses_are_described_in_whole_sentences():
@@ -254,7 +254,7 @@ def test_a_refusal_reads_as_its_messages_one_after_the_other():
 def test_a_situation_the_family_has_counts_and_its_code_is_kept():
     # Positive control for the refusals above: the same kind of rule, well formed, gives its points.
     (line,) = score(Facts(situations=frozenset({"x"})), [situation("x", 1000)]).lines
-    assert (line.code, line.points, line.detail) == ("x", 1000, "Situation reconnue → 1 000 points")
+    assert (line.code, line.points, str(line.detail)) == ("x", 1000, "Situation reconnue → 1 000 points")
 
 
 # --- the grid's words in the reader's language --------------------------------------------------------------------
