@@ -26,7 +26,8 @@ QF_BANDS = {
 
 def page(client, path, language):
     client.cookies["django_language"] = language
-    response = client.get(path)
+    with translation.override(translation.get_language()):  # the request's language must not outlive it
+        response = client.get(path)
     assert response.status_code == 200
     return " ".join(html.unescape(response.content.decode()).split())
 
