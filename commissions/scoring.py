@@ -101,13 +101,11 @@ class Score:
 
 
 # --- Words -------------------------------------------------------------------------------------------------------
-
-
-# Messages (portal.i18n) build a line's detail: its numbers, plurals and words are written when it is read.
+# A line's detail is built from messages (portal.i18n): its numbers, plurals and words are written when it is read.
 
 
 def points_message(points, *, signed=False):
-    """ "3 points", "0 point" in French, "0 points" in English; "+3 points" when signed and positive."""
+    """A number of points: "0 point" in French, "0 points" in English; "+3 points" when signed and positive."""
     return deferred_plural(
         ngettext_noop("%(points)s point", "%(points)s points"), points, points=number(points, signed=signed)
     )
