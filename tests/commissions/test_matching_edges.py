@@ -6,6 +6,8 @@ refusal messages, zero capacities and reservations, reserved slots displacing or
 every ground of an explanation, and the helpers `choose` and `stability_violations`.
 """
 
+import gc
+
 import pytest
 
 from commissions.matching import (
@@ -530,3 +532,54 @@ def test_a_placed_applicant_is_not_its_own_rival_in_the_stability_check():
     problem = parse_problem(data)
     placed_lower = Result(problem, {"A": ("E2", "bebes")}, {("E1", "bebes"): (), ("E2", "bebes"): ("A",)})
     assert stability_violations(problem, placed_lower) == [("A", "E1")]
+
+
+def test_an_admitted_group_is_read_in_its_order_at_that_establishment_bonus_included():
+    # At E1, A (5 + 10) is ahead of F (6, flagged): C (12) is behind A on score and F took the reserved place.
+    data = {
+        "seats": [seat("E1", 2, insertion=1)],
+        "applicants": [
+            applicant("A", 5, "E1", bonus={"E1": 10}),
+            applicant("F", 6, "E1", flags=["insertion"]),
+            applicant("C", 12, "E1"),
+        ],
+    }
+    assert places(data) == {"A": "E1", "C": None, "F": "E1"}
+    assert texts(data, "C")[0][2] == (
+        "Les 2 places de la section bebes de E1 ont été attribuées : 1 à une demande ayant un score supérieur au "
+        "vôtre et 1 à une demande bénéficiant d'une place réservée au titre du critère « insertion » "
+        "(dernier admis : 15 points, vous : 12 points)."
+    )
+
+
+def test_a_negative_zero_effective_score_is_shown_as_zero():
+    data = {
+        "seats": [seat("E1", 1, x=1)],
+        "applicants": [applicant("F", -9, "E1", flags=["x"]), applicant("B", -0.0, "E1", bonus={"E1": -0.0})],
+    }
+    assert texts(data, "B")[0][2].endswith("Votre score : 0 point.")
+
+
+def test_a_bad_value_keeps_its_accents_in_the_message():
+    data = {"seats": [], "applicants": [applicant("A", 1, "E1") | {"wishes": {"Crèche": 1}}]}
+    assert refusal(data) == 'candidat A : « wishes » doit être une liste, reçu « {"Crèche": 1} »'
+
+
+def test_allocate_leaves_the_garbage_collector_as_it_found_it():
+    problem = parse_problem({"seats": [seat("E1", 1)], "applicants": [applicant("A", 1, "E1")]})
+    assert gc.isenabled()
+    allocate(problem)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        allocate(problem)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_a_wish_without_a_group_does_not_stop_the_stability_check_of_the_next_ones():
+    data = {"seats": [seat("E1", 1)], "applicants": [applicant("A", 9, "E9", "E1")]}
+    problem = parse_problem(data)
+    unplaced = Result(problem, {"A": None}, {("E1", "bebes"): ()})
+    assert stability_violations(problem, unplaced) == [("A", "E1")]
