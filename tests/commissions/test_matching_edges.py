@@ -583,3 +583,15 @@ def test_a_wish_without_a_group_does_not_stop_the_stability_check_of_the_next_on
     problem = parse_problem(data)
     unplaced = Result(problem, {"A": None}, {("E1", "bebes"): ()})
     assert stability_violations(problem, unplaced) == [("A", "E1")]
+
+
+def test_the_result_lists_each_group_best_priority_first():
+    data = {
+        "seats": [seat("E1", 3, insertion=1), seat("E2", 1)],
+        "applicants": [
+            applicant("B", 4, "E1"),
+            applicant("F", 1, "E1", flags=["insertion"]),
+            applicant("A", 2, "E1", bonus={"E1": 5}),
+        ],
+    }
+    assert allocate(parse_problem(data)).admitted == {("E1", "bebes"): ("A", "B", "F"), ("E2", "bebes"): ()}
