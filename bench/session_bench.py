@@ -6,10 +6,11 @@ demo agent. Benchmark data only: when the seeded openings or eligible requests a
 commission, the bench database gets extra openings and requests moved to "complete" (reported in the output).
 
 Runs against its own database (<DATABASE_URL's name>_bench_session), dropped and recreated each time.
-    python bench/session_bench.py [--json out.json] [--places 200] [--eligible 900]
+    python bench/session_bench.py [--json out.json] [--places 200] [--eligible 900] [--profile prepare.prof]
 """
 
 import argparse
+import cProfile
 import datetime
 import json
 import os
@@ -93,6 +94,7 @@ def main():
     parser.add_argument("--json")
     parser.add_argument("--places", type=int, default=200, help="places on offer to reach (a real Metz commission)")
     parser.add_argument("--eligible", type=int, default=900, help="eligible requests to reach")
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the preparation to this file")
     options = parser.parse_args()
     database = fresh_database("_bench_session")
 
@@ -163,7 +165,13 @@ def main():
             members=members,
             user=agent,
         )
+        profiler = cProfile.Profile() if options.profile else None
+        if profiler:
+            profiler.enable()
         session, prepare_s = timed(sessions.session_prepare, session=session, user=agent)
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(options.profile)
         result, allocate_s = timed(sessions.session_allocate, session=session)
 
         dossiers = session.dossiers.count()

@@ -8,6 +8,7 @@ Entry points: `parse_problem` (dict from JSON -> `Problem`, strict), `allocate` 
 choice rule of one seat group).
 """
 
+import functools
 import gc
 import heapq
 import json
@@ -451,14 +452,15 @@ def _full_facts(seat: SeatGroup, admitted: list[Applicant], keys: list[tuple], a
     """What a full group's refusal of the applicant comes down to: who took the places, on what ground.
 
     `admitted` is the group's applicants, best priority first, and `keys` their priorities there.
-    Returns (section, establishment, places, counts by ground, reserved flags, last score ahead, own score).
+    Returns two tuples: the group's side (section, establishment, places, counts by ground, reserved flags)
+    and the scores (last score ahead, own score); texts are written once per distinct value of each.
     """
     establishment = seat.establishment
-    my_score = applicant.effective_score(establishment)
+    my_score = applicant.score + applicant.bonus.get(establishment, 0.0)
     # Priorities sort by (-score, date, id): bisecting on a prefix counts who is ahead on each ground.
-    ahead = bisect_left(keys, applicant.priority(establishment))
-    by_score = bisect_left(keys, (-my_score,))
-    by_seniority = bisect_left(keys, (-my_score, applicant.submitted_at)) - by_score
+    ahead = bisect_left(keys, (-my_score, applicant.submitted_at, applicant.id))
+    by_score = bisect_left(keys, (-my_score,), 0, ahead)
+    by_seniority = bisect_left(keys, (-my_score, applicant.submitted_at), by_score, ahead) - by_score
     by_number = ahead - by_score - by_seniority  # same score and same moment: the id decided
     flags = ()
     if ahead < len(admitted):
@@ -469,11 +471,11 @@ def _full_facts(seat: SeatGroup, admitted: list[Applicant], keys: list[tuple], a
         behind = {other.id for other in admitted[ahead:]}
         flags = tuple(sorted({flag for candidate, flag in reserved if candidate.id in behind}))
     counts = (by_score, by_seniority, by_number, len(admitted) - ahead)
-    last = admitted[ahead - 1].effective_score(establishment) if ahead else None
-    return (seat.section, establishment, len(admitted), counts, flags, last, my_score)
+    last = -keys[ahead - 1][0] if ahead else None  # the effective score of the last one ahead
+    return (seat.section, establishment, len(admitted), counts, flags), (last, my_score)
 
 
-def _full_text(section, establishment, places, counts, flags, last, my_score) -> str:
+def _full_body(section, establishment, places, counts, flags) -> str:
     names = _join([f"« {flag} »" for flag in flags]) if flags else ""
     criteria = TEXTS["criterion" if len(flags) == 1 else "criteria"].format(names=names)
 
@@ -489,12 +491,14 @@ def _full_text(section, establishment, places, counts, flags, last, my_score) ->
         if count
     ]
     if len(parts) == 1:
-        text = f"{head} {phrase(*parts[0])}"
-    else:
-        text = f"{head} : " + _join([f"{count} {phrase(count, kind)}" for count, kind in parts])
+        return f"{head} {phrase(*parts[0])}"
+    return f"{head} : " + _join([f"{count} {phrase(count, kind)}" for count, kind in parts])
+
+
+def _full_tail(last, my_score) -> str:
     if last is not None:
-        return text + TEXTS["last_and_you"].format(last=_points(last), you=_points(my_score))
-    return text + TEXTS["you"].format(you=_points(my_score))
+        return TEXTS["last_and_you"].format(last=_points(last), you=_points(my_score))
+    return TEXTS["you"].format(you=_points(my_score))
 
 
 def _iso(moment: datetime) -> str:
@@ -528,21 +532,28 @@ def result_to_json(result: Result) -> dict:
             else {"score": last.effective_score(seat.establishment), "submitted_at": _iso(last.submitted_at)},
         }
 
-    explanations, texts = {}, {}
+    # Some 10^5 refusals share far fewer texts (same group, same counts, same scores): each text is
+    # written once per distinct value, in pieces that repeat even more.
+    no_section_text = functools.cache(TEXTS["no_section"].format)
+    body_text, tail_text = functools.cache(_full_body), functools.cache(_full_tail)
+
+    @functools.cache
+    def full_text(body: tuple, tail: tuple) -> str:
+        return body_text(*body) + tail_text(*tail)
+
+    explanations = {}
     for applicant_id in sorted(applicants):
         applicant = applicants[applicant_id]
         lines = []
         for establishment in _wishes_above(applicant, result.assignments.get(applicant_id)):
-            seat = seats.get((establishment, applicant.section))
+            key = (establishment, applicant.section)
+            seat = seats.get(key)
             if seat is None or seat.capacity == 0:
                 reason = "no_section"
-                text = TEXTS["no_section"].format(section=applicant.section, establishment=establishment)
+                text = no_section_text(section=applicant.section, establishment=establishment)
             else:
-                facts = _full_facts(seat, admitted[seat.key], keys[seat.key], applicant)
-                # Many refusals share the same facts (same group, same score): write each text once.
-                if facts not in texts:
-                    texts[facts] = _full_text(*facts)
-                reason, text = "full", texts[facts]
+                reason = "full"
+                text = full_text(*_full_facts(seat, admitted[key], keys[key], applicant))
             lines.append({"establishment": establishment, "reason": reason, "text": text})
         explanations[applicant_id] = lines
     return {"assignments": assignments, "cutoffs": cutoffs, "explanations": explanations}

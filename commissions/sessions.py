@@ -55,6 +55,7 @@ from families.models import Application, Wish
 from families.services import application_transition, audit
 from families.workflow import APPLICATION
 from portal.accounts.roles import Role
+from portal.bulk import copy_insert
 from portal.i18n import choice, deferred
 from portal.models import Collectivite
 from portal.perms import has_role
@@ -459,7 +460,8 @@ def session_prepare(*, session, user):
                 flags=sorted({SITUATION_FLAGS[s] for s in facts.situations if s in SITUATION_FLAGS}),
             )
         )
-    Dossier.objects.bulk_create(dossiers)
+    # COPY rather than bulk_create: psycopg would quote their 1.3 MB of JSON in Python (portal/bulk.py).
+    copy_insert(Dossier, dossiers)
     applications_move(
         [application for application, _c, _w in taken],
         to_status=ApplicationStatus.EN_COMMISSION,

@@ -26,7 +26,7 @@ MODULES = {
     "families/workflow.py": ["tests/families/test_workflow_rules.py"],
     "commissions/scoring.py": ["tests/commissions/test_scoring.py", "tests/commissions/test_scoring_edges.py"],
     "creches/fees.py": ["tests/creches/test_fees.py", "tests/creches/test_fees_sentences.py"],
-    "commissions/matching.py": ["tests/commissions/test_matching.py"],
+    "commissions/matching.py": ["tests/commissions/test_matching.py", "tests/commissions/test_matching_edges.py"],
 }
 PACKAGES = ["portal", "families", "creches", "rpe", "commissions", "observatoire"]
 ALSO_LINKED = ["templates", "static", "locale", "manage.py", "tests"]

@@ -25,6 +25,7 @@ from commissions.models import CommissionSettings, Decision, Dossier, Offer, Ove
 from commissions.tasks import offers_expire_daily
 from families.enums import Actor, ApplicationStatus, AuditAction
 from families.models import Application, AuditEntry, Wish
+from portal.bulk import copy_insert
 from tests.commissions.factories import SURNAMES, World, allocated, prepared
 from tests.families.factories import application_in, child_in
 from tests.utils import client_for
@@ -73,6 +74,37 @@ def test_preparing_snapshots_eligible_requests_with_anonymous_numbers_and_moves_
         for family in world.families:
             family[3].refresh_from_db()
             assert family[3].status == ApplicationStatus.EN_COMMISSION
+
+
+def test_dossiers_written_by_copy_read_back_whole_even_with_characters_copy_escapes(world):
+    """session_prepare writes its dossiers with portal.bulk.copy_insert: every column, defaults included, comes
+    back as the ORM would have written it, with quotes, backslashes, tabs and line breaks in the snapshots."""
+    prepared(world)
+    nasty = 'Crèche "Les \\Lutins"\tà\nMetz \\N'
+    with world:
+        model = world.dossier(2)
+        copy = Dossier(
+            session=world.session,
+            application=None,
+            number="S-COPY",
+            age_months=model.age_months,
+            section_code=model.section_code,
+            wishes=[{"establishment": 1, "name": nasty, "section": None, "seat": None}],
+            facts={**model.facts, "residence": nasty},
+            score=-3,
+            breakdown=model.breakdown,
+            bonus={"7": 2.5},
+            flags=["insertion"],
+            adjustment_reason=nasty,
+        )
+        assert copy_insert(Dossier, [copy]) == 1
+        stored = Dossier.objects.get(session=world.session, number="S-COPY")
+        assert stored.wishes[0]["name"] == nasty and stored.facts["residence"] == nasty
+        assert stored.facts["situations"] == ["monoparentalite"] and stored.breakdown == model.breakdown
+        assert (stored.score, stored.bonus, stored.flags, stored.adjustment) == (-3, {"7": 2.5}, ["insertion"], 0)
+        assert (stored.adjustment_reason, stored.letter.name, stored.application) == (nasty, "", None)
+        # The prepared ones too: the defaults the preparation does not set.
+        assert (model.adjustment, model.adjustment_reason, model.letter.name, model.bonus) == (0, "", "", {})
 
 
 def test_a_request_without_a_place_of_its_age_is_left_out(world):
