@@ -23,11 +23,19 @@ def quoted(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-def template_fingerprint(template):
-    """The template's state as its migration records say it: changes whenever a migration is applied or unapplied."""
+def migration_state(schema):
+    """A schema's state as its migration records say it: changes whenever a migration is applied or unapplied.
+
+    A copy of the template carries the template's records, so it has the template's state until the
+    template is migrated again.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), max(id) FROM {quoted(template)}.django_migrations")  # noqa: S608
-        count, last = cursor.fetchone()
+        cursor.execute(f"SELECT count(*), max(id) FROM {quoted(schema)}.django_migrations")  # noqa: S608
+        return cursor.fetchone()
+
+
+def template_fingerprint(template):
+    count, last = migration_state(template)
     return f"{template}:{count}:{last}"
 
 

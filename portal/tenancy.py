@@ -14,6 +14,7 @@ from django_tenants.utils import get_public_schema_name, schema_context, schema_
 from portal.cloning import quoted, template_fingerprint
 from portal.enums import CollectiviteKind
 from portal.models import Collectivite, Domain, validate_communes
+from portal.spares import LOCK_CLASS, TEMPLATE_LOCK
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -90,8 +91,17 @@ def template_sync(verbosity=0):
     if not schema_exists(TEMPLATE_SCHEMA):
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
-    call_command("migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=verbosity)
-    connection.set_schema_to_public()
+    # No spare copy is made of a template half-migrated (records applied, content types not yet).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_CLASS, TEMPLATE_LOCK])
+    try:
+        call_command(
+            "migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=verbosity
+        )
+    finally:
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, TEMPLATE_LOCK])
 
 
 def platform_ensure():
