@@ -83,17 +83,17 @@ def timed_creation(schema, index):
     return elapsed
 
 
-def copying_creation(schema, index):
-    """Seconds to create one collectivité with no spare ready: the template is copied meanwhile."""
+def copying_creations(schemas):
+    """Seconds to create each collectivité with no spare ready: the template is copied meanwhile."""
     from django.test import override_settings
 
     from portal.spares import spares_drop, spares_refill
 
     spares_drop(stale_only=False)
     with override_settings(TENANT_SPARE_SCHEMAS=0):
-        elapsed = timed_creation(schema, index)
+        seconds = [timed_creation(schema, index) for index, schema in enumerate(schemas)]
     spares_refill()
-    return elapsed
+    return seconds
 
 
 def reuse(options):
@@ -110,7 +110,7 @@ def reuse(options):
     schemas = [f"banc_reuse_{index:02d}" for index in range(2 * options.runs)]
     Collectivite.objects.filter(schema_name__in=schemas).delete()  # left by an interrupted run
     try:
-        copying = [copying_creation(schema, index) for index, schema in enumerate(schemas[: options.runs])]
+        copying = copying_creations(schemas[: options.runs])
         renaming = [timed_creation(schema, index) for index, schema in enumerate(schemas[options.runs :])]
     finally:
         for collectivite in Collectivite.objects.filter(schema_name__in=schemas):
@@ -143,7 +143,7 @@ def build(options, database):
     for index in range(options.count):
         created.append(timed_creation(f"bench_{index:04d}", index))
         if index + 1 in MILESTONES:
-            copying[index + 1] = copying_creation(f"bench_copie_{index + 1:04d}", index)
+            [copying[index + 1]] = copying_creations([f"bench_copie_{index + 1:04d}"])
         if (index + 1) % 100 == 0:
             print(f"{index + 1} collectivités, la dernière en {created[-1]:.3f} s", flush=True)
     creation = {
