@@ -3,11 +3,11 @@
 import psycopg
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 
 from portal.cloning import TARGET, clone_script, quoted
-from portal.spares import LOCK_CLASS, SPARE_PREFIX, spare_names, spares_drop, spares_refill
-from portal.tenancy import TEMPLATE_SCHEMA, collectivite_create
+from portal.spares import LOCK_CLASS, SPARE_PREFIX, TEMPLATE_LOCK, spare_names, spares_drop, spares_refill
+from portal.tenancy import TEMPLATE_SCHEMA, collectivite_create, template_sync
 from tests.portal.test_cloning import catalogue
 
 HELD_SPARE = f"{SPARE_PREFIX}pris_ailleurs"
@@ -124,3 +124,37 @@ def test_a_spare_another_creation_is_taking_is_skipped_without_waiting(spare_hel
     collectivite_create(schema="en_parallele", name="En parallèle", domain="en-parallele.localhost")
     assert schema_exists(spare_held_by_another_creation)
     assert catalogue("en_parallele") == catalogue(TEMPLATE_SCHEMA)
+
+
+@pytest.fixture
+def other_session():
+    other = other_connection()
+    yield other
+    other.rollback()
+    other.close()
+
+
+def test_refilling_waits_while_the_template_is_being_migrated(db, settings, other_session):
+    settings.TENANT_SPARE_SCHEMAS = 1
+    other_session.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, TEMPLATE_LOCK])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL lock_timeout = '200ms'")
+    with pytest.raises(OperationalError, match="lock timeout"):
+        spares_refill()
+    other_session.rollback()
+    assert spares_refill() == 1
+
+
+def test_the_template_is_migrated_under_the_lock_refilling_waits_for(db, other_session, monkeypatch):
+    seen = []
+
+    def migrate(*_args, **_kwargs):
+        seen.append(
+            other_session.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, TEMPLATE_LOCK]).fetchone()
+        )
+
+    monkeypatch.setattr("portal.tenancy.call_command", migrate)
+    template_sync()
+    assert seen == [(False,)]
+    released = other_session.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [LOCK_CLASS, TEMPLATE_LOCK])
+    assert released.fetchone() == (True,)
