@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
 os.environ.setdefault("DEBUG", "1")
 # The bench refills the spares itself: the nudges to the worker stay in this process.
-os.environ.setdefault("CELERY_BROKER_URL", "memory://")
+os.environ.setdefault("CELERY_BROKER_URL", "memory://localhost/")
 MILESTONES = (10, 500, 1000)
 SUFFIX = "_bench"
 
