@@ -11,8 +11,11 @@ thousands of catalogue rows), so the script is kept, per template state (its mig
 the process and in the shared cache; only the template's non-empty tables are copied row by row.
 """
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django_tenants.utils import schema_context, schema_exists
 
 SCRIPTS = {}
 SCRIPT_SECONDS = 24 * 3600
@@ -37,6 +40,26 @@ def migration_state(schema):
 def template_fingerprint(template):
     count, last = migration_state(template)
     return f"{template}:{count}:{last}"
+
+
+# Template states found current by this process: the code cannot change under a running process.
+CURRENT_TEMPLATE_STATES = set()
+
+
+def template_is_current():
+    """True when the template schema exists and has every migration applied."""
+    template = settings.TENANT_BASE_SCHEMA
+    if not schema_exists(template):
+        return False
+    state = template_fingerprint(template)
+    if state in CURRENT_TEMPLATE_STATES:
+        return True
+    with schema_context(template):
+        executor = MigrationExecutor(connection)
+        current = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if current:
+        CURRENT_TEMPLATE_STATES.add(state)
+    return current
 
 
 def non_empty(cursor, template, tables):

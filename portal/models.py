@@ -136,7 +136,6 @@ class Collectivite(TenantMixin):
         """Rename a spare copy of the template, else copy it (see portal.spares), else migrate from scratch."""
         from portal.cloning import clone_template
         from portal.spares import spare_claim
-        from portal.tasks import enqueue_on_commit
 
         template = settings.TENANT_BASE_SCHEMA
         cloning = settings.TENANT_CREATION_FAKES_MIGRATIONS and sync_schema
@@ -144,7 +143,6 @@ class Collectivite(TenantMixin):
             if not spare_claim(template, self.schema_name):
                 clone_template(template, self.schema_name)
             connection.set_schema_to_public()
-            enqueue_on_commit("portal.tasks.spare_schemas_refill")
             return True
         return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)
 

@@ -19,7 +19,7 @@ import uuid
 from django.conf import settings
 from django.db import connection, transaction
 
-from portal.cloning import clone_template, migration_state, quoted
+from portal.cloning import clone_template, migration_state, quoted, template_is_current
 
 SPARE_PREFIX = "_reserve_"
 # Advisory locks of this module: (LOCK_CLASS, hashtext(spare name)) for a spare being taken or dropped,
@@ -68,9 +68,7 @@ def template_lock(cursor):
 
 def spares_refill(template=None):
     """Copy the template until `TENANT_SPARE_SCHEMAS` spares at its current state are ready; how many made."""
-    from portal.tenancy import TEMPLATE_SCHEMA, template_is_current
-
-    template = template or TEMPLATE_SCHEMA
+    template = template or settings.TENANT_BASE_SCHEMA
     connection.set_schema_to_public()
     made = 0
     while True:
@@ -88,9 +86,7 @@ def spares_refill(template=None):
 
 def spares_drop(template=None, *, stale_only=True):
     """Drop the spares no longer at the template's state (every spare with `stale_only=False`); how many."""
-    from portal.tenancy import TEMPLATE_SCHEMA
-
-    template = template or TEMPLATE_SCHEMA
+    template = template or settings.TENANT_BASE_SCHEMA
     connection.set_schema_to_public()
     dropped = 0
     for name in spare_names():

@@ -49,6 +49,13 @@ def test_a_creation_renames_a_ready_spare_into_an_exact_copy_of_the_template(one
     assert catalogue("de_reserve") == catalogue(TEMPLATE_SCHEMA)
 
 
+def test_a_creation_has_the_worker_refill_the_spares_once_committed(db, settings, django_capture_on_commit_callbacks):
+    settings.TENANT_SPARE_SCHEMAS = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        collectivite_create(schema="relance", name="Relance", domain="relance.localhost")
+    assert len(spare_names()) == 1
+
+
 def test_without_a_spare_a_creation_copies_the_template(db):
     assert spare_names() == []
     collectivite_create(schema="sans_reserve", name="Sans réserve", domain="sans-reserve.localhost")
