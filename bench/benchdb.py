@@ -26,6 +26,15 @@ def fresh_database(suffix):
     return name
 
 
+def existing_database(suffix):
+    """Point DATABASE_URL at the benchmark's database a previous run kept (before Django starts)."""
+    url = os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/guichet")
+    name = f"{dj_database_url.parse(url)['NAME']}{suffix}"
+    base, _sep, query = url.partition("?")
+    os.environ["DATABASE_URL"] = base.rsplit("/", 1)[0] + f"/{name}" + (f"?{query}" if query else "")
+    return name
+
+
 def admin_connection():
     config = dj_database_url.parse(os.environ["DATABASE_URL"])
     params = {

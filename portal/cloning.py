@@ -11,8 +11,11 @@ thousands of catalogue rows), so the script is kept, per template state (its mig
 the process and in the shared cache; only the template's non-empty tables are copied row by row.
 """
 
+from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django_tenants.utils import schema_context, schema_exists
 
 SCRIPTS = {}
 SCRIPT_SECONDS = 24 * 3600
@@ -23,12 +26,40 @@ def quoted(name):
     return '"' + name.replace('"', '""') + '"'
 
 
-def template_fingerprint(template):
-    """The template's state as its migration records say it: changes whenever a migration is applied or unapplied."""
+def migration_state(schema):
+    """A schema's state as its migration records say it: changes whenever a migration is applied or unapplied.
+
+    A copy of the template carries the template's records, so it has the template's state until the
+    template is migrated again.
+    """
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*), max(id) FROM {quoted(template)}.django_migrations")  # noqa: S608
-        count, last = cursor.fetchone()
+        cursor.execute(f"SELECT count(*), max(id) FROM {quoted(schema)}.django_migrations")  # noqa: S608
+        return cursor.fetchone()
+
+
+def template_fingerprint(template):
+    count, last = migration_state(template)
     return f"{template}:{count}:{last}"
+
+
+# Template states found current by this process: the code cannot change under a running process.
+CURRENT_TEMPLATE_STATES = set()
+
+
+def template_is_current():
+    """True when the template schema exists and has every migration applied."""
+    template = settings.TENANT_BASE_SCHEMA
+    if not schema_exists(template):
+        return False
+    state = template_fingerprint(template)
+    if state in CURRENT_TEMPLATE_STATES:
+        return True
+    with schema_context(template):
+        executor = MigrationExecutor(connection)
+        current = not executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if current:
+        CURRENT_TEMPLATE_STATES.add(state)
+    return current
 
 
 def non_empty(cursor, template, tables):

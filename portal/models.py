@@ -133,13 +133,15 @@ class Collectivite(TenantMixin):
         return self.name
 
     def create_schema(self, check_if_exists=False, sync_schema=True, verbosity=1):
-        """Clone the migrated template when there is one (see portal.cloning), else migrate from scratch."""
+        """Rename a spare copy of the template, else copy it (see portal.spares), else migrate from scratch."""
         from portal.cloning import clone_template
+        from portal.spares import spare_claim
 
         template = settings.TENANT_BASE_SCHEMA
         cloning = settings.TENANT_CREATION_FAKES_MIGRATIONS and sync_schema
         if cloning and schema_exists(template) and not schema_exists(self.schema_name):
-            clone_template(template, self.schema_name)
+            if not spare_claim(template, self.schema_name):
+                clone_template(template, self.schema_name)
             connection.set_schema_to_public()
             return True
         return super().create_schema(check_if_exists=check_if_exists, sync_schema=sync_schema, verbosity=verbosity)

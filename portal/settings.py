@@ -90,6 +90,8 @@ TENANT_LIMIT_SET_CALLS = True
 # New collectivités are cloned from a migrated template schema (seconds instead of a full migrate).
 TENANT_CREATION_FAKES_MIGRATIONS = True
 TENANT_BASE_SCHEMA = "modele_collectivite"
+# Copies of the template kept ready by the worker: creating a collectivité renames one (portal.spares).
+TENANT_SPARE_SCHEMAS = int(os.environ.get("TENANT_SPARE_SCHEMAS", "2"))
 SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 
 MIDDLEWARE = [
@@ -183,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
         "args": ("portal.outbox.tasks.drain",),
     },
     "courriels-plateforme": {"task": "portal.outbox.tasks.drain", "schedule": 60, "args": ()},
+    # Spare copies of the template, refilled after each creation; this catches a lost nudge or a migration.
+    "schemas-de-reserve": {"task": "portal.tasks.spare_schemas_refill", "schedule": 300, "args": ()},
     "courriels-effaces": {
         "task": "portal.tasks.run_for_every_collectivite",
         "schedule": 24 * 3600,

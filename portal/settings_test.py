@@ -34,6 +34,8 @@ from portal.settings import CACHES, STORAGES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Tasks run in-process, through the same tenant-aware task class as in the worker.
 CELERY_TASK_ALWAYS_EAGER = True
+# No spare copies of the template (a second each): tests of portal.spares ask for them.
+TENANT_SPARE_SCHEMAS = 0
 CACHES["default"]["KEY_PREFIX"] = "guichet-test"
 CACHES["shared"]["KEY_PREFIX"] = "guichet-test-shared"
 ALLOWED_HOSTS = [".localhost", "localhost", "testserver"]

@@ -84,3 +84,11 @@ def run_for_every_collectivite(task_name, *args):
 @shared_task
 def clear_expired_sessions():
     return Session.objects.filter(expire_date__lt=timezone.now()).delete()[0]
+
+
+@shared_task
+def spare_schemas_refill():
+    """Keep spare copies of the template ready, so that creating a collectivité is a rename (portal.spares)."""
+    from portal.spares import spares_refill
+
+    return spares_refill()

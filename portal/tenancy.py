@@ -6,14 +6,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django_tenants.utils import get_public_schema_name, schema_context, schema_exists
+from django_tenants.utils import get_public_schema_name, schema_exists
 
-from portal.cloning import quoted, template_fingerprint
+from portal.cloning import quoted, template_is_current
 from portal.enums import CollectiviteKind
 from portal.models import Collectivite, Domain, validate_communes
+from portal.spares import LOCK_CLASS, TEMPLATE_LOCK
+from portal.tasks import enqueue_on_commit
 
 TEMPLATE_SCHEMA = settings.TENANT_BASE_SCHEMA
 SCHEMA_RE = re.compile(r"^[a-z][a-z0-9_]{1,62}$")
@@ -32,25 +33,6 @@ RESERVED_NAMES = {
     "localhost",
     "test",
 }
-
-
-# Template states found current by this process: the code cannot change under a running process.
-CURRENT_TEMPLATE_STATES = set()
-
-
-def template_is_current():
-    """True when the template schema exists and has every migration applied."""
-    if not schema_exists(TEMPLATE_SCHEMA):
-        return False
-    state = template_fingerprint(TEMPLATE_SCHEMA)
-    if state in CURRENT_TEMPLATE_STATES:
-        return True
-    with schema_context(TEMPLATE_SCHEMA):
-        executor = MigrationExecutor(connection)
-        current = not executor.migration_plan(executor.loader.graph.leaf_nodes())
-    if current:
-        CURRENT_TEMPLATE_STATES.add(state)
-    return current
 
 
 def schemas_behind_template(schemas):
@@ -90,8 +72,17 @@ def template_sync(verbosity=0):
     if not schema_exists(TEMPLATE_SCHEMA):
         with connection.cursor() as cursor:
             cursor.execute(f'CREATE SCHEMA "{TEMPLATE_SCHEMA}"')
-    call_command("migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=verbosity)
-    connection.set_schema_to_public()
+    # No spare copy is made of a template half-migrated (records applied, content types not yet).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_CLASS, TEMPLATE_LOCK])
+    try:
+        call_command(
+            "migrate_schemas", tenant=True, schema_name=TEMPLATE_SCHEMA, interactive=False, verbosity=verbosity
+        )
+    finally:
+        connection.set_schema_to_public()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, TEMPLATE_LOCK])
 
 
 def platform_ensure():
@@ -165,4 +156,6 @@ def collectivite_create(*, schema, name, domain, slug=None, kind=CollectiviteKin
     collectivite.save(verbosity=0)
     Domain.objects.create(domain=domain.lower(), tenant=collectivite, is_primary=True)
     connection.set_schema_to_public()
+    # The spare this creation may have renamed is replaced by the worker.
+    enqueue_on_commit("portal.tasks.spare_schemas_refill")
     return collectivite

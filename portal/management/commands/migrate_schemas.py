@@ -1,6 +1,7 @@
 from django_tenants.management.commands.migrate_schemas import GET_EXECUTOR_FUNCTION, MigrateSchemasCommand
 from django_tenants.utils import get_public_schema_name, get_tenant_model
 
+from portal.spares import spares_drop
 from portal.tenancy import (
     TEMPLATE_SCHEMA,
     platform_ensure,
@@ -36,6 +37,7 @@ class Command(MigrateSchemasCommand):
         if self.sync_tenant and self.schema_name in (None, self.PUBLIC_SCHEMA_NAME) and not options.get("plan"):
             if self.schema_name != TEMPLATE_SCHEMA and not options.get("app_label"):
                 template_sync(verbosity=options.get("verbosity", 1))
+                spares_drop()
 
     def handle_behind_only(self, *args, **options):
         # SyncCommon's handle reads the options (public/tenant, executor); the migrations are run here.
@@ -60,3 +62,7 @@ class Command(MigrateSchemasCommand):
             self.stdout.write(f"{len(schemas) - len(behind)} schémas déjà à jour, {len(behind)} à migrer.")
         if behind:
             executor.run_migrations(tenants=behind)
+        # Spares copied from the template before this migration are not at its state any more.
+        dropped = spares_drop()
+        if dropped and options.get("verbosity", 1) >= 1:
+            self.stdout.write(f"{dropped} schémas de réserve périmés supprimés.")
