@@ -32,6 +32,7 @@ from families.forms_guichet import (
 from families.models import Application, AuditEntry, Document, Guardian
 from families.pdf_safety import pdf_is_clean
 from families.perms import can_export_queue, can_instruct, can_read_audit_log
+from families.queue_rows import queue_rows
 from families.services import (
     application_mark_complete,
     application_staff_transition,
@@ -86,6 +87,7 @@ def queue(request):
     context = {
         "form": form,
         "page": page,
+        "rows": queue_rows(page),
         "status_counts": [(value, label, counts.get(value, 0)) for value, label in QUEUE_STATUSES],
         "current_status": form.valid_data().get("status", ""),
         "querystring": _querystring(request),
