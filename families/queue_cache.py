@@ -23,24 +23,34 @@ def queue_version_key(schema_name):
     return f"queue:{schema_name}:version"
 
 
+def version_write(key):
+    shared().set(key, uuid.uuid4().hex, timeout=None)
+
+
+def connection_state():
+    """This database connection's (so this thread's): the bumps it scheduled at commit, the versions it read."""
+    return connection.__dict__.setdefault("queue_cache_state", {"scheduled": {}, "read": set()})
+
+
 def queue_changed(schema_name=None):
     """Something the queue shows changed in this collectivité: its cached pages are dropped, now and at commit.
 
-    Now, for reads inside this transaction; at commit, since a read in between may have cached the old state.
-    At commit once per transaction: a commission moving 900 requests schedules one bump, not 900 (Django
-    replaces `run_on_commit` at each commit or rollback, so the list we scheduled into tells whether our bump
-    is still to come).
+    Now, for reads inside this transaction; at commit, since another connection may cache the old state in
+    between. A commission moving 900 requests in one transaction writes the version twice, not 1,800 times:
+    once scheduled, a bump is skipped unless this connection read the queue since (other connections cannot
+    see the uncommitted change anyway). Django replaces `run_on_commit` at each commit or rollback, so the
+    list we scheduled into tells whether our bump is still to come.
     """
     key = queue_version_key(schema_name or connection.schema_name)
-
-    def bump():
-        shared().set(key, uuid.uuid4().hex, timeout=None)
-
-    bump()
-    scheduled = connection.__dict__.setdefault("queue_bumps_scheduled", {})
-    if connection.in_atomic_block and scheduled.get(key) is not connection.run_on_commit:
-        scheduled[key] = connection.run_on_commit
-        transaction.on_commit(bump)
+    state = connection_state()
+    scheduled = connection.in_atomic_block and state["scheduled"].get(key) is connection.run_on_commit
+    if scheduled and key not in state["read"]:
+        return
+    version_write(key)
+    state["read"].discard(key)
+    if connection.in_atomic_block and not scheduled:
+        state["scheduled"][key] = connection.run_on_commit
+        transaction.on_commit(lambda: version_write(key))
 
 
 def queue_cache_key(request, variant):
@@ -70,6 +80,7 @@ def cached_queue_html(request, variant, render):
     """The HTML `render()` makes for this request, from Redis when nothing the queue shows changed since."""
     version_key = queue_version_key(connection.schema_name)
     key = queue_cache_key(request, variant)
+    connection_state()["read"].add(version_key)
     found = shared().get_many([version_key, key])  # one round trip
     version = found.get(version_key) or version_of(version_key)
     entry = found.get(key)
