@@ -101,6 +101,9 @@ def queue_context(request):
     }
 
 
+# It only reads: under READ COMMITTED a transaction around its statements adds no consistency (each takes its own
+# snapshot), only a BEGIN and a COMMIT.
+@transaction.non_atomic_requests
 @allowed_if(can_instruct)
 @require_GET
 def queue(request):
