@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from django.template.defaultfilters import capfirst
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils import dateformat
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.timezone import template_localtime
@@ -41,9 +42,11 @@ class QueueRow:
     status: str
 
 
-def short_date(value):
-    """The `date:"SHORT_DATE_FORMAT"` filter: a datetime in the current time zone, nothing for no value."""
-    return date_format(template_localtime(value), "SHORT_DATE_FORMAT") if value else ""
+def short_date_maker():
+    """The `date:"SHORT_DATE_FORMAT"` filter (a datetime in the current time zone, nothing for no value), with
+    the language's format looked up once a page rather than once a date."""
+    short_format = get_format("SHORT_DATE_FORMAT")
+    return lambda value: dateformat.format(template_localtime(value), short_format) if value else ""
 
 
 def dossier_url_maker():
@@ -58,6 +61,7 @@ def queue_rows(applications):
     kind_labels = {value: capfirst(label) for value, label in CareKind.choices}
     mode_labels = {mode: str(mode.label) for mode in MODE_FIELDS}
     months = _("%(age)s mois")
+    short_date = short_date_maker()
     dossier_url = dossier_url_maker()
     rows = []
     for application in applications:
