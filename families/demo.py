@@ -32,6 +32,7 @@ from families.models import (
     application_number_sequence_catch_up,
     new_application_number,
 )
+from families.queue_cache import queue_changed
 from families.services import family_for, weekly_hours
 from portal.accounts.models import User
 from portal.accounts.roles import Role
@@ -150,6 +151,7 @@ def seed(collectivite):
         application_number_sequence_catch_up()
         seed_demo_parents(collectivite, establishments)
         attestations_queue_demo()
+        queue_changed()  # rows made by bulk_create, which sends no signal
 
 
 def attestations_queue_demo():

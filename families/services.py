@@ -37,6 +37,7 @@ from families.models import (
     StatusChange,
     Wish,
 )
+from families.queue_cache import queue_changed
 from families.uploads import inspect_upload
 from families.workflow import (
     APPLICATION,
@@ -125,6 +126,7 @@ def wishes_set(*, application, establishments):
         Wish(application=application, establishment=establishment, rank=rank)
         for rank, establishment in enumerate(establishments, start=1)
     )
+    queue_changed()  # bulk_create sends no signal; the queue shows the first wish
 
 
 ONE_REQUEST_PER_CHILD = gettext_lazy(

@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +34,8 @@ from families.forms_guichet import (
 from families.models import Application, AuditEntry, Document, Guardian
 from families.pdf_safety import pdf_is_clean
 from families.perms import can_export_queue, can_instruct, can_read_audit_log
+from families.queue_cache import cached_queue_html
+from families.queue_rows import queue_rows
 from families.services import (
     application_mark_complete,
     application_staff_transition,
@@ -77,26 +81,41 @@ def _querystring(request, *drop):
     return params.urlencode()
 
 
-@allowed_if(can_instruct)
-@require_GET
-def queue(request):
+QUEUE_CONTENT_TEMPLATE = "families/guichet/includes/queue_content.html"
+QUEUE_RESULTS_TEMPLATE = "families/guichet/includes/queue_results.html"
+
+
+def queue_context(request):
     form = QueueFilterForm(request.GET or None)
     page = Paginator(form.filter(queue_queryset(request.user)), QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     counts = status_counts(form, request.user)
-    context = {
+    return {
         "form": form,
         "page": page,
+        "rows": queue_rows(page),
         "status_counts": [(value, label, counts.get(value, 0)) for value, label in QUEUE_STATUSES],
         "current_status": form.valid_data().get("status", ""),
         "querystring": _querystring(request),
         "status_querystring": _querystring(request, "status"),
         "can_export": can_export_queue(request.user),
-        "page_title": _("Demandes d'accueil"),
     }
+
+
+# It only reads: under READ COMMITTED a transaction around its statements adds no consistency (each takes its own
+# snapshot), only a BEGIN and a COMMIT.
+@transaction.non_atomic_requests
+@allowed_if(can_instruct)
+@require_GET
+def queue(request):
     # HTMX swaps only the results; the full page includes the very same fragment.
-    if request.htmx and request.htmx.target == RESULTS_TARGET and not request.htmx.history_restore_request:
-        response = render(request, "families/guichet/includes/queue_results.html", context)
+    fragment = request.htmx and request.htmx.target == RESULTS_TARGET and not request.htmx.history_restore_request
+    template = QUEUE_RESULTS_TEMPLATE if fragment else QUEUE_CONTENT_TEMPLATE
+    # Rendered without the request: what is cached must depend on nothing but its key (queue_cache_key).
+    html = cached_queue_html(request, template, lambda: render_to_string(template, queue_context(request)))
+    if fragment:
+        response = HttpResponse(html)
     else:
+        context = {"queue_content": mark_safe(html), "page_title": _("Demandes d'accueil")}  # noqa: S308 - our HTML
         response = render(request, "families/guichet/queue.html", context)
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
