@@ -213,33 +213,33 @@ def session_page(matrix):
 # (role, url, rows, queries): every list page and API list of the portal.
 LISTS = [
     # Commissions
-    ("agent", "/gestion/commissions/", sessions, 10),
-    ("member", "/gestion/commissions/", sessions, 8),
-    ("agent", "/api/v1/commissions/seances/", sessions, 11),
-    ("directrice", "/gestion/admissions/", lambda m: offers(m, OfferStatus.ACCEPTED), 8),
-    ("agent", "/gestion/propositions/", lambda m: offers(m, OfferStatus.PENDING), 8),
-    ("admin", "/gestion/reglement/", regulations, 10),
-    ("agent", session_page, dossiers, 28),  # 8 of them the period's synthesis (observatoire)
-    ("member", session_page, dossiers, 28),
-    ("parent", "/transparence/", lambda m: sessions(m, SessionStatus.VALIDATED), 13),
-    ("agent", "/gestion/places-reservees/", reservations, 9),
+    ("agent", "/gestion/commissions/", sessions, 8),
+    ("member", "/gestion/commissions/", sessions, 6),
+    ("agent", "/api/v1/commissions/seances/", sessions, 9),
+    ("directrice", "/gestion/admissions/", lambda m: offers(m, OfferStatus.ACCEPTED), 6),
+    ("agent", "/gestion/propositions/", lambda m: offers(m, OfferStatus.PENDING), 6),
+    ("admin", "/gestion/reglement/", regulations, 8),
+    ("agent", session_page, dossiers, 26),  # 8 of them the period's synthesis (observatoire)
+    ("member", session_page, dossiers, 26),
+    ("parent", "/transparence/", lambda m: sessions(m, SessionStatus.VALIDATED), 11),
+    ("agent", "/gestion/places-reservees/", reservations, 7),
     # Families and the guichet
-    ("agent", "/guichet/demandes/", applications, 10),
-    ("agent", "/api/v1/guichet/demandes/", applications, 9),
-    ("agent", "/guichet/demandes/export.csv", applications, 10),
-    ("admin", "/guichet/journal/", audit_entries, 9),
-    ("parent", "/api/v1/demandes/", own_applications, 8),
-    ("parent", "/famille/", own_applications, 15),
+    ("agent", "/guichet/demandes/", applications, 8),
+    ("agent", "/api/v1/guichet/demandes/", applications, 7),
+    ("agent", "/guichet/demandes/export.csv", applications, 8),
+    ("admin", "/guichet/journal/", audit_entries, 7),
+    ("parent", "/api/v1/demandes/", own_applications, 6),
+    ("parent", "/famille/", own_applications, 13),
     # The offer of care
-    ("agent", "/gestion/etablissements/", establishments, 8),
-    ("agent", "/gestion/places/", openings, 9),
-    ("directrice", "/gestion/places/", openings, 9),
-    ("parent", "/api/v1/etablissements/", establishments, 8),
-    ("parent", "/creches/", establishments, 6),
-    ("admin", "/gestion/bareme/", fee_scales, 9),
+    ("agent", "/gestion/etablissements/", establishments, 6),
+    ("agent", "/gestion/places/", openings, 7),
+    ("directrice", "/gestion/places/", openings, 7),
+    ("parent", "/api/v1/etablissements/", establishments, 6),
+    ("parent", "/creches/", establishments, 4),
+    ("admin", "/gestion/bareme/", fee_scales, 7),
     # Accounts
-    ("admin", "/espace/administration/utilisateurs/", users, 8),
-    ("admin", "/espace/administration/utilisateurs/historique/", role_changes, 8),
+    ("admin", "/espace/administration/utilisateurs/", users, 6),
+    ("admin", "/espace/administration/utilisateurs/historique/", role_changes, 6),
 ]
 
 
