@@ -10,6 +10,8 @@ import datetime
 import itertools
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
@@ -18,6 +20,7 @@ from commissions.models import Dossier, Offer, Regulation, Reservation, Session
 from creches.models import Establishment, FeeScale, PlaceOpening
 from families.enums import AuditAction
 from families.models import AuditEntry, Family
+from families.views.family import dashboard_render
 from portal.accounts.models import RoleChange, User
 from portal.accounts.roles import Role
 from tests.families.factories import ApplicationFactory, ChildFactory, EstablishmentFactory, SectionFactory
@@ -229,7 +232,7 @@ LISTS = [
     ("agent", "/guichet/demandes/export.csv", applications, 8),
     ("admin", "/guichet/journal/", audit_entries, 7),
     ("parent", "/api/v1/demandes/", own_applications, 6),
-    ("parent", "/famille/", own_applications, 13),
+    ("parent", "/famille/", own_applications, 3),  # its kept copy: the render is counted below
     # The offer of care
     ("agent", "/gestion/etablissements/", establishments, 6),
     ("agent", "/gestion/places/", openings, 7),
@@ -241,6 +244,19 @@ LISTS = [
     ("admin", "/espace/administration/utilisateurs/", users, 6),
     ("admin", "/espace/administration/utilisateurs/historique/", role_changes, 6),
 ]
+
+
+def test_the_family_dashboard_renders_in_a_fixed_number_of_queries_whatever_its_requests(matrix, db):
+    """The page serves a kept copy while nothing on it changes (families.dashboard_cache): its render is counted here."""
+    make_rows = own_applications(matrix)
+    counts = []
+    for added in (1, 7):
+        make_rows(added)
+        with inside(matrix), CaptureQueriesContext(connection) as queries:
+            content = dashboard_render(matrix.users["parent"])
+        counts.append(len(queries))
+    assert content.count('<td data-label="Demande">') >= 8
+    assert counts == [8, 8], "\n".join(query["sql"][:160] for query in queries.captured_queries)
 
 
 def label(role, url):
