@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from commissions.prepared import pending_offers, prepare_application
 from families import services
-from families.dashboard_cache import dashboard_content
+from families.dashboard_cache import dashboard_response
 from families.enums import LIVE_STATUSES, USABLE_DOCUMENT_STATUSES, Actor, ApplicationStatus
 from families.forms import (
     ApplicationForm,
@@ -49,8 +49,13 @@ def own_application(request, pk):
 @allowed_if(is_family)
 @require_GET
 def dashboard(request):
-    content = dashboard_content(request, lambda: dashboard_render(request.user))
-    return render(request, "families/dashboard.html", {"content": content, "page_title": _("Espace famille")})
+    return dashboard_response(
+        request,
+        lambda: dashboard_render(request.user),
+        lambda content: render(
+            request, "families/dashboard.html", {"content": content, "page_title": _("Espace famille")}
+        ),
+    )
 
 
 def dashboard_render(user):

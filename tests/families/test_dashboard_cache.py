@@ -237,3 +237,29 @@ def test_the_kept_page_is_still_private(alpha, family):
     response = client.get("/famille/")
     assert "no-store" in response["Cache-Control"]
     assert "private" in response["Cache-Control"]
+
+
+def test_the_kept_page_carries_a_csrf_token_of_its_own_session_that_works(alpha, family):
+    client = client_for(alpha, family[0])
+    page(client)
+    client.handler.enforce_csrf_checks = True
+    content = kept(client)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content).group(1)
+    response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert client.get("/famille/").status_code == 302  # signed out
+
+
+def test_a_renamed_collectivite_shows_at_once_on_the_kept_page(alpha, family):
+    client = client_for(alpha, family[0])
+    page(client)
+    alpha.name = "Alpha Métropole"
+    alpha.save()
+    assert "Alpha Métropole" in page(client)
+
+
+def test_a_page_asked_with_a_query_string_is_rendered_for_it(alpha, family):
+    client = client_for(alpha, family[0])
+    page(client)
+    response = client.get("/famille/?source=courriel")
+    assert 'name="next" type="hidden" value="/famille/?source=courriel"' in response.content.decode()
