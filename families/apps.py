@@ -55,3 +55,7 @@ class FamiliesConfig(AppConfig):
             signal.connect(territory_changed, sender=Collectivite, dispatch_uid=f"queue-collectivite-{signal}")
         for status in ApplicationStatus:
             APPLICATION.on_enter.setdefault(status, []).append(queue_status_moved)
+
+        from families import dashboard_cache
+
+        dashboard_cache.connect()

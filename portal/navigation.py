@@ -5,8 +5,9 @@ The domain apps declare their entries in their own `navigation.py` (`ENTRIES`, r
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts.roles import HOME_ORDER, Role
@@ -43,8 +44,18 @@ def role_home_views():
 def role_home_url(role):
     url_name = role_home_views().get(role)
     if url_name is not None:
-        return reverse(url_name)
-    return reverse("role_home", kwargs={"slug": ROLE_HOME_SLUGS[role]})
+        return link(url_name)
+    return link("role_home", ROLE_HOME_SLUGS[role])
+
+
+def link(url_name, slug=None):
+    """The menu's URLs, reversed once per process (every signed-in page shows the menu)."""
+    return reversed_once(url_name, slug, get_urlconf(), get_script_prefix())
+
+
+@cache
+def reversed_once(url_name, slug, urlconf, _prefix):
+    return reverse(url_name, urlconf=urlconf, kwargs={"slug": slug} if slug else None)
 
 
 @dataclass(frozen=True)
@@ -69,6 +80,6 @@ def app_entries():
 def navigation_for(user):
     items = [NavItem(ROLE_HOME_TITLES[role], role_home_url(role)) for role in HOME_ORDER if has_role(user, role)]
     if can_manage_users(user):
-        items.append(NavItem(_("Utilisateurs et rôles"), reverse("accounts:user_list")))
-    items.extend(NavItem(entry.label, reverse(entry.url_name)) for entry in app_entries() if entry.predicate(user))
+        items.append(NavItem(_("Utilisateurs et rôles"), link("accounts:user_list")))
+    items.extend(NavItem(entry.label, link(entry.url_name)) for entry in app_entries() if entry.predicate(user))
     return items

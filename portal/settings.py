@@ -141,7 +141,8 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
-DATABASES["default"]["ENGINE"] = "django_tenants.postgresql_backend"
+# django-tenants' backend, minus a `SET search_path` per request when the connection already holds it.
+DATABASES["default"]["ENGINE"] = "portal.postgresql_backend"
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -318,7 +319,9 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions stay in each schema's table (closing a collectivité removes them); each request reads them
+# from the cache ("default": its keys carry the schema), written through on every change.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -27,11 +27,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.enums import Actor
 from portal.i18n import Deferred, render
+
+# Sent by `transition_many`, which moves its objects with one UPDATE (no `post_save`): `sender` is the model,
+# `objs` the objects moved. What is kept about them elsewhere (a family's rendered dashboard) listens.
+moved_many = Signal()
 
 __all__ = ["Actor", "Move", "TransitionError", "TransitionLog", "Workflow"]
 
@@ -269,4 +274,5 @@ class Workflow:
                 obj.transition_log = log
                 for callback in self.on_enter.get(to, ()):
                     callback(obj, move, user)
+            moved_many.send(sender=self.model, objs=objs)
         return logs

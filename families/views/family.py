@@ -12,12 +12,14 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from commissions.prepared import pending_offers, prepare_application
 from families import services
+from families.dashboard_cache import dashboard_response
 from families.enums import LIVE_STATUSES, USABLE_DOCUMENT_STATUSES, Actor, ApplicationStatus
 from families.forms import (
     ApplicationForm,
@@ -47,13 +49,20 @@ def own_application(request, pk):
 @allowed_if(is_family)
 @require_GET
 def dashboard(request):
-    family = services.family_for(request.user)
-    required_types = list(DocumentType.objects.filter(required=True, is_active=True))
-    applications = (
-        family.applications.select_related("child")
-        .prefetch_related("wishes__establishment", "documents")
-        .order_by("-created_at")
+    return dashboard_response(
+        request,
+        lambda: dashboard_render(request.user),
+        lambda content: render(
+            request, "families/dashboard.html", {"content": content, "page_title": _("Espace famille")}
+        ),
     )
+
+
+def dashboard_render(user):
+    """The dashboard's content (kept by families.dashboard_cache until what it shows changes)."""
+    family = services.family_for(user)
+    required_types = list(DocumentType.objects.filter(required=True, is_active=True))
+    applications = family.applications.select_related("child").prefetch_related("documents").order_by("-created_at")
     # The offer notice of a request with a place proposed: one query for them all, none when there is none.
     applications = list(applications)
     offered = [application for application in applications if application.status == ApplicationStatus.PROPOSITION]
@@ -78,16 +87,9 @@ def dashboard(request):
         ):
             live_by_child[application.child_id] = application
     children = [(child, live_by_child.get(child.pk)) for child in family.children.all()]
-    return render(
-        request,
-        "families/dashboard.html",
-        {
-            "family": family,
-            "guardians": family.guardians.all(),
-            "children": children,
-            "rows": rows,
-            "page_title": _("Espace famille"),
-        },
+    return render_to_string(
+        "families/includes/dashboard_content.html",
+        {"user": user, "family": family, "guardians": family.guardians.all(), "children": children, "rows": rows},
     )
 
 
