@@ -104,8 +104,12 @@ LONG = "E" * 61
             "candidat n°1 : « id » doit être un texte non vide, reçu « 5 »",
         ),
         (
-            {"seats": [], "applicants": [applicant("A", None, "E1")]},
-            "candidat A : le score doit être un nombre, reçu « null »",
+            {"seats": [], "applicants": [applicant("A", "douze", "E1")]},
+            "candidat A : le score doit être un nombre, reçu « douze »",
+        ),
+        (
+            {"seats": [], "applicants": [applicant("A", float("-inf"), "E1")]},
+            "candidat A : score non fini « -Infinity »",
         ),
         (
             {"seats": [], "applicants": [applicant("A", 1, "E1", section="")]},
