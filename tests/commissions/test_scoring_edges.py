@@ -270,3 +270,14 @@ def test_score_lines_name_the_criterion_in_the_readers_language():
         assert untranslated.as_rule().label == "Handicap"
     with translation.override("fr"):
         assert criterion.as_rule().label == "Fratrie accueillie"
+
+
+def test_an_english_reader_reads_a_line_s_months_and_points_in_english_plurals():
+    facts = Facts(months_waiting=14, quotient_familial=1000)
+    waiting, bracket, qf_line = score(
+        facts, [per_unit("months_waiting", 1, cap=24), seniority([(0, 0), (12, 4)]), qf(QF_BANDS)]
+    ).lines
+    with translation.override("en"):
+        assert str(waiting.detail) == "14 months of waiting since submission × 1 point → 14 points"
+        assert str(bracket.detail) == "Application submitted 14 months ago: bracket 12 months or more → 4 points"
+        assert str(qf_line.detail) == "Family quotient (QF) of €1,000: bracket 800–1,200 € → 1 point"
