@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from commissions import perms, scoring
@@ -481,8 +481,16 @@ class Dossier(models.Model):
 
     @property
     def breakdown_lines(self):
-        """The frozen score lines, each detail in the reader's language (dossiers frozen before kept French text)."""
-        return [{**line, "detail": stored_text(line["detail"])} for line in self.breakdown]
+        """The frozen score lines, label and detail in the reader's language (older dossiers kept French text)."""
+        english = not (translation.get_language() or settings.LANGUAGE_CODE).startswith("fr")
+        return [
+            {
+                **line,
+                "label": (english and line.get("label_en")) or line["label"],
+                "detail": stored_text(line["detail"]),
+            }
+            for line in self.breakdown
+        ]
 
 
 class Decision(models.Model):

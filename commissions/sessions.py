@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Exists, F, OuterRef
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -331,16 +331,23 @@ def _facts_json(facts):
     }
 
 
-def _breakdown_json(score):
+def _breakdown_json(score, labels_en):
     # Each detail is kept as a message, written in the language of whoever reads the dossier (Dossier.breakdown_lines).
     lines = [
-        {"code": line.code, "label": line.label, "detail": line.detail.as_json(), "points": line.points}
+        {
+            "code": line.code,
+            "label": line.label,
+            "label_en": labels_en.get(line.code, ""),
+            "detail": line.detail.as_json(),
+            "points": line.points,
+        }
         for line in score.lines
     ]
     lines += [
         {
             "code": line.code,
             "label": line.label,
+            "label_en": labels_en.get(line.code, ""),
             "detail": line.detail.as_json(),
             "points": line.points,
             "establishment_id": line.establishment_id,
@@ -428,7 +435,11 @@ def session_prepare(*, session, user):
         SessionPlace(session=session, seat=seat_of[place.section_id], place=place, reserved_for=flag)
         for place, flag in plan.places
     )
-    rules = session.regulation.rules()
+    # Criterion labels frozen in French with their English beside them, read in the reader's language
+    # (Dossier.breakdown_lines), whatever the language of whoever prepared the session.
+    with translation.override("fr"):
+        rules = session.regulation.rules()
+    labels_en = dict(session.regulation.criteria.values_list("code", "label_en"))
     # One statement per kind of row: the requests locked, then dossiers, log entries and statuses in bulk.
     locked = dict(
         Application.objects.select_for_update()
@@ -455,7 +466,7 @@ def session_prepare(*, session, user):
                 wishes=wishes,
                 facts=_facts_json(facts),
                 score=score.total,
-                breakdown=_breakdown_json(score),
+                breakdown=_breakdown_json(score, labels_en),
                 bonus={str(key): value for key, value in score.bonus.items()},
                 flags=sorted({SITUATION_FLAGS[s] for s in facts.situations if s in SITUATION_FLAGS}),
             )

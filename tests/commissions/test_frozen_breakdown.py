@@ -7,7 +7,7 @@ from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from commissions import sessions
-from commissions.models import Dossier
+from commissions.models import Criterion, Dossier
 from families.models import Family
 from tests.commissions.factories import City
 from tests.utils import client_for
@@ -74,3 +74,21 @@ def test_a_dossier_frozen_as_text_before_still_shows_its_text(alpha):
     english = page(client_for(alpha, application.family.account), f"/famille/demandes/{application.pk}/", "en")
     assert legacy_detail in english
     assert "months of waiting since submission" in english  # the other line, a message, still in English
+
+
+def test_frozen_criterion_labels_read_in_the_readers_language_whoever_prepared(alpha):
+    city = City(alpha, families=1, criteria=[QF_BANDS])
+    application = city.applications[0]
+    with tenant_context(alpha):
+        Criterion.objects.filter(code="qf").update(label_en="Family income bracket")
+        with translation.override("en"):  # an English-reading agent prepares: the French label is still frozen
+            sessions.session_prepare(session=city.session("Commission"), user=city.agent)
+        dossier = Dossier.objects.get(application=application)
+        qf_line = next(line for line in dossier.breakdown if line["code"] == "qf")
+        assert (qf_line["label"], qf_line["label_en"]) == ("Quotient familial", "Family income bracket")
+    connection.set_schema_to_public()
+
+    english = page(client_for(alpha, application.family.account), f"/famille/demandes/{application.pk}/", "en")
+    assert "Family income bracket" in english
+    french = page(client_for(alpha, city.agent), f"/gestion/commissions/{dossier.session_id}/", "fr")
+    assert "Quotient familial" in french and "Family income bracket" not in french
