@@ -23,7 +23,7 @@ def error(description, schema):
 
 
 class AutoSchema(SpectacularAutoSchema):
-    """drf-spectacular's schema plus the 400, 403, 404 and 429 each operation can answer."""
+    """drf-spectacular's schema plus the 400, 403, 404, 415 and 429 each operation can answer."""
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
@@ -41,6 +41,9 @@ class AutoSchema(SpectacularAutoSchema):
         )
         if self.method in ("POST", "PUT", "PATCH") or takes_query:
             responses["400"] = error("Données ou paramètres invalides.", VALIDATION)
+        if self.method in ("POST", "PUT", "PATCH"):
+            # DRF refuses a body whose type none of the view's parsers reads, before the view runs.
+            responses["415"] = error("Type de contenu non pris en charge : envoyez du JSON.", DETAIL)
         if not all(isinstance(permission, AllowAny) for permission in view.get_permissions()):
             responses["403"] = error("Connexion requise, ou ce compte n'y a pas droit.", DETAIL)
         paginated = self.method == "GET" and self._is_list_view() and self._get_paginator() is not None

@@ -156,3 +156,19 @@ def test_a_deeply_nested_body_is_refused_not_a_server_error(alpha):
     client.raise_request_exception = False
     response = client.patch(f"/api/v1/demandes/{application.pk}/", body, content_type="application/json")
     assert 400 <= response.status_code < 500
+
+
+def test_a_body_of_an_unread_type_is_a_documented_415(alpha):
+    user, family, child = family_in(alpha, email="api-famille@alpha.test")
+    application = application_in(alpha, family, child, establishment=establishment_in(alpha))
+    client = client_for(alpha, user)
+    response = client.patch(f"/api/v1/demandes/{application.pk}/", "<xml/>", content_type="application/xml")
+    assert response.status_code == 415
+    schema = client_for(alpha).get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    writes = [
+        operation
+        for path in schema["paths"].values()
+        for method, operation in path.items()
+        if method in ("post", "put", "patch")
+    ]
+    assert writes and all("415" in operation["responses"] for operation in writes)
