@@ -229,4 +229,4 @@ def test_the_queue_rows_when_not_cached_run_a_fixed_number_of_queries(alpha, mon
                 GuardianFactory(family=application.family)
                 DocumentFactory(application=application)
 
-    assert_constant_queries(client_for(alpha, staff_in(alpha)), QUEUE, make_rows, expected=8)
+    assert_constant_queries(client_for(alpha, staff_in(alpha)), QUEUE, make_rows, expected=6)
