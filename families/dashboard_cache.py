@@ -7,24 +7,18 @@ versions it was made under:
 - the content: versions per account, bumped on every change of what it shows (the receivers below, and the
   workflows' bulk moves), and per collectivité for what every family's page shows alike (kinds of pieces,
   establishments' names);
-- the whole page around it, for a request that asks nothing of its own (no message waiting, no query string,
-  no HTMX): the same versions, plus the collectivité itself (routing version: name, logo, contacts), the menu
-  and the static files' names. Its CSRF token is a placeholder, replaced by the request's own.
+- the whole page around it, kept per session and query string by `portal.caching.kept_page` (when no message
+  waits and HTMX asks nothing) under the same versions.
 
 An entry is never read by another account or another session (both are in its key).
 """
 
 import hashlib
 
-from django.contrib import messages
 from django.db import connection
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
-from django.templatetags.static import static
 from django.utils.translation import get_language
 
-from portal.caching import CSRF_FIELD, CSRF_PLACEHOLDER, routing_version, shared, version_bump, version_of
-from portal.navigation import navigation_for
+from portal.caching import kept_page, shared, version_bump, version_of
 
 PAGE_SECONDS = 10 * 60
 
@@ -37,18 +31,10 @@ def collectivite_version_key():
     return f"famille:{connection.schema_name}:version"
 
 
-def session_key(request, kind):
+def content_key(request):
     # The session key is a credential: only its digest names the entry.
     session = hashlib.sha256(request.session.session_key.encode()).hexdigest()
-    return f"famille:{connection.schema_name}:{request.user.pk}:{kind}:{session}:{get_language()}"
-
-
-def asks_nothing_of_its_own(request):
-    return (
-        not request.META.get("QUERY_STRING")
-        and "HX-Request" not in request.headers
-        and not len(messages.get_messages(request))  # counts them, leaves them waiting
-    )
+    return f"famille:{connection.schema_name}:{request.user.pk}:contenu:{session}:{get_language()}"
 
 
 def dashboard_response(request, render_content, render_page):
@@ -56,36 +42,19 @@ def dashboard_response(request, render_content, render_page):
 
     `render_content()` returns the content's HTML, `render_page(content)` the response around it.
     """
-    keys = [
-        account_version_key(request.user.pk),
-        collectivite_version_key(),
-        session_key(request, "contenu"),
-        session_key(request, "page"),
-    ]
+    keys = [account_version_key(request.user.pk), collectivite_version_key(), content_key(request)]
     found = shared().get_many(keys)  # one round trip
     versions = tuple(found.get(key) or version_of(key) for key in keys[:2])
-    whole = asks_nothing_of_its_own(request)
-    if whole:
-        page_versions = (
-            *versions,
-            routing_version(),
-            static("css/portal.css"),
-            "|".join(item.url for item in navigation_for(request.user)),
-        )
-        entry = found.get(keys[3])
-        if entry is not None and entry[0] == page_versions:
-            return HttpResponse(entry[1].replace(CSRF_PLACEHOLDER, get_token(request).encode()))
-    entry = found.get(keys[2])
-    if entry is not None and entry[0] == versions:
-        content = entry[1]
-    else:
+
+    def render():
+        entry = found.get(keys[2])
+        if entry is not None and entry[0] == versions:
+            return render_page(entry[1])
         content = render_content()
         shared().set(keys[2], (versions, content), PAGE_SECONDS)
-    response = render_page(content)
-    if whole and response.status_code == 200:
-        page = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
-        shared().set(keys[3], (page_versions, page), PAGE_SECONDS)
-    return response
+        return render_page(content)
+
+    return kept_page(request, "famille", versions, render)
 
 
 # --- What changes a dashboard ----------------------------------------------------------------------------

@@ -76,6 +76,13 @@ def queue_cache_key(request, variant):
     return f"queue:{schema}:{hashlib.sha256(question.encode()).hexdigest()}"
 
 
+def queue_version():
+    """The version of what this collectivité's queue shows, as this connection reads it (see queue_changed)."""
+    version_key = queue_version_key(connection.schema_name)
+    connection_state()["read"].add(version_key)
+    return version_of(version_key)
+
+
 def cached_queue_html(request, variant, render):
     """The HTML `render()` makes for this request, from Redis when nothing the queue shows changed since."""
     version_key = queue_version_key(connection.schema_name)

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware, get_token
 from django.utils import timezone
+from django.utils.translation import get_language
 
 ROUTING_VERSION = "routing:version"
 ROUTING_SECONDS = 10 * 60
@@ -222,3 +223,52 @@ class PublicPageCache:
             response[name] = value
         response["Content-Length"] = str(len(content))  # as CommonMiddleware says it
         return self.csrf.process_response(request, response)
+
+
+# --- Signed-in pages kept whole for one session ----------------------------------------------------------
+
+
+def asks_nothing_of_its_own(request):
+    """No message waiting and no HTMX swap: the page is what the same URL gave this session last time."""
+    from django.contrib import messages
+
+    return "HX-Request" not in request.headers and not len(messages.get_messages(request))  # counts, leaves them
+
+
+def session_page_key(request, name):
+    # The session key is a credential: only its digest names the entry. The query string asks its own page.
+    session = hashlib.sha256(request.session.session_key.encode()).hexdigest()
+    question = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:16]
+    return f"page:{connection.schema_name}:{name}:{request.user.pk}:{session}:{get_language()}:{question}"
+
+
+def kept_page(request, name, versions, render):
+    """`render()`'s page, kept whole for this session while `versions` hold (what the page shows), and the
+    collectivité, the menu and the static files' names are unchanged; its CSRF token is the request's own.
+
+    A page read again and again by the same person (a family's dashboard, an agent's queue) then costs a Redis
+    read. `versions`: the version strings of what the page shows, read by the caller.
+    """
+    from django.templatetags.static import static
+
+    from portal.navigation import navigation_for
+
+    if not asks_nothing_of_its_own(request):
+        return render()
+    key = session_page_key(request, name)
+    page_versions = (
+        *versions,
+        str(request.user),  # the header names the person
+        routing_version(),
+        static("css/portal.css"),
+        "|".join(item.url for item in navigation_for(request.user)),
+    )
+    entry = shared().get(key)
+    if entry is not None and entry[0] == page_versions:
+        _versions, content, content_type = entry
+        return HttpResponse(content.replace(CSRF_PLACEHOLDER, get_token(request).encode()), content_type=content_type)
+    response = render()
+    if response.status_code == 200 and not response.streaming:
+        content = CSRF_FIELD.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", response.content)
+        shared().set(key, (page_versions, content, response["Content-Type"]), PAGE_SECONDS)
+    return response

@@ -34,7 +34,7 @@ from families.forms_guichet import (
 from families.models import Application, AuditEntry, Document, Guardian
 from families.pdf_safety import pdf_is_clean
 from families.perms import can_export_queue, can_instruct, can_read_audit_log
-from families.queue_cache import cached_queue_html
+from families.queue_cache import cached_queue_html, queue_version
 from families.queue_rows import queue_rows
 from families.services import (
     application_mark_complete,
@@ -48,6 +48,7 @@ from families.services import (
     quotient_familial_verify,
 )
 from families.workflow import TransitionError, generic_staff_targets, targets
+from portal.caching import kept_page
 from portal.decorators import allowed_if, get_visible_object_or_404
 from portal.downloads import file_response
 from portal.i18n import deferred
@@ -110,13 +111,19 @@ def queue(request):
     # HTMX swaps only the results; the full page includes the very same fragment.
     fragment = request.htmx and request.htmx.target == RESULTS_TARGET and not request.htmx.history_restore_request
     template = QUEUE_RESULTS_TEMPLATE if fragment else QUEUE_CONTENT_TEMPLATE
+
     # Rendered without the request: what is cached must depend on nothing but its key (queue_cache_key).
-    html = cached_queue_html(request, template, lambda: render_to_string(template, queue_context(request)))
-    if fragment:
-        response = HttpResponse(html)
-    else:
-        context = {"queue_content": mark_safe(html), "page_title": _("Demandes d'accueil")}  # noqa: S308 - our HTML
-        response = render(request, "families/guichet/queue.html", context)
+    def content():
+        return cached_queue_html(request, template, lambda: render_to_string(template, queue_context(request)))
+
+    def page():
+        context = {"queue_content": mark_safe(content()), "page_title": _("Demandes d'accueil")}  # noqa: S308
+        return render(request, "families/guichet/queue.html", context)
+
+    # An agent reloads the same queue all day: the whole page is kept for the session while nothing changes.
+    response = (
+        HttpResponse(content()) if fragment else kept_page(request, "guichet-demandes", (queue_version(),), page)
+    )
     patch_vary_headers(response, ["HX-Request", "HX-Target"])
     return response
 

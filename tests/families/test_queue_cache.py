@@ -5,6 +5,7 @@ import re
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.shortcuts import render
 from django.test.utils import CaptureQueriesContext
 
 from families import queue_cache
@@ -220,6 +221,7 @@ def test_a_commission_moving_many_requests_writes_the_version_once_and_once_more
 def test_the_queue_rows_when_not_cached_run_a_fixed_number_of_queries(alpha, monkeypatch):
     """The cache hides the rows' queries from tests/portal/test_query_counts.py: counted here without it."""
     monkeypatch.setattr("families.views.guichet.cached_queue_html", lambda _request, _variant, render: render())
+    monkeypatch.setattr("families.views.guichet.kept_page", lambda _request, _name, _versions, render: render())
 
     def make_rows(count):
         with inside(alpha):
@@ -230,3 +232,22 @@ def test_the_queue_rows_when_not_cached_run_a_fixed_number_of_queries(alpha, mon
                 DocumentFactory(application=application)
 
     assert_constant_queries(client_for(alpha, staff_in(alpha)), QUEUE, make_rows, expected=6)
+
+
+def test_the_whole_queue_page_is_kept_for_the_session_and_shows_a_change_at_once(alpha, monkeypatch):
+    from families.views import guichet
+
+    rendered = []
+    monkeypatch.setattr(guichet, "render", lambda *args, **kwargs: rendered.append(1) or render(*args, **kwargs))
+    client = client_for(alpha, staff_in(alpha))
+    with inside(alpha):
+        ApplicationFactory(wishes=[EstablishmentFactory()])
+    first = page(client)
+    again = client.get(QUEUE).content.decode()
+    assert len(rendered) == 1  # the second reading is the kept page: nothing rendered
+    token = re.search(r'csrfmiddlewaretoken" value="([^"]+)', again).group(1)
+    assert len(token) == 64  # the session's own token in place of the placeholder
+    assert page(client) == first
+    with inside(alpha):
+        late = ApplicationFactory(wishes=[EstablishmentFactory()])
+    assert late.number in page(client)
