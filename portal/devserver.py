@@ -196,6 +196,9 @@ class Supervisor:
 
 
 def run():
+    # A parent that ignores SIGINT (a shell's background job, some test runners) hands the ignoring down, and
+    # Python then installs no handler of its own: Ctrl-C must stop everything whatever we inherited.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     become_subreaper()
     services = EmbeddedServices()
     supervisor = None

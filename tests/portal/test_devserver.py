@@ -51,6 +51,10 @@ def devserver_env(db, tmp_path):
     return env
 
 
+def ignore_sigint():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Devserver:
     """`make run` as a terminal runs it: the foreground process group of its own session."""
 
@@ -64,6 +68,8 @@ class Devserver:
             stdout=self.log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            # Started as a shell starts a background job: SIGINT ignored, which Ctrl-C must still override.
+            preexec_fn=ignore_sigint,
         )
 
     def wait_until_serving(self):
