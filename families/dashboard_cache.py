@@ -13,14 +13,10 @@ versions it was made under:
 An entry is never read by another account or another session (both are in its key).
 """
 
-import hashlib
-
 from django.db import connection
 from django.utils.translation import get_language
 
-from portal.caching import kept_page, shared, version_bump, version_of
-
-PAGE_SECONDS = 10 * 60
+from portal.caching import PAGE_SECONDS, kept_page, session_digest, shared, version_bump, version_of
 
 
 def account_version_key(account_id):
@@ -32,8 +28,7 @@ def collectivite_version_key():
 
 
 def content_key(request):
-    # The session key is a credential: only its digest names the entry.
-    session = hashlib.sha256(request.session.session_key.encode()).hexdigest()
+    session = session_digest(request)
     return f"famille:{connection.schema_name}:{request.user.pk}:contenu:{session}:{get_language()}"
 
 

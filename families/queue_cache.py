@@ -14,9 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from families.perms import is_family
-from portal.caching import shared, version_of
-
-QUEUE_SECONDS = 10 * 60
+from portal.caching import PAGE_SECONDS, shared, version_of
 
 
 def queue_version_key(schema_name):
@@ -94,5 +92,5 @@ def cached_queue_html(request, variant, render):
     if entry is not None and entry[0] == version:
         return entry[1]
     html = render()
-    shared().set(key, (version, html), QUEUE_SECONDS)
+    shared().set(key, (version, html), PAGE_SECONDS)
     return html

@@ -235,9 +235,14 @@ def asks_nothing_of_its_own(request):
     return "HX-Request" not in request.headers and not len(messages.get_messages(request))  # counts, leaves them
 
 
+def session_digest(request):
+    """What names a session in a cache key: the session key is a credential, only its digest is written."""
+    return hashlib.sha256(request.session.session_key.encode()).hexdigest()
+
+
 def session_page_key(request, name):
-    # The session key is a credential: only its digest names the entry. The query string asks its own page.
-    session = hashlib.sha256(request.session.session_key.encode()).hexdigest()
+    # The query string asks its own page.
+    session = session_digest(request)
     question = hashlib.sha256(request.META.get("QUERY_STRING", "").encode()).hexdigest()[:16]
     return f"page:{connection.schema_name}:{name}:{request.user.pk}:{session}:{get_language()}:{question}"
 
