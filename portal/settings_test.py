@@ -45,7 +45,9 @@ PUBLIC_URL_SCHEME = "http"
 PUBLIC_PORT = "8000"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-MEDIA_ROOT = BASE_DIR / ".local" / "test-media"  # noqa: F405
+# One folder per xdist worker: a test that checks nothing was stored lists the folder, and must not see the files
+# another worker's tests are writing at that moment.
+MEDIA_ROOT = BASE_DIR / ".local" / "test-media" / os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
 # Static files straight from the source folders, as in development (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
