@@ -541,19 +541,48 @@ def result_to_json(result: Result) -> dict:
     def full_text(body: tuple, tail: tuple) -> str:
         return body_text(*body) + tail_text(*tail)
 
+    # section -> establishment -> the group's refusals; a group of capacity 0 refuses on another ground.
+    refusals: dict[str, dict[str, _Refusals]] = {}
+    for key, seat in seats.items():
+        if seat.capacity > 0:
+            refusals.setdefault(seat.section, {})[seat.establishment] = _Refusals(seat, admitted[key], keys[key])
+
     explanations = {}
     for applicant_id in sorted(applicants):
         applicant = applicants[applicant_id]
+        groups = refusals.get(applicant.section, {})
         lines = []
         for establishment in _wishes_above(applicant, result.assignments.get(applicant_id)):
-            key = (establishment, applicant.section)
-            seat = seats.get(key)
-            if seat is None or seat.capacity == 0:
-                reason = "no_section"
+            group = groups.get(establishment)
+            if group is None:
                 text = no_section_text(section=applicant.section, establishment=establishment)
+                lines.append({"establishment": establishment, "reason": "no_section", "text": text})
             else:
-                reason = "full"
-                text = full_text(*_full_facts(seat, admitted[key], keys[key], applicant))
-            lines.append({"establishment": establishment, "reason": reason, "text": text})
+                lines.append(
+                    {"establishment": establishment, "reason": "full", "text": group.text(applicant, full_text)}
+                )
         explanations[applicant_id] = lines
     return {"assignments": assignments, "cutoffs": cutoffs, "explanations": explanations}
+
+
+class _Refusals:
+    """One group's refusals: its admitted applicants, best priority first, and the texts already written."""
+
+    __slots__ = ("seat", "admitted", "keys", "lowest", "below")
+
+    def __init__(self, seat: SeatGroup, admitted: list[Applicant], keys: list[tuple]):
+        self.seat, self.admitted, self.keys = seat, admitted, keys
+        self.lowest = -keys[-1][0] if keys else -math.inf  # the lowest effective score admitted
+        self.below: dict[float, str] = {}  # texts of refusals scored below everyone admitted, by score
+
+    def text(self, applicant: Applicant, write) -> str:
+        """Why the group refused the applicant; `write(*facts)` turns `_full_facts` into the text."""
+        score = applicant.score + applicant.bonus.get(self.seat.establishment, 0.0)
+        if score < self.lowest:
+            # Everyone admitted scored more: the facts depend on the applicant's score alone, and most
+            # refusals are of this kind.
+            text = self.below.get(score)
+            if text is None:
+                text = self.below[score] = write(*_full_facts(self.seat, self.admitted, self.keys, applicant))
+            return text
+        return write(*_full_facts(self.seat, self.admitted, self.keys, applicant))

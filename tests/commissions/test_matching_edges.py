@@ -445,6 +445,36 @@ def test_the_effective_score_with_bonus_is_the_one_shown_and_compared():
     assert texts(data, "B")[0][2].endswith("(dernier admis : 3,75 points, vous : 3 points).")
 
 
+def test_refusals_below_everyone_admitted_share_a_text_by_score_and_ties_with_the_last_get_their_own():
+    # Texts of refusals scored below every admitted applicant are written once per score; at the lowest
+    # admitted score the dates decide, so B (earlier than R) and C (later) read different reasons.
+    data = {
+        "seats": [seat("E1", 2, insertion=1)],
+        "applicants": [
+            applicant("A", 5, "E1"),
+            applicant("R", 3, "E1", date="2026-01-10T09:00:00Z", flags=["insertion"]),
+            applicant("B", 3, "E1", date="2026-01-10T08:00:00Z"),
+            applicant("C", 3, "E1", date="2026-01-10T10:00:00Z"),
+            applicant("X", 1, "E1", bonus={"E1": 1}),
+            applicant("Y", 1, "E1"),
+            applicant("Z", 0, "E1"),
+            applicant("Z2", 0, "E1", date="2026-01-01T08:00:00Z"),
+        ],
+    }
+    head = "Les 2 places de la section bebes de E1 ont été attribuées"
+    by_score = f"{head} à des demandes ayant un score supérieur au vôtre (dernier admis : 3 points, vous : "
+    assert {key: texts(data, key)[0][2] for key in ("B", "C", "X", "Y", "Z", "Z2")} == {
+        "B": f"{head} : 1 à une demande ayant un score supérieur au vôtre et 1 à une demande bénéficiant d'une "
+        "place réservée au titre du critère « insertion » (dernier admis : 5 points, vous : 3 points).",
+        "C": f"{head} : 1 à une demande ayant un score supérieur au vôtre et 1 à une demande de même score déposée "
+        "avant la vôtre (dernier admis : 3 points, vous : 3 points).",
+        "X": by_score + "2 points).",
+        "Y": by_score + "1 point).",
+        "Z": by_score + "0 point).",
+        "Z2": by_score + "0 point).",
+    }
+
+
 @pytest.mark.parametrize(
     "score, shown",
     [
