@@ -1,6 +1,8 @@
 from celery import shared_task
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.utils import translation
 
 from commissions.models import Dossier, Session
 from commissions.pdf import letter_pdf, minutes_pdf
@@ -9,9 +11,13 @@ from commissions.sessions import offers_expire
 
 @shared_task
 def build_minutes(session_id):
-    """Draw the procès-verbal of a validated session and store it with the session."""
+    """Draw the procès-verbal of a validated session and store it with the session.
+
+    The minutes and the letters are administrative acts: written in French, whoever's request triggered them
+    (a task run at once in that request would otherwise inherit its language)."""
     session = Session.objects.get(pk=session_id)
-    pdf = minutes_pdf(session, connection.tenant)
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = minutes_pdf(session, connection.tenant)
     session.minutes.save(f"pv-commission-{session.pk}.pdf", ContentFile(pdf), save=False)
     Session.objects.filter(pk=session.pk).update(minutes=session.minutes.name)
 
@@ -21,7 +27,8 @@ def build_letter(dossier_id):
     """Draw the family's decision letter (a place offered, or why not and what next)."""
     dossier = Dossier.objects.select_related("application__child", "application__family", "session").get(pk=dossier_id)
     offer = dossier.offers.pending().select_related("establishment", "section").first()
-    pdf = letter_pdf(dossier, offer, connection.tenant)
+    with translation.override(settings.LANGUAGE_CODE):
+        pdf = letter_pdf(dossier, offer, connection.tenant)
     name = f"courrier-{dossier.number}{'-' + str(offer.pk) if offer else ''}.pdf"
     dossier.letter.save(name, ContentFile(pdf), save=False)
     Dossier.objects.filter(pk=dossier.pk).update(letter=dossier.letter.name)

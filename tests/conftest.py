@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from portal.caching import forget_local_routes
 from portal.models import Collectivite
@@ -47,6 +48,9 @@ def _public_schema_and_clean_cache():
     connection.set_schema_to_public()
     cache.clear()
     forget_local_routes()  # routes read in a rolled-back test are not the database's
+    # A request of an earlier test leaves its language active in this thread (LocaleMiddleware activates it
+    # and nothing resets it): each test starts in the default language, as each request and task does.
+    translation.deactivate()
     yield
     connection.set_schema_to_public()
 

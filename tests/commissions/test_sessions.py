@@ -398,6 +398,21 @@ def test_offers_past_their_deadline_are_declined_by_the_system_and_offered_again
         assert Offer.objects.get(application=world.families[1][3]).establishment == world.b
 
 
+def test_the_minutes_and_letters_are_written_in_french_even_when_an_english_reader_validates(
+    world, django_capture_on_commit_callbacks
+):
+    # The tasks run at once inside the validating request, whose language they would otherwise take.
+    allocated(world)
+    with world, translation.override("en"):
+        with django_capture_on_commit_callbacks(execute=True):
+            sessions.session_validate(session=world.session, user=world.chair)
+        world.refresh()
+        letter = pdf_text(Dossier.objects.get(pk=world.dossier(0).pk).letter)
+        minutes = pdf_text(world.session.minutes)
+    assert "Voies et délais de recours" in letter and "Decision of the allocation committee" not in letter
+    assert "Procès-verbal" in minutes
+
+
 def test_the_expiry_task_runs_for_every_collectivite():
     from django.conf import settings
 
