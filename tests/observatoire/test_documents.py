@@ -154,10 +154,15 @@ def test_only_one_guide_build_runs_at_a_time_per_collectivite(world):
     with tenant_context(world):
         Establishment.objects.filter(slug="obs-reze").first().save()
         other = connections.create_connection("default")
+        key = f"{connection.schema_name}:guide"
         try:
             with other.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [f"{connection.schema_name}:guide"])
+                cursor.execute("SELECT pg_advisory_lock(hashtext(%s))", [key])
             assert documents.guide_build_if_due("fr") == "busy"
+            # Released by the other holder itself: closing its connection frees the lock only once the
+            # server has ended that backend, a moment after close() returns.
+            with other.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
         finally:
             other.close()
         assert documents.guide_build_if_due("fr") == "built"
