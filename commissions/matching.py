@@ -537,10 +537,6 @@ def result_to_json(result: Result) -> dict:
     no_section_text = functools.cache(TEXTS["no_section"].format)
     body_text, tail_text = functools.cache(_full_body), functools.cache(_full_tail)
 
-    @functools.cache
-    def full_text(body: tuple, tail: tuple) -> str:
-        return body_text(*body) + tail_text(*tail)
-
     # section -> establishment -> the group's refusals; a group of capacity 0 refuses on another ground.
     refusals: dict[str, dict[str, _Refusals]] = {}
     for key, seat in seats.items():
@@ -559,7 +555,11 @@ def result_to_json(result: Result) -> dict:
                 lines.append({"establishment": establishment, "reason": "no_section", "text": text})
             else:
                 lines.append(
-                    {"establishment": establishment, "reason": "full", "text": group.text(applicant, full_text)}
+                    {
+                        "establishment": establishment,
+                        "reason": "full",
+                        "text": group.text(applicant, body_text, tail_text),
+                    }
                 )
         explanations[applicant_id] = lines
     return {"assignments": assignments, "cutoffs": cutoffs, "explanations": explanations}
@@ -568,21 +568,25 @@ def result_to_json(result: Result) -> dict:
 class _Refusals:
     """One group's refusals: its admitted applicants, best priority first, and the texts already written."""
 
-    __slots__ = ("seat", "admitted", "keys", "lowest", "below")
+    __slots__ = ("seat", "admitted", "keys", "lowest", "below", "below_body")
 
     def __init__(self, seat: SeatGroup, admitted: list[Applicant], keys: list[tuple]):
         self.seat, self.admitted, self.keys = seat, admitted, keys
         self.lowest = -keys[-1][0] if keys else -math.inf  # the lowest effective score admitted
         self.below: dict[float, str] = {}  # texts of refusals scored below everyone admitted, by score
+        self.below_body = ""  # their common first part: every place taken on score
 
-    def text(self, applicant: Applicant, write) -> str:
-        """Why the group refused the applicant; `write(*facts)` turns `_full_facts` into the text."""
+    def text(self, applicant: Applicant, body_text, tail_text) -> str:
+        """Why the group refused the applicant, written by `body_text` and `tail_text` from `_full_facts`."""
         score = applicant.score + applicant.bonus.get(self.seat.establishment, 0.0)
         if score < self.lowest:
-            # Everyone admitted scored more: the facts depend on the applicant's score alone, and most
-            # refusals are of this kind.
+            # Everyone admitted scored more, and most refusals are of this kind: the group's side of the
+            # facts is the same for all of them, and the scores are the last admitted's and the applicant's.
             text = self.below.get(score)
             if text is None:
-                text = self.below[score] = write(*_full_facts(self.seat, self.admitted, self.keys, applicant))
+                if not self.below_body:
+                    self.below_body = body_text(*_full_facts(self.seat, self.admitted, self.keys, applicant)[0])
+                text = self.below[score] = self.below_body + tail_text(self.lowest, score)
             return text
-        return write(*_full_facts(self.seat, self.admitted, self.keys, applicant))
+        body, tail = _full_facts(self.seat, self.admitted, self.keys, applicant)
+        return body_text(*body) + tail_text(*tail)
