@@ -17,15 +17,15 @@ from playwright.sync_api import expect
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from portal.demo import DEMO_PASSWORD
 from portal.models import Collectivite
 from portal.outbox.models import OutboxMessage
 from rpe.ateliers.enums import RegistrationStatus
 from rpe.models import AssistantMaternel, Relais
 from rpe.models.ateliers import Registration
 from rpe.models.inbox import ContactLog
+from tests.browser.journeys import log_in
 from tests.rpe.factories import AssistantMaternelFactory, AtelierFactory
-from tests.utils import totp_now
 
 pytestmark = pytest.mark.browser
 HOST = "vie-et-boulogne.localhost"
@@ -54,18 +54,6 @@ def committed(function):
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
-
-
-def log_in(page, port, email, *, totp=False):
-    page.goto(url(port, "/accounts/login/"))
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Connexion").click()
-    if totp:
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-        page.locator("main").get_by_role("button").first.click()
-    page.wait_for_url(re.compile(r"/espace/|/famille/"))
 
 
 @pytest.fixture
@@ -103,7 +91,7 @@ def test_an_am_waits_for_a_full_atelier_and_gets_the_seat_when_another_cancels(
 ):
     atelier, holder_email = full_atelier
     am = browser.new_context(locale="fr-FR").new_page()
-    log_in(am, server_port, "am@vie-et-boulogne.demo")
+    log_in(am, server_port, "am@vie-et-boulogne.demo", host=HOST)
     am.goto(url(server_port, "/ateliers/"))
     axe.check(am)
     am.goto(url(server_port, f"/ateliers/{atelier.pk}/"))
@@ -118,7 +106,7 @@ def test_an_am_waits_for_a_full_atelier_and_gets_the_seat_when_another_cancels(
     axe.check(am)
 
     holder = browser.new_context(locale="fr-FR").new_page()
-    log_in(holder, server_port, holder_email)
+    log_in(holder, server_port, holder_email, host=HOST)
     holder.goto(url(server_port, "/mes-ateliers/"))
     holder.get_by_role("row").filter(has_text=atelier.title).get_by_role("button", name=re.compile("Annuler")).click()
     expect(holder.get_by_text("Votre inscription est annulée.")).to_be_visible()
@@ -139,7 +127,7 @@ def test_an_am_waits_for_a_full_atelier_and_gets_the_seat_when_another_cancels(
 
 def test_an_animatrice_logs_a_phone_call_in_a_few_clicks(page, axe, server_port):
     note = f"Appel de test {uuid.uuid4().hex[:8]}"
-    log_in(page, server_port, "animatrice@vie-et-boulogne.demo", totp=True)
+    log_in(page, server_port, "animatrice@vie-et-boulogne.demo", totp=True, host=HOST)
     try:
         page.get_by_role("navigation", name="Navigation principale").get_by_role(
             "link", name="Journal des contacts"

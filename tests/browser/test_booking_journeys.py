@@ -11,11 +11,10 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 from icalendar import Calendar
 
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import Collectivite
 from rpe.booking.enums import AppointmentStatus
 from rpe.models import Appointment, Motif, RelaisMembership
-from tests.utils import totp_now
+from tests.browser.journeys import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -24,19 +23,6 @@ HOST = "vie-et-boulogne.localhost"
 
 def url(port, path="/"):
     return f"http://{HOST}:{port}{path}"
-
-
-def log_in(page, axe, port, email, *, totp=False):
-    page.goto(url(port, "/accounts/login/"))
-    axe.check(page)
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Connexion").click()
-    if totp:
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-        page.locator("main").get_by_role("button").first.click()
-    page.wait_for_load_state()
 
 
 def committed(function):
@@ -57,7 +43,7 @@ def committed(function):
 
 
 def test_a_parent_books_gets_the_confirmation_and_cancels(page, axe, server_port, mailoutbox):
-    log_in(page, axe, server_port, "parent@vie-et-boulogne.demo")
+    log_in(page, server_port, "parent@vie-et-boulogne.demo", host=HOST, axe=axe)
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Rendez-vous au relais"
     ).click()
@@ -139,7 +125,7 @@ def test_an_animatrice_runs_her_day(page, axe, server_port):
     assert len(ids) == 2
     try:
         day = committed(lambda: timezone.localtime(Appointment.objects.get(pk=ids[0]).start).date())
-        log_in(page, axe, server_port, "animatrice@vie-et-boulogne.demo", totp=True)
+        log_in(page, server_port, "animatrice@vie-et-boulogne.demo", host=HOST, axe=axe, totp=True)
         axe.check(page)
         page.get_by_role("navigation", name="Navigation principale").get_by_role(
             "link", name="Agenda du relais"

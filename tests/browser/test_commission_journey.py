@@ -20,7 +20,7 @@ from families.models import DocumentType
 from portal.accounts.models import User
 from portal.dates import first_of_next_month, months_between
 from portal.models import Collectivite
-from tests.browser.test_transparency import log_in_with_totp
+from tests.browser.journeys import log_in
 from tests.families.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
@@ -170,7 +170,7 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
     axe.check(page)
     family_url = page.url
     agent = browser.new_context(locale="fr-FR").new_page()
-    log_in_with_totp(agent, server_port, "agent@metz.demo")
+    log_in(agent, server_port, "agent@metz.demo", totp=True)
     agent.wait_for_url(re.compile(r"/espace/agent/$"))
     instruct_to_complete(agent, number)
 
@@ -210,7 +210,7 @@ def test_a_member_runs_a_session_and_the_family_accepts_its_offer(page, browser,
 
     # A commission member (who chairs it) runs the engine, derogates if needed, then validates.
     member = browser.new_context(locale="fr-FR").new_page()
-    log_in_with_totp(member, server_port, "commission@metz.demo")
+    log_in(member, server_port, "commission@metz.demo", totp=True)
     member.wait_for_url(lambda url: "/accounts/" not in url)
     member.goto(session_url)
     expect(member.get_by_role("heading", level=1, name=title)).to_be_visible()

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from tests.utils import totp_now
+from tests.browser.journeys import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -76,13 +75,7 @@ def test_the_catalogue_and_simulator_work_without_javascript(browser, server_por
 
 
 def test_a_director_declares_places_for_her_establishment(page, axe, server_port):
-    page.goto(url(server_port, "/accounts/login/"))
-    page.get_by_label("Courriel").fill("directrice@metz.demo")
-    page.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Connexion").click()
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-    page.locator("main").get_by_role("button").first.click()
+    log_in(page, server_port, "directrice@metz.demo", totp=True)
     page.wait_for_url(re.compile(r"/espace/etablissement/$"))
 
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
@@ -110,13 +103,7 @@ def test_a_director_declares_places_for_her_establishment(page, axe, server_port
 
 
 def test_an_agent_manages_establishments_and_imports_in_an_accessible_way(page, axe, server_port):
-    page.goto(url(server_port, "/accounts/login/"))
-    page.get_by_label("Courriel").fill("agent@metz.demo")
-    page.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Connexion").click()
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-    page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-    page.locator("main").get_by_role("button").first.click()
+    log_in(page, server_port, "agent@metz.demo", totp=True)
     page.wait_for_url(re.compile(r"/espace/agent/$"))
 
     navigation = page.get_by_role("navigation", name="Navigation principale")

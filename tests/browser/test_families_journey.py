@@ -8,10 +8,9 @@ from django.core import mail
 from django_tenants.utils import tenant_context
 
 from families.models import DocumentType
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import Collectivite
+from tests.browser.journeys import log_in
 from tests.families.factories import pdf_bytes
-from tests.utils import totp_now
 
 pytestmark = pytest.mark.browser
 PASSWORD = "un-mot-de-passe-solide-2026"
@@ -97,12 +96,7 @@ def test_a_parent_files_a_request_and_an_agent_instructs_it_to_complete(page, br
 
     # The guichet instructs it, in another browser context.
     agent = browser.new_context(locale="fr-FR").new_page()
-    agent.goto(f"{base}/accounts/login/")
-    agent.get_by_label("Courriel").fill("agent@metz.demo")
-    agent.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    agent.locator("main").get_by_role("button", name="Connexion").click()
-    agent.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-    agent.locator("main").get_by_role("button").first.click()
+    log_in(agent, server_port, "agent@metz.demo", totp=True)
     agent.wait_for_url(re.compile(r"/espace/agent/$"))
     agent.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Demandes", exact=True

@@ -10,10 +10,9 @@ from django.core import mail
 from django_tenants.utils import tenant_context
 
 from families.models import DocumentType
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import Collectivite
+from tests.browser.journeys import log_in
 from tests.families.factories import pdf_bytes
-from tests.utils import totp_now
 
 pytestmark = pytest.mark.browser
 PASSWORD = "un-mot-de-passe-solide-2026"
@@ -49,14 +48,9 @@ class Visit:
         self.axe.assert_clean()
 
 
-def agent_signs_in(browser, base, viewport):
+def agent_signs_in(browser, port, viewport):
     agent = browser.new_context(locale="fr-FR", viewport=viewport).new_page()
-    agent.goto(f"{base}/accounts/login/")
-    agent.get_by_label("Courriel").fill("agent@vie-et-boulogne.demo")
-    agent.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    agent.locator("main").get_by_role("button", name="Connexion").click()
-    agent.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-    agent.locator("main").get_by_role("button").first.click()
+    log_in(agent, port, "agent@vie-et-boulogne.demo", host="vie-et-boulogne.localhost", totp=True)
     agent.wait_for_url(re.compile(r"/espace/agent/$"))
     return agent
 
@@ -165,7 +159,7 @@ def test_a_family_reaches_a_complete_dossier_with_one_refused_piece_replaced(
     assert page.get_by_role("link", name=re.compile("Faire une demande d'accueil")).count() == 0
 
     # The guichet refuses one piece and validates the others.
-    agent = agent_signs_in(browser, base, VIEWPORTS["desktop"])
+    agent = agent_signs_in(browser, server_port, VIEWPORTS["desktop"])
     agent.goto(f"{base}/guichet/demandes/?q={number}")
     visit(agent)
     agent.get_by_role("link", name=re.compile(number)).press("Enter")

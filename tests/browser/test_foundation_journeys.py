@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from portal.demo import DEMO_TOTP_SECRET
+from tests.browser.journeys import submit_login
 from tests.utils import totp_now
 
 pytestmark = pytest.mark.browser
@@ -20,9 +21,7 @@ def log_in(page, axe, port, email):
     page.get_by_role("banner").get_by_role("link", name="Se connecter").click()
     page.wait_for_url(re.compile(r"/accounts/login/"))
     axe.check(page)
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Connexion").click()
+    submit_login(page, email)
 
 
 def test_a_parent_logs_in_and_lands_on_the_family_home(page, axe, server_port):

@@ -28,8 +28,8 @@ from creches.models import Section
 from families.enums import ApplicationStatus
 from portal.accounts.models import User
 from portal.dates import first_of_next_month, months_between
+from tests.browser.journeys import log_in
 from tests.browser.test_commission_journey import in_metz, instruct_to_complete, sign_up_and_file
-from tests.browser.test_transparency import log_in_with_totp
 
 pytestmark = pytest.mark.browser
 REASON = "Situation examinée en séance : voir le procès-verbal."
@@ -144,7 +144,7 @@ def test_two_commissions_in_sequence_with_a_re_offer_answered_by_phone(page, bro
 
     # The agent checks its pieces, then declares two places opening in two days.
     agent = new_page(browser)
-    log_in_with_totp(agent, server_port, "agent@metz.demo")
+    log_in(agent, server_port, "agent@metz.demo", totp=True)
     agent.wait_for_url(re.compile(r"/espace/agent/$"))
     expect(agent.get_by_role("link", name=re.compile("propositions? en attente de réponse"))).to_be_visible()
     axe.check(agent)
@@ -196,7 +196,7 @@ def test_two_commissions_in_sequence_with_a_re_offer_answered_by_phone(page, bro
     # A member opens the session from their home, adjusts the dossier's points: without a reason, the error is
     # said next to the field and the points typed stay.
     member = new_page(browser)
-    log_in_with_totp(member, server_port, "commission@metz.demo")
+    log_in(member, server_port, "commission@metz.demo", totp=True)
     member.wait_for_url(re.compile(r"/espace/commission/$"))
     coming = member.get_by_role("region", name="Vos prochaines commissions")
     axe.check(member)
@@ -254,7 +254,7 @@ def test_two_commissions_in_sequence_with_a_re_offer_answered_by_phone(page, bro
 
     # The chair validates through the summary, which needs an explicit confirmation.
     chair = new_page(browser)
-    log_in_with_totp(chair, server_port, "elu@metz.demo")
+    log_in(chair, server_port, "elu@metz.demo", totp=True)
     chair.wait_for_url(re.compile(r"/espace/elu/$"))
     coming = chair.get_by_role("region", name="Vos prochaines commissions")
     expect(coming.get_by_role("listitem").filter(has_text=title)).to_contain_text("vous présidez")

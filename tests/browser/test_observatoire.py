@@ -8,13 +8,13 @@ import time
 import openpyxl
 import pytest
 
-from tests.browser.test_transparency import log_in_with_totp, url
+from tests.browser.journeys import log_in, url
 
 pytestmark = pytest.mark.browser
 
 
 def test_an_elu_filters_the_dashboard_reads_a_table_and_downloads_the_xlsx_and_the_report(page, axe, server_port):
-    log_in_with_totp(page, server_port, "elu@metz.demo")
+    log_in(page, server_port, "elu@metz.demo", totp=True)
     page.wait_for_url(re.compile(r"/espace/elu/$"))
     assert page.get_by_role("heading", name=re.compile("Chiffres clés")).is_visible()
     axe.check(page)
@@ -58,7 +58,7 @@ def test_an_elu_filters_the_dashboard_reads_a_table_and_downloads_the_xlsx_and_t
 
 
 def test_the_administrator_s_and_the_director_s_observatoire_pages_are_accessible(page, axe, server_port):
-    log_in_with_totp(page, server_port, "admin@metz.demo")
+    log_in(page, server_port, "admin@metz.demo", totp=True)
     page.wait_for_url(re.compile(r"/espace/administration/$"))
     for path in (
         "/observatoire/rapport/",
@@ -75,7 +75,7 @@ def test_the_administrator_s_and_the_director_s_observatoire_pages_are_accessibl
     assert page.get_by_text("Commentaires enregistrés.").is_visible()
     axe.check(page)
     page.context.clear_cookies()
-    log_in_with_totp(page, server_port, "directrice@metz.demo")
+    log_in(page, server_port, "directrice@metz.demo", totp=True)
     page.wait_for_url(re.compile(r"/espace/etablissement/$"))
     page.goto(url(server_port, "metz.localhost", "/gestion/accueils/"))
     assert page.get_by_role("heading", level=1, name="Arrivées et départs des enfants").is_visible()

@@ -8,12 +8,12 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import tenant_context
 
-from portal.demo import DEMO_PASSWORD
 from portal.models import Collectivite
 from rpe.campaigns import next_deadline
 from rpe.enums import AvailabilityStatus, HalfDay
 from rpe.models import AssistantMaternel
 from rpe.notifications import unchanged_token
+from tests.browser.journeys import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,11 +34,7 @@ def test_an_am_updates_her_availability_then_confirms_by_the_one_click_link(page
     # Radios and checkboxes are found by name and value: their labels repeat for every agrément place.
     start = (timezone.localdate() + datetime.timedelta(days=45)).isoformat()
 
-    page.goto(url(server_port, "/accounts/login/"))
-    axe.check(page)
-    page.get_by_label("Courriel").fill("am@metz.demo")
-    page.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Connexion").click()
+    log_in(page, server_port, "am@metz.demo", axe=axe)
     page.wait_for_url(re.compile(r"/espace/assistant-maternel/$"))
     axe.check(page)
 

@@ -9,30 +9,17 @@ from django.utils import timezone
 from django_tenants.utils import tenant_context
 
 from portal.accounts.models import User
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from portal.models import Collectivite
 from rpe import offers
 from rpe.enums_offers import FollowUpOutcome, JobOfferStatus
 from rpe.models import ContactRequest, FollowUp, JobOffer, Relais
-from tests.utils import totp_now
+from tests.browser.journeys import log_in
 
 pytestmark = pytest.mark.browser
 
 
 def url(port, path=""):
     return f"http://metz.localhost:{port}{path}"
-
-
-def log_in(page, port, email, totp=False):
-    page.goto(url(port, "/accounts/login/"))
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Connexion").click()
-    if totp:
-        page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
-        page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-        page.locator("main").get_by_role("button").first.click()
-    page.wait_for_url(re.compile(r"/(famille|espace|relais)/"))
 
 
 def test_a_family_searches_by_address_sees_an_am_on_the_map_and_the_list_and_writes_to_her(page, axe, server_port):

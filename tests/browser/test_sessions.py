@@ -6,13 +6,13 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.browser.test_transparency import log_in_with_totp
+from tests.browser.journeys import log_in
 
 pytestmark = pytest.mark.browser
 
 
 def test_the_agent_creates_a_session_and_its_pages_are_accessible(page, axe, server_port):
-    log_in_with_totp(page, server_port, "agent@metz.demo")
+    log_in(page, server_port, "agent@metz.demo", totp=True)
     page.wait_for_url(re.compile(r"/espace/agent/$"))
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Commissions d'attribution"

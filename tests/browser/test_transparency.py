@@ -3,35 +3,10 @@
 import re
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from portal.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
-from tests.utils import totp_now
+from tests.browser.journeys import log_in, url
 
 pytestmark = pytest.mark.browser
-
-
-def url(port, host, path="/"):
-    return f"http://{host}:{port}{path}"
-
-
-def wait_for_page(page, pattern):
-    """`wait_for_url`, and when it times out, where the browser is and what the page says."""
-    try:
-        page.wait_for_url(pattern)
-    except PlaywrightTimeoutError:
-        shown = page.locator("body").inner_text(timeout=5_000)[:1_000]
-        raise AssertionError(f"{pattern.pattern} not reached: still at {page.url}, showing:\n{shown}") from None
-
-
-def log_in_with_totp(page, port, email):
-    page.goto(url(port, "metz.localhost", "/accounts/login/"))
-    page.get_by_label("Courriel").fill(email)
-    page.get_by_label("Mot de passe", exact=False).first.fill(DEMO_PASSWORD)
-    page.locator("main").get_by_role("button", name="Connexion").click()
-    wait_for_page(page, re.compile(r"/accounts/2fa/authenticate/"))
-    page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
-    page.locator("main").get_by_role("button").first.click()
 
 
 def test_anyone_reads_the_grid_in_force_and_its_history(page, axe, server_port):
@@ -51,7 +26,7 @@ def test_anyone_reads_the_grid_in_force_and_its_history(page, axe, server_port):
 
 
 def test_the_administrator_prepares_a_new_version_in_an_accessible_way(page, axe, server_port):
-    log_in_with_totp(page, server_port, "admin@metz.demo")
+    log_in(page, server_port, "admin@metz.demo", totp=True)
     page.wait_for_url(re.compile(r"/espace/administration/$"))
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Règlement d'attribution"
