@@ -3,6 +3,8 @@
 import os
 import re
 
+from django.conf import global_settings
+
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 
@@ -30,8 +32,10 @@ if os.environ.get("PYTEST_XDIST_WORKER") and os.environ.get("REDIS_URL"):
 from portal.settings import *  # noqa: E402, F403
 from portal.settings import CACHES, STORAGES  # noqa: E402
 
-# Fast hashing: the suite creates many accounts; production keeps Django's default.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Fast hashing: the suite creates many accounts; production keeps Django's default. Django's own hashers
+# stay accepted: the `make run` test seeds the test database under the production settings, which hash
+# the demo passwords again their way, and the browser tests still sign in with them afterwards.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *global_settings.PASSWORD_HASHERS]
 # Tasks run in-process, through the same tenant-aware task class as in the worker.
 CELERY_TASK_ALWAYS_EAGER = True
 # No spare copies of the template (a second each): tests of portal.spares ask for them.

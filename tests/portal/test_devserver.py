@@ -16,6 +16,11 @@ import psutil
 import pytest
 from django.conf import settings
 from django.db import connection
+from django_tenants.utils import tenant_context
+
+from portal.accounts.models import User
+from portal.demo import DEMO_PASSWORD
+from portal.models import Collectivite
 
 STARTUP_TIMEOUT = 240
 
@@ -161,6 +166,11 @@ def test_ctrl_c_stops_everything_frees_the_port_and_a_second_run_starts_cleanly_
     assert gone(children), log.read_text()
     assert not listening(port)
     assert "That port is already in use" not in log.read_text()
+    # Its seed ran on this suite's database under the production settings: the demo accounts the
+    # browser tests sign in with afterwards still take their password.
+    with tenant_context(Collectivite.objects.get(slug="metz")):
+        assert User.objects.get(email="agent@metz.demo").check_password(DEMO_PASSWORD)
+    connection.set_schema_to_public()
 
 
 # --- The supervisor alone, with small stand-ins for its children (fast) ----------------------------
