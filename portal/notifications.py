@@ -1,7 +1,10 @@
 """The one way an app notifies someone: render the templates of a message and queue it in the outbox."""
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from portal.mail import current_collectivite
 from portal.tasks import queue_email
@@ -13,18 +16,23 @@ def notify(template, *, to, context, about=None, version=None, send_at=None, fro
     `template` is e.g. "families/email/status"; its kind ("families.status") names the message for the
     outbox's checks (portal.outbox.checks). With `about` and a `version`, the same message is queued once.
     Addresses left empty are dropped; with none left, nothing is queued. Templates get `collectivite`.
+    The message is written in its recipients' language (`recipients_language`), not in the language of
+    whoever's action sends it.
     """
     to = [address for address in to if address]
     if not to:
         return None
     context = {"collectivite": current_collectivite(), **context}
-    try:
-        html_body = render_to_string(f"{template}_body.html", context)
-    except TemplateDoesNotExist:
-        html_body = None
+    with translation.override(recipients_language(to)):
+        try:
+            html_body = render_to_string(f"{template}_body.html", context)
+        except TemplateDoesNotExist:
+            html_body = None
+        subject = render_to_string(f"{template}_subject.txt", context).strip()
+        body = render_to_string(f"{template}_body.txt", context)
     return queue_email(
-        subject=render_to_string(f"{template}_subject.txt", context).strip(),
-        body=render_to_string(f"{template}_body.txt", context),
+        subject=subject,
+        body=body,
         html_body=html_body,
         to=to,
         key=template.replace("/email/", "."),
@@ -34,3 +42,12 @@ def notify(template, *, to, context, about=None, version=None, send_at=None, fro
         from_email=from_email,
         reply_to=reply_to,
     )
+
+
+def recipients_language(addresses):
+    """The language the recipients chose on the portal when they share one; else, or for an address with no
+    account here, French (the default)."""
+    addresses = [address.lower() for address in addresses]
+    chosen = dict(get_user_model().objects.filter(email__in=addresses).values_list("email", "language"))
+    languages = {chosen.get(address, settings.LANGUAGE_CODE) for address in addresses}
+    return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE

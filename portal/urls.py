@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from portal import views
@@ -26,7 +25,7 @@ urlpatterns = [
     path("compte/mes-donnees/", views.my_data, name="my_data"),
     *url_includes("urls"),  # each domain app's pages: the path's prefix says the audience
     path("accounts/", include("allauth.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", views.language_set, name="set_language"),
     path("api/v1/", include((api_v1, "api"))),
     path(
         "sitemap.xml",

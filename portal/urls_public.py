@@ -1,9 +1,8 @@
 """URLs of the platform itself (public schema): the list of collectivités and the operators' admin."""
 
 from django.contrib import admin
-from django.contrib.auth.decorators import login_not_required, login_required
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from portal import views
 from portal.registry import url_includes
@@ -16,7 +15,7 @@ urlpatterns = [
     path("", views.platform_index, name="platform_index"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", views.language_set, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
     path("_caddy/domaine", views.caddy_domain, name="caddy_domain"),
     path("theme.css", views.theme_css, name="theme_css"),

@@ -9,7 +9,9 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+from django.views.i18n import LANGUAGE_QUERY_PARAMETER, set_language
 
+from portal.accounts.models import User
 from portal.accounts.roles import Role
 from portal.caching import public_page
 from portal.decorators import allowed_if
@@ -133,6 +135,7 @@ def my_data(request):
         "prenom": user.first_name,
         "nom": user.last_name,
         "roles": user.roles,
+        "langue_des_messages": user.language,
         "inscrit_le": user.date_joined.isoformat(),
         "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
         "adresses_electroniques": list(user.emailaddress_set.values("email", "verified", "primary")),
@@ -161,3 +164,19 @@ def platform_index(request):
         if domain:
             entries.append({"collectivite": collectivite, "url": f"{request.scheme}://{domain}{suffix}/"})
     return render(request, "portal/platform_index.html", {"entries": entries, "debug": settings.DEBUG})
+
+
+@login_not_required
+def language_set(request):
+    """Django's `set_language` (the language cookie); for a signed-in person, also the language of the
+    emails the portal sends them (`User.language`). Anyone may choose; a person changes only their own."""
+    response = set_language(request)
+    chosen = request.POST.get(LANGUAGE_QUERY_PARAMETER)
+    if (
+        request.method == "POST"
+        and request.user.is_authenticated
+        and chosen in dict(settings.LANGUAGES)
+        and chosen != request.user.language
+    ):
+        User.objects.filter(pk=request.user.pk).update(language=chosen)
+    return response

@@ -47,6 +47,11 @@ class User(AbstractUser):
     roles = ArrayField(
         models.CharField(max_length=30, choices=Role.choices), verbose_name=_("rôles"), default=list, blank=True
     )
+    # The language the person last chose on the portal: the one of the emails sent to them, whoever's
+    # action sends them (an agent reading English writes to a family in its own language).
+    language = models.CharField(
+        _("langue des messages"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS = []

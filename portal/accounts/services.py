@@ -1,6 +1,7 @@
 from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
@@ -47,3 +48,12 @@ def user_invite(*, email, first_name, last_name, roles, invited_by):
     }
     notify("accounts/email/invitation", to=[user.email], context=context)
     return user
+
+
+def language_remember(sender, request, user, **kwargs):
+    """On signing in, a language chosen before (the language cookie) becomes the one of the person's emails.
+    No cookie is no choice: the one stored from an earlier visit stays."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) if request is not None else None
+    if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+        User.objects.filter(pk=user.pk).update(language=chosen)
+        user.language = chosen
