@@ -49,6 +49,18 @@ def log_in(page, port, email, *, host="metz.localhost", totp=False, axe=None):
         raise AssertionError(f"{refused}\n\n{account_facts(page, host, email)}") from None
 
 
+def open_from_queue(agent, number):
+    """On the agent's queue: search a request by its number and open it by keyboard, as many agents do."""
+    agent.get_by_label("Rechercher").fill(number)
+    agent.get_by_role("button", name="Filtrer").click()
+    agent.wait_for_url(re.compile(number))
+    # Leaving the field (change) and the button (submit) each ask for the results: the link is pressed
+    # once the last answer is in, not on a list about to be replaced.
+    agent.wait_for_load_state("networkidle")
+    agent.get_by_role("link", name=re.compile(number)).press("Enter")
+    wait_for_page(agent, re.compile(r"/guichet/demandes/\d+/$"))
+
+
 def account_facts(page, host, email):
     """What the database and the form say about a sign-in that did not go through."""
     from django.db import connection

@@ -20,7 +20,7 @@ from families.models import DocumentType
 from portal.accounts.models import User
 from portal.dates import first_of_next_month, months_between
 from portal.models import Collectivite
-from tests.browser.journeys import log_in
+from tests.browser.journeys import log_in, open_from_queue
 from tests.families.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
@@ -112,11 +112,7 @@ def instruct_to_complete(agent, number):
     agent.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Demandes", exact=True
     ).click()
-    agent.get_by_label("Rechercher").fill(number)
-    agent.get_by_role("button", name="Filtrer").click()
-    agent.wait_for_url(re.compile(number))
-    agent.get_by_role("link", name=re.compile(number)).press("Enter")
-    agent.wait_for_url(re.compile(r"/guichet/demandes/\d+/$"))
+    open_from_queue(agent, number)
     pieces = agent.locator("section[aria-labelledby=pieces] article")
     for index in range(pieces.count()):
         article = pieces.nth(index)

@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 
 from families.models import DocumentType
 from portal.models import Collectivite
-from tests.browser.journeys import log_in
+from tests.browser.journeys import log_in, open_from_queue
 from tests.families.factories import pdf_bytes
 
 pytestmark = pytest.mark.browser
@@ -102,11 +102,7 @@ def test_a_parent_files_a_request_and_an_agent_instructs_it_to_complete(page, br
         "link", name="Demandes", exact=True
     ).click()
     axe.check(agent)
-    agent.get_by_label("Rechercher").fill(number)
-    agent.get_by_role("button", name="Filtrer").click()
-    agent.wait_for_url(re.compile(number))
-    agent.get_by_role("link", name=re.compile(number)).press("Enter")  # by keyboard, as many agents do
-    agent.wait_for_url(re.compile(r"/guichet/demandes/\d+/$"))
+    open_from_queue(agent, number)
     assert f"/guichet/demandes/{pk}/" in agent.url
     axe.check(agent)
     pieces = agent.locator("section[aria-labelledby=pieces] article")

@@ -28,7 +28,7 @@ from creches.models import Section
 from families.enums import ApplicationStatus
 from portal.accounts.models import User
 from portal.dates import first_of_next_month, months_between
-from tests.browser.journeys import log_in
+from tests.browser.journeys import log_in, open_from_queue
 from tests.browser.test_commission_journey import in_metz, instruct_to_complete, sign_up_and_file
 
 pytestmark = pytest.mark.browser
@@ -317,11 +317,7 @@ def test_two_commissions_in_sequence_with_a_re_offer_answered_by_phone(page, bro
     agent.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Demandes", exact=True
     ).click()
-    agent.get_by_label("Rechercher").fill(winner)
-    agent.get_by_role("button", name="Filtrer").click()
-    agent.wait_for_url(re.compile(winner))
-    agent.get_by_role("link", name=re.compile(winner)).press("Enter")
-    agent.wait_for_url(re.compile(r"/guichet/demandes/\d+/$"))
+    open_from_queue(agent, winner)
     offers = agent.get_by_role("region", name="Décisions de la commission d'attribution")
     pending = offers.locator("article").filter(has=agent.get_by_role("button", name="Enregistrer la réponse"))
     expect(pending).to_contain_text(establishment.name)
