@@ -93,3 +93,33 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(page, server_p
     assert focused == "Aller au contenu"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "contenu"
+
+
+def test_a_parent_who_reads_in_english_gets_the_portal_s_emails_in_english(page, axe, server_port):
+    from django.db import connection
+    from django_tenants.utils import tenant_context
+
+    from portal.accounts.models import User
+    from portal.models import Collectivite
+
+    def stored_language():
+        with tenant_context(Collectivite.objects.get(slug="metz")):
+            language = User.objects.get(email="parent@metz.demo").language
+        connection.set_schema_to_public()
+        return language
+
+    log_in(page, axe, server_port, "parent@metz.demo")
+    page.wait_for_url(re.compile(r"/famille/$"))
+    footer = page.get_by_role("contentinfo")
+    footer.get_by_label("Langue").select_option("en")
+    footer.get_by_role("button", name="Changer").click()
+    page.wait_for_url(re.compile(r"/famille/$"))
+    assert page.locator("html").get_attribute("lang") == "en"
+    axe.check(page)
+    assert stored_language() == "en"  # written by the server, committed: the emails will follow
+    footer.get_by_label("Language").select_option("fr")
+    footer.get_by_role("button", name="Change").click()
+    page.wait_for_url(re.compile(r"/famille/$"))
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert stored_language() == "fr"
+    axe.assert_clean()
