@@ -12,7 +12,7 @@ from portal.outbox.checks import register
 def offer_made(offer):
     notify(
         "commissions/email/offer",
-        to=[offer.application.family.account.email],
+        to=[offer.application.family.account],
         context=about_request(offer.application, offer=offer),
         about=offer,
         version="",
@@ -28,7 +28,7 @@ def offer_still_pending(offer, message):
 def not_placed(dossier):
     notify(
         "commissions/email/not_placed",
-        to=[dossier.application.family.account.email],
+        to=[dossier.application.family.account],
         context=about_request(dossier.application, dossier=dossier),
         about=dossier.application,
         version=f"dossier-{dossier.pk}",

@@ -26,7 +26,7 @@ def about_request(application, **context):
 def status_changed(application, change):
     notify(
         "families/email/status",
-        to=[application.family.account.email],
+        to=[application.family.account],
         context=about_request(application, change=change),
         about=application,
         version=change.pk,
@@ -37,7 +37,7 @@ def message_to_family(message):
     application = message.application
     notify(
         "families/email/message",
-        to=[application.family.account.email],
+        to=[application.family.account],
         context=about_request(application, message=message),
         about=application,
         version=message.pk,
@@ -62,7 +62,7 @@ def renewal_reminder(application):
     confirm_url = absolute_url(reverse("families:renewal_confirm", args=[renewal_token(application)]))
     notify(
         "families/email/renewal",
-        to=[application.family.account.email],
+        to=[application.family.account],
         context=about_request(application, confirm_url=confirm_url),
         about=application,
         version=application.renewal_due_on,

@@ -15,15 +15,17 @@ def notify(template, *, to, context, about=None, version=None, send_at=None, fro
 
     `template` is e.g. "families/email/status"; its kind ("families.status") names the message for the
     outbox's checks (portal.outbox.checks). With `about` and a `version`, the same message is queued once.
-    Addresses left empty are dropped; with none left, nothing is queued. Templates get `collectivite`.
-    The message is written in its recipients' language (`recipients_language`), not in the language of
-    whoever's action sends it.
+    `to` holds addresses or accounts; empty addresses are dropped, and with none left nothing is queued.
+    Templates get `collectivite`. The message is written in its recipients' language (`recipients_language`),
+    not in the language of whoever's action sends it: pass the account when it is at hand, so that its
+    language costs no query.
     """
-    to = [address for address in to if address]
-    if not to:
+    recipients = [recipient for recipient in to if getattr(recipient, "email", recipient)]
+    if not recipients:
         return None
+    to = [getattr(recipient, "email", recipient) for recipient in recipients]
     context = {"collectivite": current_collectivite(), **context}
-    with translation.override(recipients_language(to)):
+    with translation.override(recipients_language(recipients)):
         try:
             html_body = render_to_string(f"{template}_body.html", context)
         except TemplateDoesNotExist:
@@ -44,10 +46,16 @@ def notify(template, *, to, context, about=None, version=None, send_at=None, fro
     )
 
 
-def recipients_language(addresses):
-    """The language the recipients chose on the portal when they share one; else, or for an address with no
-    account here, French (the default)."""
-    addresses = [address.lower() for address in addresses]
-    chosen = dict(get_user_model().objects.filter(email__in=addresses).values_list("email", "language"))
-    languages = {chosen.get(address, settings.LANGUAGE_CODE) for address in addresses}
+def recipients_language(recipients):
+    """The language the recipients (addresses or accounts) chose on the portal when they share one; else, or
+    for an address with no account here, French (the default). Only bare addresses are looked up."""
+    chosen = {
+        recipient.email.lower(): recipient.language for recipient in recipients if not isinstance(recipient, str)
+    }
+    addresses = [recipient.lower() for recipient in recipients if isinstance(recipient, str)]
+    if addresses:
+        chosen |= dict(get_user_model().objects.filter(email__in=addresses).values_list("email", "language"))
+    languages = {
+        chosen.get(getattr(recipient, "email", recipient).lower(), settings.LANGUAGE_CODE) for recipient in recipients
+    }
     return languages.pop() if len(languages) == 1 else settings.LANGUAGE_CODE

@@ -3,12 +3,13 @@ portal is remembered on their account (the language switcher signed in, or a cho
 
 from django.conf import settings
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django_tenants.utils import tenant_context
 
 from portal.accounts.models import User
 from portal.accounts.roles import Role
-from portal.notifications import notify
+from portal.notifications import notify, recipients_language
 from tests.utils import client_for, user_in
 
 FRENCH = "Votre accès au guichet petite enfance — Alpha"
@@ -44,6 +45,15 @@ def test_the_recipient_s_language_not_the_sender_s_writes_the_email(alpha):
     # Recipients who do not share a language, or an address with no account here: French, the default.
     assert invitation_to(alpha, "reads-english@alpha.test", "lit-le-francais@alpha.test", language="en") == FRENCH
     assert invitation_to(alpha, "personne@exemple.fr", language="en") == FRENCH
+
+
+def test_an_account_given_as_recipient_brings_its_language_without_a_lookup(alpha):
+    reader = user_in(alpha, email="reads-english@alpha.test", roles=[Role.PARENT], language="en")
+    with tenant_context(alpha), CaptureQueriesContext(connection) as queries:
+        assert recipients_language([reader]) == "en"
+        assert recipients_language([reader, "lit-le-francais@alpha.test"]) == "fr"
+    connection.set_schema_to_public()
+    assert sum("accounts_user" in query["sql"] for query in queries.captured_queries) == 1  # the bare address
 
 
 def test_choosing_a_language_signed_in_sets_the_language_of_one_s_own_emails_only(alpha):
