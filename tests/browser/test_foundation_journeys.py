@@ -5,17 +5,13 @@ import re
 import pytest
 
 from portal.demo import DEMO_TOTP_SECRET
-from tests.browser.journeys import submit_login
+from tests.browser.journeys import submit_login, url
 from tests.utils import totp_now
 
 pytestmark = pytest.mark.browser
 
 
-def url(port, host, path="/"):
-    return f"http://{host}:{port}{path}"
-
-
-def log_in(page, axe, port, email):
+def log_in_from_the_banner(page, axe, port, email):
     page.goto(url(port, "metz.localhost"))
     axe.check(page)
     page.get_by_role("banner").get_by_role("link", name="Se connecter").click()
@@ -25,7 +21,7 @@ def log_in(page, axe, port, email):
 
 
 def test_a_parent_logs_in_and_lands_on_the_family_home(page, axe, server_port):
-    log_in(page, axe, server_port, "parent@metz.demo")
+    log_in_from_the_banner(page, axe, server_port, "parent@metz.demo")
     page.wait_for_url(re.compile(r"/famille/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Espace famille"
     assert page.get_by_text("toutes les données de ce site sont fictives").is_visible()
@@ -36,7 +32,7 @@ def test_a_parent_logs_in_and_lands_on_the_family_home(page, axe, server_port):
 
 
 def test_an_agent_logs_in_with_totp_and_lands_on_the_agent_home(page, axe, server_port):
-    log_in(page, axe, server_port, "agent@metz.demo")
+    log_in_from_the_banner(page, axe, server_port, "agent@metz.demo")
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     axe.check(page)
     page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
@@ -48,7 +44,7 @@ def test_an_agent_logs_in_with_totp_and_lands_on_the_agent_home(page, axe, serve
 
 
 def test_an_administrator_manages_users_in_an_accessible_way(page, axe, server_port):
-    log_in(page, axe, server_port, "admin@metz.demo")
+    log_in_from_the_banner(page, axe, server_port, "admin@metz.demo")
     page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
     page.get_by_label("Code").fill(totp_now(DEMO_TOTP_SECRET))
     page.locator("main").get_by_role("button").first.click()
@@ -108,7 +104,7 @@ def test_a_parent_who_reads_in_english_gets_the_portal_s_emails_in_english(page,
         connection.set_schema_to_public()
         return language
 
-    log_in(page, axe, server_port, "parent@metz.demo")
+    log_in_from_the_banner(page, axe, server_port, "parent@metz.demo")
     page.wait_for_url(re.compile(r"/famille/$"))
     footer = page.get_by_role("contentinfo")
     footer.get_by_label("Langue").select_option("en")
