@@ -5,6 +5,7 @@ import os
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.test.testcases import LiveServerThread, _StaticFilesHandler
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API keeps an event loop in this thread; our ORM calls here are plain sync code.
@@ -63,7 +64,12 @@ class AxeChecker:
         self.violations = {}
 
     def check(self, page):
-        results = self.axe.run(page)
+        try:
+            results = self.axe.run(page)
+        except PlaywrightError:
+            # A navigation the step before started replaced the document under axe: check the page it led to.
+            page.wait_for_load_state()
+            results = self.axe.run(page)
         self.visited.append(page.url)
         if results.violations_count:
             self.violations[page.url] = results.generate_report()

@@ -130,6 +130,7 @@ def test_an_animatrice_runs_her_day(page, axe, server_port):
         page.get_by_role("navigation", name="Navigation principale").get_by_role(
             "link", name="Agenda du relais"
         ).click()
+        page.wait_for_url(re.compile(r"/relais/agenda/"))
         axe.check(page)
         page.goto(url(server_port, f"/relais/agenda/?date={day}&vue=jour"))
         axe.check(page)
